@@ -1,0 +1,39 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# tcpclose: per-port TCP close accounting (kernel module + reader).
+#
+#   make module [KDIR=...]   build module/tcpclose.ko
+#   make check               every test, ending in "N passed, N failed"
+#   make demo                boot a Debian kernel in QEMU and show a table
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+VERSION := $(shell sed -n 's/^\#define TCPCLOSE_VERSION "\(.*\)"/\1/p' module/version.h)
+CACHE ?= /var/cache/tcpclose
+export TCPCLOSE_CACHE := $(CACHE)
+
+.PHONY: all module clean check e2e demo deps version
+
+all: module
+
+module:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+clean:
+	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
+	rm -rf build
+
+version:
+	@echo $(VERSION)
+
+deps:
+	scripts/deps.sh
+
+# Every test: W=1 builds and the QEMU end-to-end suites on 6.1 and 6.12.
+check:
+	tests/check.sh
+
+e2e: deps
+	tests/run-e2e.sh $(SERIES)
+
+demo: deps
+	scripts/vm.sh $(or $(SERIES),6.12) /tests/demo.sh

@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Live socket counts, read from the kernel's own TCP hash tables.
+ *
+ * Gauges are not derived from transitions: a walk of the established hash
+ * (which also holds timewait sockets) sees sockets that existed before the
+ * module loaded and forgets expired ones, exactly like /proc/net/tcp but
+ * without formatting a line per socket. The walk is lockless under RCU,
+ * like inet_twsk_purge(), so it never blocks the TCP fast path.
+ */
+#include <linux/sched.h>
+#include <net/sock.h>
+#include <net/inet_sock.h>
+#include <net/inet_timewait_sock.h>
+#include <net/tcp_states.h>
+#include "compat.h"
+#include "gauge.h"
+
+void tcpclose_port_range(const struct net *net, struct tcpclose_range *eph)
+{
+	tcpclose_local_port_range(net, &eph->lo, &eph->hi);
+}
+
+/*
+ * Listeners that exist when a table is created: later ones announce
+ * themselves to the probe through their first accepted child.
+ */
+void tcpclose_gauge_seed_listeners(struct tcpclose_table *tbl, const struct net *net)
+{
+	struct inet_hashinfo *h = tcpclose_hashinfo(net);
+	struct hlist_nulls_node *node;
+	struct sock *sk;
+	unsigned int i;
+
+	for (i = 0; i <= h->lhash2_mask; i++) {
+		struct inet_listen_hashbucket *ilb = &h->lhash2[i];
+
+		if (hlist_nulls_empty(&ilb->nulls_head))
+			continue;
+		spin_lock_bh(&ilb->lock);
+		sk_nulls_for_each(sk, node, &ilb->nulls_head)
+			if (net_eq(sock_net(sk), net) && sk->sk_state == TCP_LISTEN)
+				tcpclose_table_mark_listener(tbl, sk->sk_num);
+		spin_unlock_bh(&ilb->lock);
+		cond_resched();
+	}
+}
+
+struct tcpclose_hit {
+	struct tcpclose_key key;
+	u8 gauge;
+	bool tw;		/* a timewait socket */
+};
+
+/* Enough for any sane chain; a longer one is committed without restart. */
+#define TCPCLOSE_WALK_BATCH 32
+
+static bool tcpclose_sock_hit(const struct tcpclose_table *tbl, const struct sock *sk,
+			      const struct tcpclose_range *eph, struct tcpclose_hit *hit)
+{
+	int state = READ_ONCE(sk->sk_state);
+	int sub = 0, g;
+	u16 lport, rport;
+
+	if (state == TCP_TIME_WAIT) {
+		const struct inet_timewait_sock *tw = inet_twsk(sk);
+
+		sub = READ_ONCE(tw->tw_substate);
+		lport = ntohs(tw->tw_sport);
+		rport = ntohs(tw->tw_dport);
+	} else if (state == TCP_NEW_SYN_RECV) {
+		return false;	/* a request socket, not a connection yet */
+	} else {
+		lport = ntohs(inet_sk(sk)->inet_sport);
+		rport = ntohs(inet_sk(sk)->inet_dport);
+	}
+	g = tcpclose_gauge_of(state, sub);
+	if (g < 0)
+		return false;
+	if (!tcpclose_key_of(lport, rport, tcpclose_table_listens(tbl, lport), eph, &hit->key))
+		return false;
+	hit->gauge = g;
+	hit->tw = state == TCP_TIME_WAIT;
+	return true;
+}
+
+static void tcpclose_commit(struct tcpclose_table *tbl, const struct tcpclose_hit *hits,
+			    unsigned int n, gfp_t gfp, struct tcpclose_summary *sum)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		if (hits[i].tw && hits[i].gauge == TCPCLOSE_G_FIN_WAIT2)
+			sum->tw_fin_wait2++;
+		if (!tcpclose_table_add_gauge(tbl, &hits[i].key, hits[i].gauge, gfp))
+			sum->untracked++;
+	}
+}
+
+/*
+ * Adds every TCP socket of @net in a gauged state to the table's snapshot
+ * gauges. Hits are committed per bucket, after the nulls check: when a
+ * socket moved to another chain under us (SLAB_TYPESAFE_BY_RCU reuse) the
+ * bucket is walked again, and nothing is counted twice.
+ */
+void tcpclose_gauge_walk(struct tcpclose_table *tbl, const struct net *net,
+			 struct tcpclose_summary *sum)
+{
+	struct inet_hashinfo *h = tcpclose_hashinfo(net);
+	struct tcpclose_hit hits[TCPCLOSE_WALK_BATCH];
+	struct tcpclose_range eph;
+	struct hlist_nulls_node *node;
+	unsigned int slot, n;
+	struct sock *sk;
+	bool committed;
+
+	lockdep_assert_held(&tbl->mutex);
+	tcpclose_port_range(net, &eph);
+	sum->sockstat_tw = tcpclose_sockstat_tw(net);
+
+	for (slot = 0; slot <= h->ehash_mask; slot++) {
+		struct inet_ehash_bucket *head = &h->ehash[slot];
+
+		if (hlist_nulls_empty(&head->chain))
+			continue;
+		committed = false;
+restart:
+		n = 0;
+		rcu_read_lock();
+		sk_nulls_for_each_rcu(sk, node, &head->chain) {
+			if (!net_eq(sock_net(sk), net))
+				continue;
+			if (!tcpclose_sock_hit(tbl, sk, &eph, &hits[n]))
+				continue;
+			if (++n == TCPCLOSE_WALK_BATCH) {
+				tcpclose_commit(tbl, hits, n, GFP_ATOMIC, sum);
+				committed = true;
+				n = 0;
+			}
+		}
+		if (get_nulls_value(node) != slot && !committed) {
+			rcu_read_unlock();
+			goto restart;
+		}
+		rcu_read_unlock();
+		tcpclose_commit(tbl, hits, n, GFP_KERNEL, sum);
+		if (!(slot & 1023))
+			cond_resched();
+	}
+}

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * One table per network namespace, created with the namespace (or at load
+ * for existing ones) and freed with it.
+ */
+#include <linux/rcupdate.h>
+#include <linux/rwsem.h>
+#include <net/netns/generic.h>
+#include <net/net_namespace.h>
+#include <linux/rtnetlink.h>
+#include "gauge.h"
+#include "netns.h"
+
+struct tcpclose_net {
+	struct tcpclose_table __rcu *tbl;
+	struct tcpclose_table *dying;	/* between unpublish and free */
+};
+
+static unsigned int tcpclose_net_id __read_mostly;
+
+/* Under rcu_read_lock(), or with a reference on @net held. */
+struct tcpclose_table *tcpclose_net_table(const struct net *net)
+{
+	struct tcpclose_net *tn = net_generic(net, tcpclose_net_id);
+
+	/* NULL before our init of a new netns has run (its kernel sockets). */
+	if (unlikely(!tn))
+		return NULL;
+	return rcu_dereference_check(tn->tbl, refcount_read(&net->ns.count));
+}
+
+static int __net_init tcpclose_net_init(struct net *net)
+{
+	struct tcpclose_net *tn = net_generic(net, tcpclose_net_id);
+	struct tcpclose_table *tbl;
+
+	tbl = tcpclose_table_alloc(tcpclose_max_ports);
+	if (!tbl)
+		return -ENOMEM;
+	rcu_assign_pointer(tn->tbl, tbl);
+	return 0;
+}
+
+/*
+ * Kernel sockets of a dying netns may still change state after we are
+ * called, so the table is unpublished first and freed only after a grace
+ * period; one grace period serves the whole batch.
+ */
+static void __net_exit tcpclose_net_exit_batch(struct list_head *net_list)
+{
+	struct tcpclose_net *tn;
+	struct net *net;
+
+	list_for_each_entry(net, net_list, exit_list) {
+		tn = net_generic(net, tcpclose_net_id);
+		tn->dying = rcu_dereference_protected(tn->tbl, 1);
+		RCU_INIT_POINTER(tn->tbl, NULL);
+	}
+	synchronize_rcu();
+	list_for_each_entry(net, net_list, exit_list) {
+		tn = net_generic(net, tcpclose_net_id);
+		tcpclose_table_free(tn->dying);
+		tn->dying = NULL;
+	}
+}
+
+static struct pernet_operations tcpclose_net_ops = {
+	.init = tcpclose_net_init,
+	.exit_batch = tcpclose_net_exit_batch,
+	.id = &tcpclose_net_id,
+	.size = sizeof(struct tcpclose_net),
+};
+
+int tcpclose_netns_register(void)
+{
+	return register_pernet_subsys(&tcpclose_net_ops);
+}
+
+void tcpclose_netns_unregister(void)
+{
+	unregister_pernet_subsys(&tcpclose_net_ops);
+}
+
+/*
+ * Record the listeners of every existing netns. Called once the probe is
+ * attached, so a listener created meanwhile is seen by one or the other.
+ */
+void tcpclose_netns_seed_listeners(void)
+{
+	struct net *net;
+
+	down_read(&net_rwsem);
+	for_each_net(net) {
+		struct tcpclose_table *tbl = tcpclose_net_table(net);
+
+		if (tbl)
+			tcpclose_gauge_seed_listeners(tbl, net);
+	}
+	up_read(&net_rwsem);
+}

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * /proc/tcpclose: the table of the opener's network namespace.
+ *
+ * Each open takes one consistent snapshot (counters summed, gauges walked)
+ * that all reads of that file descriptor return, so a reader using small
+ * buffers or seeking never sees a torn table. A write of "reset" zeroes the
+ * counters of that namespace.
+ */
+#include <linux/proc_fs.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/mm.h>
+#include <linux/uaccess.h>
+#include <linux/capability.h>
+#include <linux/nsproxy.h>
+#include <linux/sched.h>
+#include <net/net_namespace.h>
+#include "gauge.h"
+#include "netns.h"
+#include "procfs.h"
+
+#define TCPCLOSE_PROC_NAME "tcpclose"
+
+struct tcpclose_snap {
+	struct net *net;
+	struct tcpclose_row *rows;
+	unsigned int nrows;
+	struct tcpclose_summary sum;
+	char line[TCPCLOSE_LINE_MAX];
+};
+
+static int tcpclose_snap_take(struct tcpclose_snap *st)
+{
+	struct tcpclose_table *tbl = tcpclose_net_table(st->net);
+
+	memset(&st->sum, 0, sizeof(st->sum));
+	st->sum.netns = st->net->ns.inum;
+	mutex_lock(&tbl->mutex);
+	tcpclose_table_clear_gauges(tbl);
+	tcpclose_gauge_walk(tbl, st->net, &st->sum);
+	st->rows = tcpclose_table_rows(tbl, &st->nrows, &st->sum);
+	mutex_unlock(&tbl->mutex);
+	return st->rows ? 0 : -ENOMEM;
+}
+
+/* Position 0 is the header, position i > 0 is row i - 1. */
+static void *tcpclose_seq_start(struct seq_file *m, loff_t *pos)
+{
+	struct tcpclose_snap *st = m->private;
+
+	if (*pos == 0)
+		return SEQ_START_TOKEN;
+	if (*pos > st->nrows)
+		return NULL;
+	return &st->rows[*pos - 1];
+}
+
+static void *tcpclose_seq_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	++*pos;
+	return tcpclose_seq_start(m, pos);
+}
+
+static void tcpclose_seq_stop(struct seq_file *m, void *v)
+{
+}
+
+static int tcpclose_seq_show(struct seq_file *m, void *v)
+{
+	struct tcpclose_snap *st = m->private;
+
+	if (v == SEQ_START_TOKEN) {
+		tcpclose_format_comment(st->line, sizeof(st->line), &st->sum);
+		seq_puts(m, st->line);
+		tcpclose_format_columns(st->line, sizeof(st->line));
+	} else {
+		tcpclose_format_row(st->line, sizeof(st->line), v);
+	}
+	seq_puts(m, st->line);
+	return 0;
+}
+
+static const struct seq_operations tcpclose_seq_ops = {
+	.start = tcpclose_seq_start,
+	.next = tcpclose_seq_next,
+	.stop = tcpclose_seq_stop,
+	.show = tcpclose_seq_show,
+};
+
+static int tcpclose_proc_release(struct inode *inode, struct file *file)
+{
+	struct seq_file *m = file->private_data;
+	struct tcpclose_snap *st = m->private;
+
+	kvfree(st->rows);
+	put_net(st->net);
+	return seq_release_private(inode, file);
+}
+
+static int tcpclose_proc_open(struct inode *inode, struct file *file)
+{
+	struct tcpclose_snap *st;
+	int err;
+
+	st = __seq_open_private(file, &tcpclose_seq_ops, sizeof(*st));
+	if (!st)
+		return -ENOMEM;
+	/* The reader's namespace, held for the life of the descriptor. */
+	st->net = get_net(current->nsproxy->net_ns);
+	if (!(file->f_mode & FMODE_READ))
+		return 0;
+	err = tcpclose_snap_take(st);
+	if (err)
+		tcpclose_proc_release(inode, file);
+	return err;
+}
+
+/*
+ * Both the opener and the writer need CAP_NET_ADMIN over the namespace:
+ * a descriptor handed to a privileged process cannot be used to reset.
+ */
+static ssize_t tcpclose_proc_write(struct file *file, const char __user *ubuf, size_t count,
+				   loff_t *ppos)
+{
+	struct seq_file *m = file->private_data;
+	struct tcpclose_snap *st = m->private;
+	char buf[TCPCLOSE_WRITE_MAX];
+	enum tcpclose_cmd cmd;
+	int err;
+
+	if (!file_ns_capable(file, st->net->user_ns, CAP_NET_ADMIN) ||
+	    !ns_capable(st->net->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+	if (count > sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, count))
+		return -EFAULT;
+	err = tcpclose_parse_write(buf, count, &cmd);
+	if (err)
+		return err;
+	switch (cmd) {
+	case TCPCLOSE_CMD_RESET:
+		tcpclose_table_reset(tcpclose_net_table(st->net));
+		break;
+	}
+	return count;
+}
+
+static const struct proc_ops tcpclose_proc_ops = {
+	.proc_open = tcpclose_proc_open,
+	.proc_read = seq_read,
+	.proc_lseek = seq_lseek,
+	.proc_write = tcpclose_proc_write,
+	.proc_release = tcpclose_proc_release,
+};
+
+int tcpclose_proc_init(void)
+{
+	/*
+	 * World-writable on purpose: the capability check in write is what
+	 * guards reset, so that root of a user namespace can reset the
+	 * namespaces it owns (file modes cannot express that).
+	 */
+	if (!proc_create(TCPCLOSE_PROC_NAME, 0666, NULL, &tcpclose_proc_ops))
+		return -ENOMEM;
+	return 0;
+}
+
+void tcpclose_proc_exit(void)
+{
+	remove_proc_entry(TCPCLOSE_PROC_NAME, NULL);
+}

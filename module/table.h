@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef TCPCLOSE_TABLE_H
+#define TCPCLOSE_TABLE_H
+
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/atomic.h>
+#include "tcpclose.h"
+
+#define TCPCLOSE_PORTS		65536
+#define TCPCLOSE_BLOCK_SHIFT	8
+#define TCPCLOSE_BLOCK_SIZE	(1 << TCPCLOSE_BLOCK_SHIFT)
+#define TCPCLOSE_DIR_SIZE	(TCPCLOSE_PORTS >> TCPCLOSE_BLOCK_SHIFT)
+
+/* Written only by the CPU that owns it: the fast path never shares a line. */
+struct tcpclose_pcpu {
+	u64 v[TCPCLOSE_NR_ROLES][TCPCLOSE_NR_COUNTERS];
+};
+
+struct tcpclose_port {
+	struct tcpclose_pcpu __percpu *pcpu;
+	/* Sums at the last reset, subtracted on output (under table->mutex). */
+	u64 base[TCPCLOSE_NR_ROLES][TCPCLOSE_NR_COUNTERS];
+	/* The snapshot being built (under table->mutex). */
+	u32 gauge[TCPCLOSE_NR_ROLES][TCPCLOSE_NR_GAUGES];
+};
+
+struct tcpclose_block {
+	struct tcpclose_port __rcu *port[TCPCLOSE_BLOCK_SIZE];
+};
+
+/*
+ * One per network namespace. Ports are a two-level array indexed by port
+ * number: a lookup is two dependent loads with no hashing and no lock,
+ * output comes out sorted, and memory grows by one block per 256 ports in
+ * use. Ports are created on first use and live until the table is freed.
+ */
+struct tcpclose_table {
+	struct tcpclose_block __rcu *dir[TCPCLOSE_DIR_SIZE];
+	/* Ports a listener was seen on (sticky, see tcpclose_key_of()). */
+	unsigned long listen[BITS_TO_LONGS(TCPCLOSE_PORTS)];
+	spinlock_t lock;	/* creation of blocks and ports */
+	struct mutex mutex;	/* snapshots and resets */
+	unsigned int nports;	/* under lock */
+	unsigned int max_ports;
+	atomic64_t dropped;	/* events lost: max_ports reached or no memory */
+	u64 dropped_base;	/* under mutex */
+};
+
+struct tcpclose_table *tcpclose_table_alloc(unsigned int max_ports);
+void tcpclose_table_free(struct tcpclose_table *tbl);
+
+void tcpclose_table_mark_listener(struct tcpclose_table *tbl, u16 port);
+bool tcpclose_table_listens(const struct tcpclose_table *tbl, u16 port);
+
+void tcpclose_table_count(struct tcpclose_table *tbl, const struct tcpclose_key *key,
+			  enum tcpclose_counter counter);
+void tcpclose_table_reset(struct tcpclose_table *tbl);
+
+/* Snapshot building, all under tbl->mutex. */
+void tcpclose_table_clear_gauges(struct tcpclose_table *tbl);
+bool tcpclose_table_add_gauge(struct tcpclose_table *tbl, const struct tcpclose_key *key,
+			      enum tcpclose_gauge gauge, gfp_t gfp);
+struct tcpclose_row *tcpclose_table_rows(struct tcpclose_table *tbl, unsigned int *nrows,
+					 struct tcpclose_summary *sum);
+
+#endif

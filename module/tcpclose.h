@@ -1,0 +1,100 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * tcpclose: per-port accounting of TCP closes.
+ *
+ * The pure logic (classify.c, format.c) uses only the types declared here
+ * so that KUnit can test it without tracepoints, procfs or sockets.
+ */
+#ifndef TCPCLOSE_H
+#define TCPCLOSE_H
+
+#include <linux/types.h>
+
+/* Roles, in output order (rows are sorted by port, then role name). */
+enum tcpclose_role {
+	TCPCLOSE_CLIENT,
+	TCPCLOSE_SERVER,
+	TCPCLOSE_NR_ROLES
+};
+
+/* Cumulative counters, in column order. */
+enum tcpclose_counter {
+	TCPCLOSE_ACTIVE,	/* this side sent FIN first */
+	TCPCLOSE_PASSIVE,	/* the peer sent FIN first */
+	TCPCLOSE_SIMULTANEOUS,	/* both FINs crossed */
+	TCPCLOSE_RESET,		/* aborted before the FIN handshake completed */
+	TCPCLOSE_NR_COUNTERS
+};
+
+/* Live gauges, in column order after the counters. */
+enum tcpclose_gauge {
+	TCPCLOSE_G_TIME_WAIT,
+	TCPCLOSE_G_CLOSE_WAIT,
+	TCPCLOSE_G_FIN_WAIT1,
+	TCPCLOSE_G_FIN_WAIT2,	/* full sockets and orphaned (timewait) ones */
+	TCPCLOSE_G_LAST_ACK,
+	TCPCLOSE_G_CLOSING,
+	TCPCLOSE_G_ESTABLISHED,
+	TCPCLOSE_NR_GAUGES
+};
+
+/* What one inet_sock_set_state transition means to us. */
+enum tcpclose_event {
+	TCPCLOSE_EV_NONE,
+	TCPCLOSE_EV_COUNT,	/* bump the counter returned alongside */
+	TCPCLOSE_EV_LISTENER,	/* the local port is (or was) a listener's */
+};
+
+struct tcpclose_key {
+	u16 port;
+	u8 role;
+};
+
+/* The local port range of a netns, [lo, hi]. */
+struct tcpclose_range {
+	int lo;
+	int hi;
+};
+
+/* One output row: a snapshot of a (port, role). */
+struct tcpclose_row {
+	u16 port;
+	u8 role;
+	u64 counter[TCPCLOSE_NR_COUNTERS];
+	u32 gauge[TCPCLOSE_NR_GAUGES];
+};
+
+/* Per-snapshot facts printed as comments above the table. */
+struct tcpclose_summary {
+	u64 netns;		/* inode number of the netns, as in /proc/PID/ns/net */
+	u32 ports;		/* ports with a table entry */
+	u32 max_ports;		/* the max_ports parameter */
+	u64 dropped;		/* close events lost because max_ports was reached */
+	u32 untracked;		/* live sockets not shown for the same reason */
+	int sockstat_tw;	/* /proc/net/sockstat "tw" for this netns */
+	u32 tw_fin_wait2;	/* of those, still in the FIN_WAIT2 substate */
+};
+
+/* classify.c */
+enum tcpclose_event tcpclose_classify(int oldstate, int newstate,
+				      enum tcpclose_counter *counter);
+int tcpclose_gauge_of(int state, int tw_substate);
+bool tcpclose_key_of(u16 lport, u16 rport, bool lport_listens,
+		     const struct tcpclose_range *eph, struct tcpclose_key *key);
+
+/* format.c */
+#define TCPCLOSE_LINE_MAX 256
+extern const char *const tcpclose_role_names[TCPCLOSE_NR_ROLES];
+int tcpclose_format_comment(char *buf, size_t len, const struct tcpclose_summary *s);
+int tcpclose_format_columns(char *buf, size_t len);
+int tcpclose_format_row(char *buf, size_t len, const struct tcpclose_row *row);
+bool tcpclose_row_is_zero(const struct tcpclose_row *row);
+
+enum tcpclose_cmd {
+	TCPCLOSE_CMD_RESET,
+};
+
+#define TCPCLOSE_WRITE_MAX 16
+int tcpclose_parse_write(const char *buf, size_t len, enum tcpclose_cmd *cmd);
+
+#endif

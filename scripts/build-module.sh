@@ -1,0 +1,21 @@
+#!/bin/bash
+# Build module/tcpclose.ko for one kernel in its own output tree, so that
+# several kernels can be built from one checkout without clobbering objects.
+#   scripts/build-module.sh KVER [extra make args, e.g. W=1 C=2]
+# Prints the path of the built .ko on the last line.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+kver=${1:?usage: build-module.sh KVER [make args]}
+shift
+kdir=/usr/src/linux-headers-$kver
+[ -d "$kdir" ] || kdir=/lib/modules/$kver/build
+[ -d "$kdir" ] || { echo "build-module.sh: no headers for $kver (run scripts/deps.sh)" >&2; exit 1; }
+out=$top/build/$kver
+mkdir -p "$out/module"
+cp "$top/Kbuild" "$out/"
+# Copy only what changed, so that kbuild's own dependency tracking works.
+for f in "$top"/module/*.[ch] "$top"/module/Kbuild; do
+	cmp -s "$f" "$out/module/${f##*/}" || cp "$f" "$out/module/"
+done
+make -s -C "$kdir" M="$out" "$@" modules >&2
+echo "$out/module/tcpclose.ko"

@@ -1,0 +1,49 @@
+#!/bin/bash
+# Boot a Debian kernel under QEMU (TCG) with a busybox initramfs that holds
+# the module, the static test programs and tests/e2e, run one guest script,
+# and print the serial console. The host never loads the module.
+#
+#   scripts/vm.sh SERIES GUEST_SCRIPT [LOG]
+#
+# SERIES is 6.1 or 6.12 (the newest Debian cloud kernel of that series, as
+# resolved by deps.sh). GUEST_SCRIPT is a path inside the guest, e.g.
+# /tests/run-all.sh. The console goes to LOG (default: stdout).
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${TCPCLOSE_CACHE:-/var/cache/tcpclose}
+series=${1:?usage: vm.sh SERIES GUEST_SCRIPT [LOG]}
+script=${2:?usage: vm.sh SERIES GUEST_SCRIPT [LOG]}
+log=${3:-/dev/stdout}
+timeout=${TCPCLOSE_VM_TIMEOUT:-1200}
+
+read -r _ kver <"$CACHE/kernels/series-$series" ||
+	{ echo "vm.sh: kernel $series not prepared (run scripts/deps.sh)" >&2; exit 1; }
+kimg=$CACHE/kernels/$kver/vmlinuz
+
+ko=$("$top/scripts/build-module.sh" "$kver" | tail -n 1)
+bin=$("$top/scripts/build-tests.sh" | tail -n 1)
+
+# The initramfs: busybox, /init, the module, test binaries and scripts.
+root=$top/build/$kver/initramfs
+rm -rf "$root"
+mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,lib/tcpclose,tests}
+cp /bin/busybox "$root/bin/busybox"
+for a in $(/bin/busybox --list); do
+	[ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"
+done
+cp "$top/tests/e2e/init.sh" "$root/init"
+cp "$ko" "$root/lib/tcpclose/"
+cp "$bin"/* "$root/bin/"
+cp "$top"/tests/e2e/*.sh "$root/tests/"
+chmod +x "$root/init" "$root"/tests/*.sh
+initrd=$top/build/$kver/initramfs.cpio.gz
+(cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$initrd"
+
+# thread=single: MTTCG mishandles the guest's own code patching (static
+# keys, text_poke), which attaching a tracepoint probe does (see NOTES).
+timeout --foreground "$timeout" qemu-system-x86_64 \
+	-accel tcg,thread=single -smp 2 -m 1024 -cpu max \
+	-kernel "$kimg" -initrd "$initrd" \
+	-append "console=ttyS0 quiet loglevel=4 panic=-1 oops=panic panic_on_warn=1 tcpclose.run=$script" \
+	-display none -serial stdio -monitor none -no-reboot -nodefaults \
+	</dev/null >"$log" 2>&1 || true

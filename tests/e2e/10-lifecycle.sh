@@ -1,0 +1,29 @@
+# rmmod/insmod under traffic, and bad parameters.
+# Room for every TIME_WAIT the churn makes, so that the exact check below
+# is not cut short by tcp_max_tw_buckets (4096 in a new netns).
+sysctl -qw net.ipv4.tcp_max_tw_buckets=1000000
+tcw churn -p 5012 -d 8 >/tmp/churn.out 2>&1 &
+CHURN=$!
+ok=0
+for i in 1 2 3 4 5; do
+	sleep 0.5
+	rmmod tcpclose && ! test -e $PROC && insmod $KO && cat $PROC >/dev/null && ok=$((ok + 1))
+done
+wait $CHURN
+check reload-cycles $ok 5
+check churn-ok "$(grep -c '^tcw: churn done' /tmp/churn.out)" 1
+# After reloading, counting is exact again.
+start_tcw lc server-first -n 10 -p 5013 || return
+expect exact 5013 server active_closes=10 time_wait=10
+stop_tcw
+# Bad parameters are refused and leave nothing behind.
+rmmod tcpclose
+for bad in max_ports=0 max_ports=65537 max_ports=abc max_ports=-1; do
+	if insmod $KO $bad 2>/dev/null; then
+		fail "param.$bad" "accepted"
+		rmmod tcpclose
+	else
+		check "param.$bad" "$(is_loaded && echo loaded || echo refused)" refused
+	fi
+done
+insmod $KO || fail insmod "reload failed"

@@ -1,0 +1,21 @@
+#!/bin/sh
+# /init of the test initramfs: set up a minimal system, load tcpclose, run
+# the script named by tcpclose.run= on the kernel command line, power off.
+export PATH=/bin:/sbin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+mount -t tmpfs tmpfs /tmp
+mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
+ip link set lo up
+run=$(sed -n 's/.*tcpclose\.run=\([^ ]*\).*/\1/p' /proc/cmdline)
+echo "@@BOOTED $(uname -r)"
+if insmod /lib/tcpclose/tcpclose.ko; then
+	echo "@@LOADED"
+	sh "$run"
+else
+	echo "FAIL boot/insmod: insmod tcpclose.ko failed"
+fi
+echo "@@DONE"
+echo o >/proc/sysrq-trigger
+sleep 10

@@ -1,0 +1,90 @@
+# Helpers for the end-to-end tests, sourced inside the guest.
+# Each test prints one line per check: "PASS <test>/<check>" or
+# "FAIL <test>/<check>: <why>"; the host counts them.
+
+T=${T:-unnamed}
+KO=/lib/tcpclose/tcpclose.ko
+PROC=/proc/tcpclose
+
+pass() { echo "PASS $T/$1"; }
+fail() { echo "FAIL $T/$1: $2"; }
+
+# check NAME ACTUAL EXPECTED
+check() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "expected '$3', got '$2'"; fi
+}
+
+# tc_get PORT ROLE COLUMN [FILE]: a value of /proc/tcpclose, 0 for an
+# absent row, "nocol" for an unknown column.
+tc_get() {
+	awk -v p="$1" -v r="$2" -v c="$3" '
+		/^#/ { next }
+		!hdr { for (i = 1; i <= NF; i++) idx[$i] = i; hdr = 1; next }
+		$1 == p && $2 == r { v = $(idx[c]); found = 1 }
+		END { if (!(c in idx)) print "nocol"; else print (found ? v : 0) }
+	' "${4:-$PROC}"
+}
+
+# tc_meta KEY [FILE]: a key=value of the "# tcpclose" comment line.
+tc_meta() {
+	sed -n "1s/.* $1=\([^ ]*\).*/\1/p" "${2:-$PROC}"
+}
+
+# tc_rows [FILE]: the data rows only (no comments, no header).
+tc_rows() {
+	grep -v '^#' "${1:-$PROC}" | tail -n +2
+}
+
+# tc_mismatch FILE PORT ROLE col=val...: prints what differs, if anything.
+tc_mismatch() {
+	local f=$1 p=$2 r=$3 kv got
+	shift 3
+	for kv in "$@"; do
+		got=$(tc_get "$p" "$r" "${kv%%=*}" "$f")
+		[ "$got" = "${kv#*=}" ] || echo -n "${kv%%=*}=$got (want ${kv#*=}) "
+	done
+}
+
+# expect NAME PORT ROLE col=val...: the row must reach exactly these values.
+# Sockets settle asynchronously (a LAST_ACK waits for its ACK), so the table
+# is re-read for up to 10 s; the check fails on the last values read.
+expect() {
+	local name=$1 p=$2 r=$3 i=0 bad
+	shift 3
+	while :; do
+		cat $PROC >/tmp/tc.snap
+		bad=$(tc_mismatch /tmp/tc.snap "$p" "$r" "$@")
+		[ -z "$bad" ] && { pass "$name"; return 0; }
+		i=$((i + 1))
+		[ $i -ge 50 ] && break
+		sleep 0.2
+	done
+	fail "$name" "port $p $r: $bad"
+	cat /tmp/tc.snap
+	return 1
+}
+
+# start_tcw READYNAME ARGS...: run the workload generator in the background
+# and wait until it has finished its connections and holds its listener.
+start_tcw() {
+	local ready=/tmp/ready.$1 i=0
+	shift
+	rm -f "$ready"
+	tcw "$@" -r "$ready" -h 600 >/tmp/tcw.out 2>&1 &
+	TCW_PID=$!
+	while [ ! -e "$ready" ]; do
+		i=$((i + 1))
+		if [ $i -ge 600 ] || ! kill -0 $TCW_PID 2>/dev/null; then
+			fail "workload" "tcw $* did not become ready: $(cat /tmp/tcw.out)"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+stop_tcw() {
+	kill "$TCW_PID" 2>/dev/null
+	wait "$TCW_PID" 2>/dev/null
+}
+
+is_loaded() { grep -q '^tcpclose ' /proc/modules; }
