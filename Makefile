@@ -36,4 +36,5 @@ e2e: deps
 	tests/run-e2e.sh $(SERIES)
 
 demo: deps
-	scripts/vm.sh $(or $(SERIES),6.12) /tests/demo.sh
+	@scripts/vm.sh $(or $(SERIES),6.12) /tests/demo.sh build/logs/demo.log; \
+	tr -d '\r' <build/logs/demo.log | sed -n '/^== workload/,/^@@DONE/p' | grep -v '^@@'

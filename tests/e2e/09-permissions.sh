@@ -2,7 +2,8 @@
 N=10 P=5011
 start_tcw p client-first -n $N -p $P || return
 expect before $P client active_closes=$N
-check user.read "$(setpriv --reuid=65534 --regid=65534 --clear-groups cat $PROC | grep -c "^ *$P ")" 2
+check user.read "$(tcw as -u 65534 cat $PROC | grep -c "^ *$P ")" 2
+check nocap.read "$(tcw as -k cat $PROC | grep -c "^ *$P ")" 2
 check user.reset "$(tcw write -u 65534 $PROC reset)" "err EPERM"
 check user.garbage "$(tcw write -u 65534 $PROC garbage)" "err EPERM"
 check nocap.reset "$(tcw write -k $PROC reset)" "err EPERM"

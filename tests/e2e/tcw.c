@@ -1,0 +1,545 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcw - deterministic TCP close-workload generator for the tcpclose e2e tests.
+ *
+ * Listener modes run server and client in one process, one connection at a
+ * time, so the order of the calls below alone decides which side closes
+ * first. Loopback delivers segments synchronously in practice; a final look
+ * at /proc/net/tcp{,6} waits out any segment still in flight before "done"
+ * is printed, so the states a test counts afterwards are final.
+ * "tcw write" is a one-write() helper for testing the module's control files.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <linux/capability.h>
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+enum mode { M_SERVER_FIRST, M_CLIENT_FIRST, M_LEAK, M_ABORT, M_CHURN };
+
+/* State numbers as printed in /proc/net/tcp (include/net/tcp_states.h). */
+#define ST(s) (1u << (s))
+#define FIN_WAIT2 ST(5)
+#define TIME_WAIT ST(6)
+#define CLOSE_WAIT ST(8)
+#define SETTLED (ST(7) | ST(10))	/* CLOSE, LISTEN */
+
+/* final: states allowed to remain on PORT once done; all else is transit. */
+static const struct {
+	const char *name;
+	unsigned int final;
+} modes[] = {
+	[M_SERVER_FIRST] = { "server-first", TIME_WAIT },
+	[M_CLIENT_FIRST] = { "client-first", TIME_WAIT },
+	[M_LEAK] = { "leak", FIN_WAIT2 | CLOSE_WAIT },
+	[M_ABORT] = { "abort", 0 },
+	[M_CHURN] = { "churn", TIME_WAIT },
+};
+
+static struct {
+	enum mode mode;
+	int v6;
+	long n, port, hold, dur;
+	const char *ready;
+} o = { .n = 10, .port = 5000, .dur = 5 };
+
+static sigset_t stopsigs;
+
+static void die(const char *what)
+{
+	fprintf(stderr, "tcw: %s: %s\n", what, strerror(errno));
+	exit(2);
+}
+
+static void usage(void)
+{
+	fputs("usage: tcw server-first|client-first|leak|abort [-6] [-n N] "
+	      "[-p PORT] [-r READYFILE] [-h SECONDS]\n"
+	      "       tcw churn [-6] [-d SECONDS] [-p PORT] [-r READYFILE] "
+	      "[-h SECONDS]\n"
+	      "       tcw write [-u UID] [-k] FILE STRING\n"
+	      "       tcw write [-u UID] [-k] -s SIZE FILE\n"
+	      "       tcw as [-u UID] [-k] COMMAND [ARG...]\n", stderr);
+	exit(EX_USAGE);
+}
+
+static long num(const char *s, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		usage();
+	return v;
+}
+
+static socklen_t loopback(struct sockaddr_storage *ss)
+{
+	struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+	struct sockaddr_in *a4 = (struct sockaddr_in *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (o.v6) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons(o.port);
+		a6->sin6_addr = in6addr_loopback;
+		return sizeof(*a6);
+	}
+	a4->sin_family = AF_INET;
+	a4->sin_port = htons(o.port);
+	a4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	return sizeof(*a4);
+}
+
+/* A lost segment must fail the test, not hang it: bound every wait. */
+static int new_socket(void)
+{
+	struct timeval tv = { .tv_sec = 10 };
+	int fd = socket(o.v6 ? AF_INET6 : AF_INET, SOCK_STREAM | SOCK_CLOEXEC,
+			0);
+
+	if (fd < 0)
+		die("socket");
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)))
+		die("setsockopt timeout");
+	return fd;
+}
+
+static int listener(void)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = loopback(&ss);
+	int one = 1, fd = new_socket();
+
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)))
+		die("setsockopt SO_REUSEADDR");
+	if (bind(fd, (struct sockaddr *)&ss, len))
+		die("bind");
+	if (listen(fd, SOMAXCONN))
+		die("listen");
+	return fd;
+}
+
+static int dial(void)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = loopback(&ss);
+	int fd = new_socket();
+
+	if (connect(fd, (struct sockaddr *)&ss, len))
+		die("connect");
+	return fd;
+}
+
+/* Accepted sockets inherit the listener's timeouts. */
+static int take(int l)
+{
+	int fd = accept4(l, NULL, NULL, SOCK_CLOEXEC);
+
+	if (fd < 0)
+		die("accept");
+	return fd;
+}
+
+static void put_byte(int fd)
+{
+	if (send(fd, "x", 1, MSG_NOSIGNAL) != 1)
+		die("send");
+}
+
+/* Read 1 byte (want 1) or EOF (want 0); errno is EPROTO for a wrong count. */
+static void expect(int fd, ssize_t want)
+{
+	char b;
+	ssize_t r = read(fd, &b, 1);
+
+	if (r == want)
+		return;
+	if (r >= 0)
+		errno = EPROTO;
+	die(want ? "read byte" : "read eof");
+}
+
+static void xclose(int fd)
+{
+	if (close(fd))
+		die("close");
+}
+
+static void server_first(int l)
+{
+	int c = dial(), s = take(l);
+
+	put_byte(s);
+	xclose(s);
+	expect(c, 1);
+	expect(c, 0);	/* the server's FIN is in: we are in CLOSE_WAIT */
+	xclose(c);
+}
+
+static void client_first(int l)
+{
+	int c = dial(), s = take(l);
+
+	put_byte(s);
+	expect(c, 1);
+	xclose(c);
+	expect(s, 0);	/* the client's FIN is in: server in CLOSE_WAIT */
+	xclose(s);
+}
+
+/* The accepted fd is never read nor closed until the hold ends. */
+static int leak(int l)
+{
+	int c = dial(), s = take(l);
+
+	xclose(c);
+	return s;
+}
+
+static void abort_one(int l)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	int c = dial(), s = take(l);
+	ssize_t r;
+	char b;
+
+	if (setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)))
+		die("setsockopt SO_LINGER");
+	xclose(c);	/* zero linger: RST instead of FIN */
+	r = read(s, &b, 1);
+	if (r > 0)
+		errno = EPROTO;
+	if (r > 0 || (r < 0 && errno != ECONNRESET))
+		die("read reset");
+	xclose(s);
+}
+
+/* A pending SIGTERM ends churn early: an unload test need not wait. */
+static long churn(int l)
+{
+	struct timespec t0, t;
+	sigset_t p;
+	long n;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (n = 0;; n++) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		sigpending(&p);
+		if ((t.tv_sec - t0.tv_sec) * 1000 +
+		    (t.tv_nsec - t0.tv_nsec) / 1000000 >= o.dur * 1000 ||
+		    sigismember(&p, SIGTERM) || sigismember(&p, SIGINT))
+			return n;
+		server_first(l);
+	}
+}
+
+/* Count sockets on PORT in a state the mode does not end in. */
+static int unsettled(void)
+{
+	unsigned int ok = modes[o.mode].final | SETTLED;
+	unsigned int lport, rport, st;
+	char line[512];
+	int bad = 0;
+	FILE *f = fopen(o.v6 ? "/proc/net/tcp6" : "/proc/net/tcp", "re");
+
+	if (!f)
+		return 0;	/* no procfs: trust loopback ordering */
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, " %*u: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%x %x",
+			   &lport, &rport, &st) != 3)
+			continue;
+		if (lport != o.port && rport != o.port)
+			continue;
+		if (st >= 32 || !(ok & ST(st)))
+			bad++;
+	}
+	fclose(f);
+	return bad;
+}
+
+static void settle(void)
+{
+	struct timespec ts = { .tv_nsec = 10 * 1000 * 1000 };
+	int i, bad = 0;
+
+	for (i = 0; i < 300; i++) {
+		bad = unsettled();
+		if (!bad)
+			return;
+		nanosleep(&ts, NULL);
+	}
+	fprintf(stderr, "tcw: warning: %d sockets on port %ld not settled\n",
+		bad, o.port);
+}
+
+/* Written aside and renamed so a poller never sees a half-made file. */
+static void mark_ready(const char *path)
+{
+	char tmp[PATH_MAX];
+	int fd;
+
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, "ready\n", 6) != 6 || close(fd) ||
+	    rename(tmp, path))
+		die("ready file");
+}
+
+/* SIGTERM/SIGINT are blocked since start, so none can slip by unseen. */
+static void hold(void)
+{
+	struct timespec ts = { .tv_sec = o.hold };
+
+	if (o.hold <= 0)
+		return;
+	while (sigtimedwait(&stopsigs, NULL, &ts) < 0 && errno == EINTR)
+		;
+}
+
+static int run_listener(void)
+{
+	int l = listener(), *fds = NULL;
+	long i, done = o.n;
+
+	if (o.mode == M_LEAK && !(fds = calloc(o.n + 1, sizeof(*fds))))
+		die("calloc");
+	if (o.mode == M_CHURN)
+		done = churn(l);
+	for (i = 0; o.mode != M_CHURN && i < o.n; i++) {
+		if (o.mode == M_SERVER_FIRST)
+			server_first(l);
+		else if (o.mode == M_CLIENT_FIRST)
+			client_first(l);
+		else if (o.mode == M_LEAK)
+			fds[i] = leak(l);
+		else
+			abort_one(l);
+	}
+	settle();
+	printf("tcw: %s done %ld\n", modes[o.mode].name, done);
+	fflush(stdout);
+	if (o.ready)
+		mark_ready(o.ready);
+	hold();
+	for (i = 0; fds && i < o.n; i++)
+		close(fds[i]);
+	close(l);
+	return 0;
+}
+
+static void parse_listener(int argc, char **argv)
+{
+	int c;
+
+	optind = 2;
+	while ((c = getopt(argc, argv, "+6n:p:r:h:d:")) != -1) {
+		switch (c) {
+		case '6': o.v6 = 1; break;
+		case 'n': o.n = num(optarg, 0, 1000000); break;
+		case 'p': o.port = num(optarg, 1, 65535); break;
+		case 'r': o.ready = optarg; break;
+		case 'h': o.hold = num(optarg, 0, INT_MAX); break;
+		case 'd': o.dur = num(optarg, 0, INT_MAX / 1000); break;
+		default: usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+}
+
+/* ---- write mode ---- */
+
+#define E(x) { x, #x }
+static const struct {
+	int no;
+	const char *name;
+} errnames[] = {
+	E(EINVAL), E(EPERM), E(EACCES), E(ENOENT), E(EFAULT), E(ENOSPC),
+	E(EIO), E(EBADF), E(EBUSY), E(EEXIST), E(E2BIG), E(ERANGE),
+	E(EMSGSIZE), E(ENODEV), E(ENXIO), E(EAGAIN), E(EROFS), E(EISDIR),
+	E(ENOMEM), E(EOPNOTSUPP),
+};
+
+static int report_err(int err)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(errnames); i++) {
+		if (errnames[i].no == err) {
+			printf("err %s\n", errnames[i].name);
+			return 1;
+		}
+	}
+	printf("err %d\n", err);
+	return 1;
+}
+
+/* Decode \n \t \0 \\ \xHH; any other escaped char stands for itself. */
+static size_t unescape(const char *s, char *out)
+{
+	char hex[3] = "";
+	size_t n = 0;
+
+	while (*s) {
+		if (*s != '\\' || !s[1]) {
+			out[n++] = *s++;
+			continue;
+		}
+		s++;
+		if (*s == 'x' && isxdigit((unsigned char)s[1])) {
+			hex[0] = s[1];
+			hex[1] = isxdigit((unsigned char)s[2]) ? s[2] : 0;
+			out[n++] = (char)strtol(hex, NULL, 16);
+			s += 1 + strlen(hex);
+			continue;
+		}
+		out[n++] = *s == 'n' ? '\n' : *s == 't' ? '\t' :
+			   *s == '0' ? '\0' : *s;
+		s++;
+	}
+	return n;
+}
+
+/* Root stays root but loses CAP_NET_ADMIN everywhere (ambient follows). */
+static void drop_net_admin(void)
+{
+	struct __user_cap_header_struct hdr = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
+	unsigned int i = CAP_TO_INDEX(CAP_NET_ADMIN);
+	unsigned int bit = CAP_TO_MASK(CAP_NET_ADMIN);
+
+	if (prctl(PR_CAPBSET_DROP, CAP_NET_ADMIN, 0, 0, 0))
+		die("prctl PR_CAPBSET_DROP");
+	if (syscall(SYS_capget, &hdr, d))
+		die("capget");
+	d[i].effective &= ~bit;
+	d[i].permitted &= ~bit;
+	d[i].inheritable &= ~bit;
+	if (syscall(SYS_capset, &hdr, d))
+		die("capset");
+}
+
+/* Without PR_SET_KEEPCAPS, leaving uid 0 clears every capability set. */
+static void drop_to(long uid)
+{
+	if (setgroups(0, NULL))
+		die("setgroups");
+	if (setgid(uid))
+		die("setgid");
+	if (setuid(uid))
+		die("setuid");
+}
+
+static int run_write(int argc, char **argv)
+{
+	long uid = -1, size = -1;
+	int c, fd, keep = 0;
+	size_t len;
+	ssize_t r;
+	char *buf;
+
+	optind = 2;
+	while ((c = getopt(argc, argv, "+u:s:k")) != -1) {
+		switch (c) {
+		case 'u': uid = num(optarg, 0, 4294967294L); break;
+		case 's': size = num(optarg, 0, 64L << 20); break;
+		case 'k': keep = 1; break;
+		default: usage();
+		}
+	}
+	if (argc - optind != (size < 0 ? 2 : 1))
+		usage();
+	len = size < 0 ? strlen(argv[optind + 1]) : (size_t)size;
+	buf = malloc(len + 1);
+	if (!buf)
+		die("malloc");
+	if (size < 0)
+		len = unescape(argv[optind + 1], buf);
+	else
+		memset(buf, 'x', len);
+	if (keep)
+		drop_net_admin();	/* first: needs CAP_SETPCAP */
+	if (uid >= 0)
+		drop_to(uid);
+	fd = open(argv[optind], O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return report_err(errno);
+	r = write(fd, buf, len);
+	if (r < 0)
+		return report_err(errno);
+	close(fd);
+	printf("ok %zd\n", r);
+	return 0;
+}
+
+/* Run a command with the same privilege drops as write (for reads). */
+static int run_as(int argc, char **argv)
+{
+	long uid = -1;
+	int c, keep = 0;
+
+	optind = 2;
+	while ((c = getopt(argc, argv, "+u:k")) != -1) {
+		switch (c) {
+		case 'u': uid = num(optarg, 0, 4294967294L); break;
+		case 'k': keep = 1; break;
+		default: usage();
+		}
+	}
+	if (optind >= argc)
+		usage();
+	if (keep)
+		drop_net_admin();
+	if (uid >= 0)
+		drop_to(uid);
+	execvp(argv[optind], argv + optind);
+	die(argv[optind]);
+	return 2;
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2)
+		usage();
+	if (!strcmp(argv[1], "write"))
+		return run_write(argc, argv);
+	if (!strcmp(argv[1], "as"))
+		return run_as(argc, argv);
+	for (i = 0; i < ARRAY_SIZE(modes); i++)
+		if (!strcmp(argv[1], modes[i].name))
+			break;
+	if (i == ARRAY_SIZE(modes))
+		usage();
+	o.mode = i;
+	parse_listener(argc, argv);
+	sigemptyset(&stopsigs);
+	sigaddset(&stopsigs, SIGTERM);
+	sigaddset(&stopsigs, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &stopsigs, NULL))
+		die("sigprocmask");
+	return run_listener();
+}
