@@ -29,5 +29,5 @@ for s in $series; do
 		tail -n 40 "$log.txt" | sed 's/^/    /'
 	fi
 done
-echo "e2e: $pass passed, $failn failed"
+echo "# e2e: $pass passed, $failn failed"
 [ "$failn" = 0 ]

@@ -9,4 +9,5 @@ expect client $P client active_closes=0 passive_closes=$N simultaneous_closes=0 
 check rows "$(tc_rows | wc -l)" 2
 check sockstat_tw "$(tc_meta sockstat_tw)" $N
 check tw_fin_wait2 "$(tc_meta tw_fin_wait2)" 0
+check_sockstat sockstat-invariant
 stop_tcw

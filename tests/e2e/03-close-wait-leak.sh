@@ -7,4 +7,6 @@ expect client $P client active_closes=$N passive_closes=0 resets=0 time_wait=0 f
 # sockstat counts the orphans as "tw"; tcpclose tells them apart.
 check sockstat_tw "$(tc_meta sockstat_tw)" $N
 check tw_fin_wait2 "$(tc_meta tw_fin_wait2)" $N
+check_sockstat sockstat-invariant
+check sockstat-real "$(sockstat_tw)" $N
 stop_tcw

@@ -88,3 +88,27 @@ stop_tcw() {
 }
 
 is_loaded() { grep -q '^tcpclose ' /proc/modules; }
+
+# tc_sum COLUMN [FILE]: a column added up over all rows.
+tc_sum() {
+	awk -v c="$1" '
+		/^#/ { next }
+		!hdr { for (i = 1; i <= NF; i++) idx[$i] = i; hdr = 1; next }
+		{ s += $(idx[c]) }
+		END { print s + 0 }
+	' "${2:-$PROC}"
+}
+
+# The "tw" figure of this netns's /proc/net/sockstat.
+sockstat_tw() {
+	awk '$1 == "TCP:" { for (i = 2; i < NF; i++) if ($i == "tw") print $(i + 1) }' \
+		/proc/net/sockstat
+}
+
+# The invariant of the gauges on a quiet netns: TIME_WAIT proper plus the
+# orphans still in the FIN_WAIT2 substate is what sockstat calls "tw".
+check_sockstat() {
+	cat $PROC >/tmp/tc.sum
+	check "$1" "$(($(tc_sum time_wait /tmp/tc.sum) + $(tc_meta tw_fin_wait2 /tmp/tc.sum)))" \
+		"$(sockstat_tw)"
+}
