@@ -62,14 +62,14 @@ static bool tcpclose_sock_hit(const struct tcpclose_table *tbl, const struct soc
 	int sub = 0, g;
 	u16 lport, rport;
 
+	if (state == TCP_NEW_SYN_RECV)
+		return false;	/* a request socket, not a connection yet */
 	if (state == TCP_TIME_WAIT) {
 		const struct inet_timewait_sock *tw = inet_twsk(sk);
 
 		sub = READ_ONCE(tw->tw_substate);
 		lport = ntohs(tw->tw_sport);
 		rport = ntohs(tw->tw_dport);
-	} else if (state == TCP_NEW_SYN_RECV) {
-		return false;	/* a request socket, not a connection yet */
 	} else {
 		lport = ntohs(inet_sk(sk)->inet_sport);
 		rport = ntohs(inet_sk(sk)->inet_dport);

@@ -9,6 +9,7 @@
 #include <net/net_namespace.h>
 #include <linux/rtnetlink.h>
 #include "gauge.h"
+#include "procfs.h"
 #include "netns.h"
 
 struct tcpclose_net {
@@ -33,12 +34,19 @@ static int __net_init tcpclose_net_init(struct net *net)
 {
 	struct tcpclose_net *tn = net_generic(net, tcpclose_net_id);
 	struct tcpclose_table *tbl;
+	int err;
 
 	tbl = tcpclose_table_alloc(tcpclose_max_ports);
 	if (!tbl)
 		return -ENOMEM;
 	rcu_assign_pointer(tn->tbl, tbl);
-	return 0;
+	err = tcpclose_proc_net_init(net);
+	if (err) {
+		RCU_INIT_POINTER(tn->tbl, NULL);
+		synchronize_rcu();
+		tcpclose_table_free(tbl);
+	}
+	return err;
 }
 
 /*
@@ -52,6 +60,8 @@ static void __net_exit tcpclose_net_exit_batch(struct list_head *net_list)
 	struct net *net;
 
 	list_for_each_entry(net, net_list, exit_list) {
+		/* Waits for readers and releases descriptors still open. */
+		tcpclose_proc_net_exit(net);
 		tn = net_generic(net, tcpclose_net_id);
 		tn->dying = rcu_dereference_protected(tn->tbl, 1);
 		RCU_INIT_POINTER(tn->tbl, NULL);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /proc/tcpclose: the table of the opener's network namespace.
+ * /proc/net/tcpclose in every network namespace, and /proc/tcpclose, a
+ * symlink to self/net/tcpclose, so that one path shows the table of the
+ * opener's namespace (the way /proc/net itself works).
  *
  * Each open takes one consistent snapshot (counters summed, gauges walked)
  * that all reads of that file descriptor return, so a reader using small
@@ -13,14 +15,13 @@
 #include <linux/mm.h>
 #include <linux/uaccess.h>
 #include <linux/capability.h>
-#include <linux/nsproxy.h>
-#include <linux/sched.h>
 #include <net/net_namespace.h>
 #include "gauge.h"
 #include "netns.h"
 #include "procfs.h"
 
 #define TCPCLOSE_PROC_NAME "tcpclose"
+#define TCPCLOSE_PROC_TARGET "self/net/" TCPCLOSE_PROC_NAME
 
 struct tcpclose_snap {
 	struct net *net;
@@ -106,8 +107,12 @@ static int tcpclose_proc_open(struct inode *inode, struct file *file)
 	st = __seq_open_private(file, &tcpclose_seq_ops, sizeof(*st));
 	if (!st)
 		return -ENOMEM;
-	/* The reader's namespace, held for the life of the descriptor. */
-	st->net = get_net(current->nsproxy->net_ns);
+	/* The namespace of this /proc/net, held for the life of the descriptor. */
+	st->net = maybe_get_net(pde_data(inode));
+	if (!st->net) {
+		seq_release_private(inode, file);
+		return -ENXIO;
+	}
 	if (!(file->f_mode & FMODE_READ))
 		return 0;
 	err = tcpclose_snap_take(st);
@@ -155,14 +160,26 @@ static const struct proc_ops tcpclose_proc_ops = {
 	.proc_release = tcpclose_proc_release,
 };
 
+/*
+ * Entries under net->proc_net are owned by the root of the namespace's user
+ * namespace, so 0644 lets that root (and only it) open for writing; the
+ * capability check in write is what actually guards reset.
+ */
+int tcpclose_proc_net_init(struct net *net)
+{
+	if (!proc_create_data(TCPCLOSE_PROC_NAME, 0644, net->proc_net, &tcpclose_proc_ops, net))
+		return -ENOMEM;
+	return 0;
+}
+
+void tcpclose_proc_net_exit(struct net *net)
+{
+	remove_proc_entry(TCPCLOSE_PROC_NAME, net->proc_net);
+}
+
 int tcpclose_proc_init(void)
 {
-	/*
-	 * World-writable on purpose: the capability check in write is what
-	 * guards reset, so that root of a user namespace can reset the
-	 * namespaces it owns (file modes cannot express that).
-	 */
-	if (!proc_create(TCPCLOSE_PROC_NAME, 0666, NULL, &tcpclose_proc_ops))
+	if (!proc_symlink(TCPCLOSE_PROC_NAME, NULL, TCPCLOSE_PROC_TARGET))
 		return -ENOMEM;
 	return 0;
 }

@@ -192,9 +192,6 @@ static struct tcpclose_port *tcpclose_port_next(struct tcpclose_table *tbl,
 	return NULL;
 }
 
-#define tcpclose_for_each_port(tbl, p, port) \
-	for ((port) = 0; ((p) = tcpclose_port_next((tbl), &(port))); (port)++)
-
 void tcpclose_table_reset(struct tcpclose_table *tbl)
 {
 	struct tcpclose_port *p;
@@ -202,7 +199,7 @@ void tcpclose_table_reset(struct tcpclose_table *tbl)
 
 	mutex_lock(&tbl->mutex);
 	rcu_read_lock();
-	tcpclose_for_each_port(tbl, p, port)
+	for (port = 0; (p = tcpclose_port_next(tbl, &port)); port++)
 		tcpclose_port_sum(p, p->base);
 	rcu_read_unlock();
 	tbl->dropped_base = atomic64_read(&tbl->dropped);
@@ -216,7 +213,7 @@ void tcpclose_table_clear_gauges(struct tcpclose_table *tbl)
 
 	lockdep_assert_held(&tbl->mutex);
 	rcu_read_lock();
-	tcpclose_for_each_port(tbl, p, port)
+	for (port = 0; (p = tcpclose_port_next(tbl, &port)); port++)
 		memset(p->gauge, 0, sizeof(p->gauge));
 	rcu_read_unlock();
 }
@@ -253,7 +250,7 @@ struct tcpclose_row *tcpclose_table_rows(struct tcpclose_table *tbl, unsigned in
 		return NULL;
 
 	rcu_read_lock();
-	tcpclose_for_each_port(tbl, p, port) {
+	for (port = 0; (p = tcpclose_port_next(tbl, &port)); port++) {
 		tcpclose_port_sum(p, cnt);
 		for (r = 0; r < TCPCLOSE_NR_ROLES && n < max; r++) {
 			row = &rows[n];

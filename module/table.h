@@ -5,11 +5,12 @@
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/atomic.h>
+#include <linux/bits.h>
 #include "tcpclose.h"
 
 #define TCPCLOSE_PORTS		65536
 #define TCPCLOSE_BLOCK_SHIFT	8
-#define TCPCLOSE_BLOCK_SIZE	(1 << TCPCLOSE_BLOCK_SHIFT)
+#define TCPCLOSE_BLOCK_SIZE	BIT(TCPCLOSE_BLOCK_SHIFT)
 #define TCPCLOSE_DIR_SIZE	(TCPCLOSE_PORTS >> TCPCLOSE_BLOCK_SHIFT)
 
 /* Written only by the CPU that owns it: the fast path never shares a line. */

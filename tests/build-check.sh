@@ -1,21 +1,44 @@
 #!/bin/bash
-# The module must build with W=1 and without a single warning against the
-# newest Debian headers of each supported series.
+# Build and style gates, each counted as a test:
+#  - W=1 build with zero warnings, and sparse (C=2) with zero warnings,
+#    against the newest Debian headers of each supported series;
+#  - checkpatch.pl --strict (from Debian's linux-source) on every module file.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${TCPCLOSE_CACHE:-/var/cache/tcpclose}
+logs=$top/build/logs
+mkdir -p "$logs"
+
+# gate NAME LOG CMD...: PASS if CMD succeeds and LOG has no warning.
+gate() {
+	local name=$1 log=$2
+	shift 2
+	if ! "$@" >"$log" 2>&1; then
+		echo "FAIL $name: failed"; tail -n 20 "$log"; return
+	fi
+	if grep -qE 'warning:|error:' "$log"; then
+		echo "FAIL $name: warnings"; grep -E 'warning:|error:' "$log" | head -20
+	else
+		echo "PASS $name"
+	fi
+}
+
 for s in ${TCPCLOSE_SERIES:-6.1 6.12}; do
 	read -r _ kver <"$CACHE/kernels/series-$s" || { echo "FAIL build/$s: no kernel"; continue; }
-	log=$top/build/logs/build-$s.log
-	# A clean tree, so that every file is compiled and can warn.
+	# From clean, so that every file is compiled and can warn.
 	rm -rf "$top/build/$kver"
-	if ! "$top/scripts/build-module.sh" "$kver" W=1 >"$log" 2>&1; then
-		echo "FAIL build/$s.W1: build failed"; tail -n 20 "$log"; continue
-	fi
-	w=$(grep -E 'warning:|error:' "$log")
-	if [ -n "$w" ]; then
-		echo "FAIL build/$s.W1: warnings"; echo "$w" | head -20
-	else
-		echo "PASS build/$s.W1"
-	fi
+	gate "build/$s.W1" "$logs/build-$s.log" "$top/scripts/build-module.sh" "$kver" W=1
+	# C=2 checks every file again, whether rebuilt or not.
+	gate "build/$s.sparse" "$logs/sparse-$s.log" "$top/scripts/build-module.sh" "$kver" C=2
 done
+
+src=$("$top/scripts/kernel-src.sh" 2>"$logs/kernel-src.log") ||
+	{ echo "FAIL style/checkpatch: no kernel source"; exit 0; }
+# compat.h exists to hold version checks; checkpatch objects to those alone.
+cp=("$src/scripts/checkpatch.pl" --strict --no-tree --terse --show-types -f)
+if out=$(cd "$top" && "${cp[@]}" module/*.c $(ls module/*.h | grep -v compat.h) &&
+	 "${cp[@]}" --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON module/compat.h); then
+	echo "PASS style/checkpatch"
+else
+	echo "FAIL style/checkpatch:"; echo "$out" | grep -v '^total:' | head -20
+fi
