@@ -1,14 +1,21 @@
 #!/bin/bash
 # Build module/tcpclose.ko for one kernel in its own output tree, so that
 # several kernels can be built from one checkout without clobbering objects.
-#   scripts/build-module.sh KVER [extra make args, e.g. W=1 C=2]
+#   scripts/build-module.sh KVER|KDIR [extra make args, e.g. W=1 C=2]
+# KVER names installed headers (/usr/src/linux-headers-KVER); a directory
+# is used as the kernel build tree itself (the KUnit kernel).
 # Prints the path of the built .ko on the last line.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-kver=${1:?usage: build-module.sh KVER [make args]}
+kver=${1:?usage: build-module.sh KVER|KDIR [make args]}
 shift
-kdir=/usr/src/linux-headers-$kver
-[ -d "$kdir" ] || kdir=/lib/modules/$kver/build
+if [ -d "$kver" ]; then
+	kdir=$kver
+	kver=$(basename "$kver")
+else
+	kdir=/usr/src/linux-headers-$kver
+	[ -d "$kdir" ] || kdir=/lib/modules/$kver/build
+fi
 [ -d "$kdir" ] || { echo "build-module.sh: no headers for $kver (run scripts/deps.sh)" >&2; exit 1; }
 out=$top/build/$kver
 mkdir -p "$out/module"

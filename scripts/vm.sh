@@ -6,7 +6,7 @@
 #   scripts/vm.sh SERIES GUEST_SCRIPT [LOG]
 #
 # SERIES is 6.1 or 6.12 (the newest Debian cloud kernel of that series, as
-# resolved by deps.sh). GUEST_SCRIPT is a path inside the guest, e.g.
+# resolved by deps.sh), or "kunit" (the self-built KUnit kernel). GUEST_SCRIPT is a path inside the guest, e.g.
 # /tests/run-all.sh. The console goes to LOG (default: stdout).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,11 +16,18 @@ script=${2:?usage: vm.sh SERIES GUEST_SCRIPT [LOG]}
 log=${3:-/dev/stdout}
 timeout=${TCPCLOSE_VM_TIMEOUT:-1200}
 
-read -r _ kver <"$CACHE/kernels/series-$series" ||
-	{ echo "vm.sh: kernel $series not prepared (run scripts/deps.sh)" >&2; exit 1; }
-kimg=$CACHE/kernels/$kver/vmlinuz
+if [ "$series" = kunit ]; then
+	kbuild=$("$top/scripts/kunit-kernel.sh")
+	kver=$(basename "$kbuild")
+	kimg=$kbuild/arch/x86/boot/bzImage
+else
+	read -r _ kver <"$CACHE/kernels/series-$series" ||
+		{ echo "vm.sh: kernel $series not prepared (run scripts/deps.sh)" >&2; exit 1; }
+	kbuild=$kver
+	kimg=$CACHE/kernels/$kver/vmlinuz
+fi
 
-ko=$("$top/scripts/build-module.sh" "$kver" | tail -n 1)
+ko=$("$top/scripts/build-module.sh" "$kbuild" | tail -n 1)
 bin=$("$top/scripts/build-tests.sh" | tail -n 1)
 
 # The initramfs: busybox, /init, the module, test binaries and scripts.
@@ -32,7 +39,7 @@ for a in $(/bin/busybox --list); do
 	[ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"
 done
 cp "$top/tests/e2e/init.sh" "$root/init"
-cp "$ko" "$root/lib/tcpclose/"
+cp "$(dirname "$ko")"/*.ko "$root/lib/tcpclose/"
 cp "$bin"/* "$root/bin/"
 cp "$top"/tests/e2e/*.sh "$root/tests/"
 chmod +x "$root/init" "$root"/tests/*.sh

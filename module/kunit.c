@@ -1,0 +1,494 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * KUnit suite "tcpclose": the module's pure logic and its counter table,
+ * linked from the very objects tcpclose.ko is built from.
+ *
+ * Expected values are written out here independently of the code under
+ * test: the transition table below is the README's, not classify.c's.
+ */
+#include <kunit/test.h>
+#include <linux/kthread.h>
+#include <linux/completion.h>
+#include <linux/slab.h>
+#include <net/tcp_states.h>
+#include "tcpclose.h"
+#include "table.h"
+#include "version.h"
+
+#define TCPCLOSE_NSTATES TCP_NEW_SYN_RECV	/* states 1..12 */
+
+static const char *const tcpclose_state_names[] = {
+	[TCP_ESTABLISHED] = "ESTABLISHED", [TCP_SYN_SENT] = "SYN_SENT",
+	[TCP_SYN_RECV] = "SYN_RECV", [TCP_FIN_WAIT1] = "FIN_WAIT1",
+	[TCP_FIN_WAIT2] = "FIN_WAIT2", [TCP_TIME_WAIT] = "TIME_WAIT",
+	[TCP_CLOSE] = "CLOSE", [TCP_CLOSE_WAIT] = "CLOSE_WAIT",
+	[TCP_LAST_ACK] = "LAST_ACK", [TCP_LISTEN] = "LISTEN",
+	[TCP_CLOSING] = "CLOSING", [TCP_NEW_SYN_RECV] = "NEW_SYN_RECV",
+};
+
+/* ---- transitions: every (oldstate, newstate) pair ---- */
+
+struct tcpclose_transition {
+	int oldstate, newstate;
+	enum tcpclose_event ev;
+	enum tcpclose_counter counter;
+};
+
+/* The only pairs that mean something; all other 134 mean nothing. */
+static const struct tcpclose_transition tcpclose_counted[] = {
+	{ TCP_ESTABLISHED, TCP_FIN_WAIT1, TCPCLOSE_EV_COUNT, TCPCLOSE_ACTIVE },
+	{ TCP_SYN_RECV, TCP_FIN_WAIT1, TCPCLOSE_EV_COUNT, TCPCLOSE_ACTIVE },
+	{ TCP_ESTABLISHED, TCP_CLOSE_WAIT, TCPCLOSE_EV_COUNT, TCPCLOSE_PASSIVE },
+	{ TCP_SYN_RECV, TCP_CLOSE_WAIT, TCPCLOSE_EV_COUNT, TCPCLOSE_PASSIVE },
+	{ TCP_FIN_WAIT1, TCP_CLOSING, TCPCLOSE_EV_COUNT, TCPCLOSE_SIMULTANEOUS },
+	{ TCP_ESTABLISHED, TCP_CLOSE, TCPCLOSE_EV_COUNT, TCPCLOSE_RESET },
+	{ TCP_CLOSE_WAIT, TCP_CLOSE, TCPCLOSE_EV_COUNT, TCPCLOSE_RESET },
+	{ TCP_FIN_WAIT1, TCP_CLOSE, TCPCLOSE_EV_COUNT, TCPCLOSE_RESET },
+	{ TCP_LISTEN, TCP_SYN_RECV, TCPCLOSE_EV_LISTENER },
+	{ TCP_LISTEN, TCP_CLOSE, TCPCLOSE_EV_LISTENER },
+};
+
+/* One byte per pair: the generator only needs distinct addresses. */
+static const u8 tcpclose_pairs[TCPCLOSE_NSTATES * TCPCLOSE_NSTATES];
+
+static void tcpclose_pair_of(const u8 *p, int *oldstate, int *newstate)
+{
+	unsigned int i = p - tcpclose_pairs;
+
+	*oldstate = i / TCPCLOSE_NSTATES + 1;
+	*newstate = i % TCPCLOSE_NSTATES + 1;
+}
+
+static const void *tcpclose_pair_gen(const void *prev, char *desc)
+{
+	const u8 *p = prev ? (const u8 *)prev + 1 : tcpclose_pairs;
+	int o, n;
+
+	if (p >= tcpclose_pairs + ARRAY_SIZE(tcpclose_pairs))
+		return NULL;
+	tcpclose_pair_of(p, &o, &n);
+	snprintf(desc, KUNIT_PARAM_DESC_SIZE, "%s->%s", tcpclose_state_names[o],
+		 tcpclose_state_names[n]);
+	return p;
+}
+
+static void tcpclose_classify_pairs(struct kunit *test)
+{
+	struct tcpclose_transition want = { .ev = TCPCLOSE_EV_NONE };
+	enum tcpclose_counter got_counter = TCPCLOSE_NR_COUNTERS;
+	enum tcpclose_event got;
+	unsigned int i;
+	int o, n;
+
+	tcpclose_pair_of(test->param_value, &o, &n);
+	for (i = 0; i < ARRAY_SIZE(tcpclose_counted); i++)
+		if (tcpclose_counted[i].oldstate == o && tcpclose_counted[i].newstate == n)
+			want = tcpclose_counted[i];
+	got = tcpclose_classify(o, n, &got_counter);
+	KUNIT_EXPECT_EQ(test, got, want.ev);
+	if (want.ev == TCPCLOSE_EV_COUNT)
+		KUNIT_EXPECT_EQ(test, got_counter, want.counter);
+}
+
+/* ---- live socket state -> gauge ---- */
+
+struct tcpclose_gauge_case {
+	const char *desc;
+	int state, substate, gauge;
+};
+
+static const struct tcpclose_gauge_case tcpclose_gauge_cases[] = {
+	{ "timewait/TIME_WAIT", TCP_TIME_WAIT, TCP_TIME_WAIT, TCPCLOSE_G_TIME_WAIT },
+	{ "timewait/FIN_WAIT2-orphan", TCP_TIME_WAIT, TCP_FIN_WAIT2, TCPCLOSE_G_FIN_WAIT2 },
+	{ "timewait/other-substate", TCP_TIME_WAIT, TCP_CLOSING, -1 },
+	{ "CLOSE_WAIT", TCP_CLOSE_WAIT, 0, TCPCLOSE_G_CLOSE_WAIT },
+	{ "FIN_WAIT1", TCP_FIN_WAIT1, 0, TCPCLOSE_G_FIN_WAIT1 },
+	{ "FIN_WAIT2", TCP_FIN_WAIT2, 0, TCPCLOSE_G_FIN_WAIT2 },
+	{ "LAST_ACK", TCP_LAST_ACK, 0, TCPCLOSE_G_LAST_ACK },
+	{ "CLOSING", TCP_CLOSING, 0, TCPCLOSE_G_CLOSING },
+	{ "ESTABLISHED", TCP_ESTABLISHED, 0, TCPCLOSE_G_ESTABLISHED },
+	{ "SYN_SENT", TCP_SYN_SENT, 0, -1 },
+	{ "SYN_RECV", TCP_SYN_RECV, 0, -1 },
+	{ "CLOSE", TCP_CLOSE, 0, -1 },
+	{ "LISTEN", TCP_LISTEN, 0, -1 },
+	{ "NEW_SYN_RECV", TCP_NEW_SYN_RECV, 0, -1 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(tcpclose_gauge, tcpclose_gauge_cases, desc);
+
+static void tcpclose_gauge_states(struct kunit *test)
+{
+	const struct tcpclose_gauge_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, tcpclose_gauge_of(c->state, c->substate), c->gauge);
+}
+
+/* ---- roles: which row a connection belongs to ---- */
+
+struct tcpclose_role_case {
+	const char *desc;
+	u16 lport, rport;
+	bool listens;
+	bool row;
+	u16 port;
+	u8 role;
+};
+
+/* The Linux default range, 32768..60999. */
+static const struct tcpclose_range tcpclose_eph = { 32768, 60999 };
+
+static const struct tcpclose_role_case tcpclose_role_cases[] = {
+	{ "v4-server-accepted", 80, 40000, true, true, 80, TCPCLOSE_SERVER },
+	{ "client-to-service", 40000, 80, false, true, 80, TCPCLOSE_CLIENT },
+	{ "server-high-listener", 45000, 40000, true, true, 45000, TCPCLOSE_SERVER },
+	{ "server-unseen-listener", 8080, 50000, false, true, 8080, TCPCLOSE_SERVER },
+	{ "client-to-high-port", 40001, 50000, false, true, 50000, TCPCLOSE_CLIENT },
+	{ "client-bound-low-to-low", 1000, 5432, false, true, 5432, TCPCLOSE_CLIENT },
+	{ "range-edge-lo", 80, 32768, false, true, 80, TCPCLOSE_SERVER },
+	{ "range-edge-hi", 80, 60999, false, true, 80, TCPCLOSE_SERVER },
+	{ "below-range-remote", 40000, 32767, false, true, 32767, TCPCLOSE_CLIENT },
+	{ "above-range-remote", 40000, 61000, false, true, 61000, TCPCLOSE_CLIENT },
+	{ "unconnected-port0", 40000, 0, false, false },
+	{ "listener-port0", 0, 0, true, false },
+};
+
+KUNIT_ARRAY_PARAM_DESC(tcpclose_role, tcpclose_role_cases, desc);
+
+static void tcpclose_role_rules(struct kunit *test)
+{
+	const struct tcpclose_role_case *c = test->param_value;
+	struct tcpclose_key key = { };
+	bool row = tcpclose_key_of(c->lport, c->rport, c->listens, &tcpclose_eph, &key);
+
+	KUNIT_ASSERT_EQ(test, row, c->row);
+	if (!row)
+		return;
+	KUNIT_EXPECT_EQ(test, key.port, c->port);
+	KUNIT_EXPECT_EQ(test, key.role, c->role);
+	/* Whatever the case, no ephemeral port of this host is a row. */
+	if (!c->listens && c->lport >= tcpclose_eph.lo && c->lport <= tcpclose_eph.hi)
+		KUNIT_EXPECT_NE(test, key.port, c->lport);
+}
+
+/* ---- writes ---- */
+
+struct tcpclose_write_case {
+	const char *desc;
+	const char *buf;
+	size_t len;
+	int err;
+};
+
+#define W(d, s, e) { d, s, sizeof(s) - 1, e }
+
+static const struct tcpclose_write_case tcpclose_write_cases[] = {
+	W("reset", "reset", 0),
+	W("reset-newline", "reset\n", 0),
+	W("empty", "", -EINVAL),
+	W("newline-only", "\n", -EINVAL),
+	W("prefix", "rese", -EINVAL),
+	W("trailing-char", "resetx", -EINVAL),
+	W("two-newlines", "reset\n\n", -EINVAL),
+	W("crlf", "reset\r\n", -EINVAL),
+	W("leading-space", " reset", -EINVAL),
+	W("uppercase", "RESET", -EINVAL),
+	W("trailing-word", "reset now", -EINVAL),
+	W("embedded-nul", "res\0et", -EINVAL),
+	W("trailing-nul", "reset\0", -EINVAL),
+	W("leading-nul", "\0reset", -EINVAL),
+	W("garbage", "\xff\xfe\x01", -EINVAL),
+	W("overlong", "resetresetresetreset", -EINVAL),
+};
+
+KUNIT_ARRAY_PARAM_DESC(tcpclose_write, tcpclose_write_cases, desc);
+
+static void tcpclose_parse_writes(struct kunit *test)
+{
+	const struct tcpclose_write_case *c = test->param_value;
+	enum tcpclose_cmd cmd = -1;
+
+	KUNIT_EXPECT_EQ(test, tcpclose_parse_write(c->buf, c->len, &cmd), c->err);
+	KUNIT_EXPECT_EQ(test, (int)cmd, c->err ? -1 : (int)TCPCLOSE_CMD_RESET);
+}
+
+/* ---- output text, byte for byte ---- */
+
+static void tcpclose_format_bytes(struct kunit *test)
+{
+	static const struct tcpclose_summary sum = {
+		.netns = 4026531840ULL, .ports = 2, .max_ports = 4096, .dropped = 3,
+		.untracked = 1, .sockstat_tw = 25, .tw_fin_wait2 = 5,
+	};
+	static const struct tcpclose_row rows[] = {
+		{ 80, TCPCLOSE_SERVER, { 40, 1, 2, 3 }, { 20, 4, 5, 6, 7, 8, 9 } },
+		{ 65535, TCPCLOSE_CLIENT, { 18446744073709551615ULL, 0, 0, 0 },
+		  { 4294967295U, 0, 0, 0, 0, 0, 0 } },
+	};
+	char buf[TCPCLOSE_LINE_MAX];
+
+	tcpclose_format_comment(buf, sizeof(buf), &sum);
+	KUNIT_EXPECT_STREQ(test, buf,
+			   "# tcpclose 1 version=" TCPCLOSE_VERSION
+			   " netns=4026531840 ports=2 max_ports=4096 dropped=3 untracked=1 sockstat_tw=25 tw_fin_wait2=5\n");
+	tcpclose_format_columns(buf, sizeof(buf));
+	KUNIT_EXPECT_STREQ(test, buf,
+			   " port role   active_closes passive_closes simultaneous_closes resets time_wait close_wait fin_wait1 fin_wait2 last_ack closing established\n");
+	tcpclose_format_row(buf, sizeof(buf), &rows[0]);
+	KUNIT_EXPECT_STREQ(test, buf,
+			   "   80 server            40              1                   2      3        20          4         5         6        7       8           9\n");
+	/* Values wider than their column still come out whole. */
+	tcpclose_format_row(buf, sizeof(buf), &rows[1]);
+	KUNIT_EXPECT_STREQ(test, buf,
+			   "65535 client 18446744073709551615              0                   0      0 4294967295          0         0         0        0       0           0\n");
+}
+
+static void tcpclose_format_zero_rows(struct kunit *test)
+{
+	struct tcpclose_row row = { .port = 1 };
+
+	KUNIT_EXPECT_TRUE(test, tcpclose_row_is_zero(&row));
+	row.gauge[TCPCLOSE_G_ESTABLISHED] = 1;
+	KUNIT_EXPECT_FALSE(test, tcpclose_row_is_zero(&row));
+	row.gauge[TCPCLOSE_G_ESTABLISHED] = 0;
+	row.counter[TCPCLOSE_RESET] = 1;
+	KUNIT_EXPECT_FALSE(test, tcpclose_row_is_zero(&row));
+}
+
+/* ---- the table ---- */
+
+static struct tcpclose_table *tcpclose_test_table(struct kunit *test, unsigned int max)
+{
+	struct tcpclose_table *tbl = tcpclose_table_alloc(max);
+
+	KUNIT_ASSERT_NOT_NULL(test, tbl);
+	return tbl;
+}
+
+static void tcpclose_count(struct tcpclose_table *tbl, u16 port, u8 role,
+			   enum tcpclose_counter c, unsigned int times)
+{
+	struct tcpclose_key key = { .port = port, .role = role };
+
+	rcu_read_lock();
+	while (times--)
+		tcpclose_table_count(tbl, &key, c);
+	rcu_read_unlock();
+}
+
+/* Rows of @tbl; the caller kvfree()s them. */
+static struct tcpclose_row *tcpclose_rows(struct kunit *test, struct tcpclose_table *tbl,
+					  unsigned int *n, struct tcpclose_summary *sum)
+{
+	struct tcpclose_row *rows;
+
+	memset(sum, 0, sizeof(*sum));
+	mutex_lock(&tbl->mutex);
+	rows = tcpclose_table_rows(tbl, n, sum);
+	mutex_unlock(&tbl->mutex);
+	KUNIT_EXPECT_NOT_NULL(test, rows);
+	return rows;
+}
+
+static void tcpclose_table_sorted(struct kunit *test)
+{
+	struct tcpclose_table *tbl = tcpclose_test_table(test, 100);
+	struct tcpclose_summary sum;
+	struct tcpclose_row *rows;
+	unsigned int n;
+
+	/* Created out of order, in different blocks of the directory. */
+	tcpclose_count(tbl, 65535, TCPCLOSE_CLIENT, TCPCLOSE_PASSIVE, 1);
+	tcpclose_count(tbl, 443, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 3);
+	tcpclose_count(tbl, 443, TCPCLOSE_CLIENT, TCPCLOSE_PASSIVE, 2);
+	tcpclose_count(tbl, 22, TCPCLOSE_SERVER, TCPCLOSE_RESET, 1);
+	tcpclose_count(tbl, 444, TCPCLOSE_SERVER, TCPCLOSE_SIMULTANEOUS, 1);
+	rows = tcpclose_rows(test, tbl, &n, &sum);
+	KUNIT_ASSERT_EQ(test, n, 5);
+	KUNIT_EXPECT_EQ(test, rows[0].port, 22);
+	KUNIT_EXPECT_EQ(test, rows[0].counter[TCPCLOSE_RESET], 1);
+	KUNIT_EXPECT_EQ(test, rows[1].port, 443);
+	KUNIT_EXPECT_EQ(test, rows[1].role, TCPCLOSE_CLIENT);
+	KUNIT_EXPECT_EQ(test, rows[1].counter[TCPCLOSE_PASSIVE], 2);
+	KUNIT_EXPECT_EQ(test, rows[2].port, 443);
+	KUNIT_EXPECT_EQ(test, rows[2].role, TCPCLOSE_SERVER);
+	KUNIT_EXPECT_EQ(test, rows[2].counter[TCPCLOSE_ACTIVE], 3);
+	KUNIT_EXPECT_EQ(test, rows[3].port, 444);
+	KUNIT_EXPECT_EQ(test, rows[4].port, 65535);
+	KUNIT_EXPECT_EQ(test, sum.ports, 4);
+	KUNIT_EXPECT_EQ(test, sum.dropped, 0);
+	kvfree(rows);
+	tcpclose_table_free(tbl);
+}
+
+static void tcpclose_table_reset_baseline(struct kunit *test)
+{
+	struct tcpclose_table *tbl = tcpclose_test_table(test, 1);
+	struct tcpclose_summary sum;
+	struct tcpclose_row *rows;
+	unsigned int n;
+
+	tcpclose_count(tbl, 80, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 7);
+	tcpclose_count(tbl, 81, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 2);	/* dropped */
+	tcpclose_table_reset(tbl);
+	rows = tcpclose_rows(test, tbl, &n, &sum);
+	KUNIT_EXPECT_EQ(test, n, 0);	/* all zero: omitted */
+	KUNIT_EXPECT_EQ(test, sum.dropped, 0);
+	kvfree(rows);
+
+	tcpclose_count(tbl, 80, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 5);
+	tcpclose_count(tbl, 80, TCPCLOSE_SERVER, TCPCLOSE_PASSIVE, 1);
+	tcpclose_count(tbl, 82, TCPCLOSE_CLIENT, TCPCLOSE_ACTIVE, 1);	/* dropped */
+	rows = tcpclose_rows(test, tbl, &n, &sum);
+	KUNIT_ASSERT_EQ(test, n, 1);
+	KUNIT_EXPECT_EQ(test, rows[0].counter[TCPCLOSE_ACTIVE], 5);
+	KUNIT_EXPECT_EQ(test, rows[0].counter[TCPCLOSE_PASSIVE], 1);
+	KUNIT_EXPECT_EQ(test, sum.dropped, 1);
+	KUNIT_EXPECT_EQ(test, sum.ports, 1);
+	kvfree(rows);
+	tcpclose_table_free(tbl);
+}
+
+static void tcpclose_table_gauges(struct kunit *test)
+{
+	struct tcpclose_table *tbl = tcpclose_test_table(test, 2);
+	struct tcpclose_key k80 = { 80, TCPCLOSE_SERVER }, k90 = { 90, TCPCLOSE_CLIENT };
+	struct tcpclose_key k99 = { 99, TCPCLOSE_CLIENT };
+	struct tcpclose_summary sum;
+	struct tcpclose_row *rows;
+	unsigned int n, i;
+
+	mutex_lock(&tbl->mutex);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_TRUE(test, tcpclose_table_add_gauge(tbl, &k80, TCPCLOSE_G_TIME_WAIT,
+								 GFP_KERNEL));
+	KUNIT_EXPECT_TRUE(test, tcpclose_table_add_gauge(tbl, &k90, TCPCLOSE_G_CLOSE_WAIT,
+							 GFP_KERNEL));
+	/* A third port does not fit in max_ports = 2. */
+	KUNIT_EXPECT_FALSE(test, tcpclose_table_add_gauge(tbl, &k99, TCPCLOSE_G_CLOSE_WAIT,
+							  GFP_KERNEL));
+	mutex_unlock(&tbl->mutex);
+	rows = tcpclose_rows(test, tbl, &n, &sum);
+	KUNIT_ASSERT_EQ(test, n, 2);
+	KUNIT_EXPECT_EQ(test, rows[0].gauge[TCPCLOSE_G_TIME_WAIT], 3);
+	KUNIT_EXPECT_EQ(test, rows[1].gauge[TCPCLOSE_G_CLOSE_WAIT], 1);
+	kvfree(rows);
+
+	/* The next snapshot starts from zero: expired sockets vanish. */
+	mutex_lock(&tbl->mutex);
+	tcpclose_table_clear_gauges(tbl);
+	mutex_unlock(&tbl->mutex);
+	rows = tcpclose_rows(test, tbl, &n, &sum);
+	KUNIT_EXPECT_EQ(test, n, 0);
+	kvfree(rows);
+	tcpclose_table_free(tbl);
+}
+
+/* Two namespaces' tables share nothing, listeners included. */
+static void tcpclose_table_separate(struct kunit *test)
+{
+	struct tcpclose_table *a = tcpclose_test_table(test, 10);
+	struct tcpclose_table *b = tcpclose_test_table(test, 10);
+	struct tcpclose_summary sum;
+	struct tcpclose_row *rows;
+	unsigned int n;
+
+	tcpclose_table_mark_listener(a, 8080);
+	tcpclose_count(a, 8080, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 4);
+	KUNIT_EXPECT_TRUE(test, tcpclose_table_listens(a, 8080));
+	KUNIT_EXPECT_FALSE(test, tcpclose_table_listens(b, 8080));
+	KUNIT_EXPECT_FALSE(test, tcpclose_table_listens(a, 8081));
+	rows = tcpclose_rows(test, b, &n, &sum);
+	KUNIT_EXPECT_EQ(test, n, 0);
+	kvfree(rows);
+	tcpclose_table_reset(b);
+	rows = tcpclose_rows(test, a, &n, &sum);
+	KUNIT_ASSERT_EQ(test, n, 1);
+	KUNIT_EXPECT_EQ(test, rows[0].counter[TCPCLOSE_ACTIVE], 4);
+	kvfree(rows);
+	tcpclose_table_free(a);
+	tcpclose_table_free(b);
+}
+
+/* ---- concurrency: no increment lost under contention ---- */
+
+#define TCPCLOSE_THREADS 4
+#define TCPCLOSE_PER_THREAD 100000
+
+struct tcpclose_hammer {
+	struct tcpclose_table *tbl;
+	struct completion done;
+	u16 port;
+};
+
+static int tcpclose_hammer_fn(void *arg)
+{
+	struct tcpclose_hammer *h = arg;
+	unsigned int i;
+
+	for (i = 0; i < TCPCLOSE_PER_THREAD; i++) {
+		tcpclose_count(h->tbl, h->port, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 1);
+		if (!(i & 1023))
+			cond_resched();
+	}
+	complete(&h->done);
+	return 0;
+}
+
+static void tcpclose_table_concurrent(struct kunit *test)
+{
+	struct tcpclose_table *tbl = tcpclose_test_table(test, 10);
+	struct tcpclose_hammer h[TCPCLOSE_THREADS];
+	struct tcpclose_summary sum;
+	struct task_struct *t;
+	struct tcpclose_row *rows;
+	unsigned int i, n;
+
+	for (i = 0; i < TCPCLOSE_THREADS; i++) {
+		h[i].tbl = tbl;
+		h[i].port = 443;	/* all on one port: one entry, created racily */
+		init_completion(&h[i].done);
+		t = kthread_run(tcpclose_hammer_fn, &h[i], "tcpclose-kunit/%u", i);
+		KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	}
+	for (i = 0; i < TCPCLOSE_THREADS; i++)
+		wait_for_completion(&h[i].done);
+	rows = tcpclose_rows(test, tbl, &n, &sum);
+	KUNIT_ASSERT_EQ(test, n, 1);
+	KUNIT_EXPECT_EQ(test, rows[0].counter[TCPCLOSE_ACTIVE],
+			(u64)TCPCLOSE_THREADS * TCPCLOSE_PER_THREAD);
+	KUNIT_EXPECT_EQ(test, sum.ports, 1);
+	kvfree(rows);
+	/* After a reset, exactly what follows is counted. */
+	tcpclose_table_reset(tbl);
+	tcpclose_count(tbl, 443, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 3);
+	rows = tcpclose_rows(test, tbl, &n, &sum);
+	KUNIT_ASSERT_EQ(test, n, 1);
+	KUNIT_EXPECT_EQ(test, rows[0].counter[TCPCLOSE_ACTIVE], 3);
+	kvfree(rows);
+	tcpclose_table_free(tbl);
+}
+
+static struct kunit_case tcpclose_cases[] = {
+	KUNIT_CASE_PARAM(tcpclose_classify_pairs, tcpclose_pair_gen),
+	KUNIT_CASE_PARAM(tcpclose_gauge_states, tcpclose_gauge_gen_params),
+	KUNIT_CASE_PARAM(tcpclose_role_rules, tcpclose_role_gen_params),
+	KUNIT_CASE_PARAM(tcpclose_parse_writes, tcpclose_write_gen_params),
+	KUNIT_CASE(tcpclose_format_bytes),
+	KUNIT_CASE(tcpclose_format_zero_rows),
+	KUNIT_CASE(tcpclose_table_sorted),
+	KUNIT_CASE(tcpclose_table_reset_baseline),
+	KUNIT_CASE(tcpclose_table_gauges),
+	KUNIT_CASE(tcpclose_table_separate),
+	KUNIT_CASE(tcpclose_table_concurrent),
+	{}
+};
+
+static struct kunit_suite tcpclose_suite = {
+	.name = "tcpclose",
+	.test_cases = tcpclose_cases,
+};
+
+kunit_test_suite(tcpclose_suite);
+
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("KUnit tests of tcpclose's classification, table and output");
