@@ -11,7 +11,7 @@ VERSION := $(shell sed -n 's/^\#define TCPCLOSE_VERSION "\(.*\)"/\1/p' module/ve
 CACHE ?= /var/cache/tcpclose
 export TCPCLOSE_CACHE := $(CACHE)
 
-.PHONY: all module clean check e2e demo deps version
+.PHONY: all module clean check e2e kunit demo deps version
 
 all: module
 
@@ -28,12 +28,17 @@ version:
 deps:
 	scripts/deps.sh
 
-# Every test: W=1 builds and the QEMU end-to-end suites on 6.1 and 6.12.
+# Every test: build and style gates, KUnit, and the QEMU end-to-end suites
+# on 6.1 and 6.12.
 check:
 	tests/check.sh
 
 e2e: deps
 	tests/run-e2e.sh $(SERIES)
+
+# The KUnit suite on a self-built 6.12 kernel (built once, then cached).
+kunit: deps
+	tests/run-kunit.sh
 
 demo: deps
 	@scripts/vm.sh $(or $(SERIES),6.12) /tests/demo.sh build/logs/demo.log; \
