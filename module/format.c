@@ -21,12 +21,12 @@ static const char *const tcpclose_columns[] = {
 	"port", "role",
 	"active_closes", "passive_closes", "simultaneous_closes", "resets",
 	"time_wait", "close_wait", "fin_wait1", "fin_wait2", "last_ack",
-	"closing", "established",
+	"closing", "established", "close_wait_oldest_s", "close_wait_untracked",
 };
 
 #define TCPCLOSE_NR_COLUMNS ARRAY_SIZE(tcpclose_columns)
 
-static_assert(TCPCLOSE_NR_COLUMNS == 2 + TCPCLOSE_NR_COUNTERS + TCPCLOSE_NR_GAUGES);
+static_assert(TCPCLOSE_NR_COLUMNS == 2 + TCPCLOSE_NR_COUNTERS + TCPCLOSE_NR_GAUGES + 2);
 
 /* Values are right-aligned under their names so that cat shows a table. */
 static int tcpclose_width(unsigned int col)
@@ -73,7 +73,9 @@ int tcpclose_format_row(char *buf, size_t len, const struct tcpclose_row *row)
 	for (i = 0; i < TCPCLOSE_NR_GAUGES; i++, col++)
 		n += scnprintf(buf + n, len - n, " %*u", tcpclose_width(col),
 			       row->gauge[i]);
-	n += scnprintf(buf + n, len - n, "\n");
+	n += scnprintf(buf + n, len - n, " %*u %*u\n", tcpclose_width(col),
+		       row->close_wait_oldest_s, tcpclose_width(col + 1),
+		       row->close_wait_untracked);
 	return n;
 }
 
@@ -87,6 +89,7 @@ bool tcpclose_row_is_zero(const struct tcpclose_row *row)
 	for (i = 0; i < TCPCLOSE_NR_GAUGES; i++)
 		if (row->gauge[i])
 			return false;
+	/* The CLOSE_WAIT columns are non-zero only with close_wait > 0. */
 	return true;
 }
 

@@ -15,6 +15,7 @@
 #include <net/tcp_states.h>
 #include "compat.h"
 #include "gauge.h"
+#include "hook.h"
 
 void tcpclose_port_range(const struct net *net, struct tcpclose_range *eph)
 {
@@ -50,6 +51,7 @@ struct tcpclose_hit {
 	struct tcpclose_key key;
 	u8 gauge;
 	bool tw;		/* a timewait socket */
+	u64 since;		/* CLOSE_WAIT: entered at (ns), 0 if unknown */
 };
 
 /* Enough for any sane chain; a longer one is committed without restart. */
@@ -81,6 +83,9 @@ static bool tcpclose_sock_hit(const struct tcpclose_table *tbl, const struct soc
 		return false;
 	hit->gauge = g;
 	hit->tw = state == TCP_TIME_WAIT;
+	hit->since = 0;
+	if (g == TCPCLOSE_G_CLOSE_WAIT)
+		tcpclose_track_since(&tcpclose_closing, sk, TCP_CLOSE_WAIT, &hit->since);
 	return true;
 }
 
@@ -92,7 +97,8 @@ static void tcpclose_commit(struct tcpclose_table *tbl, const struct tcpclose_hi
 	for (i = 0; i < n; i++) {
 		if (hits[i].tw && hits[i].gauge == TCPCLOSE_G_FIN_WAIT2)
 			sum->tw_fin_wait2++;
-		if (!tcpclose_table_add_gauge(tbl, &hits[i].key, hits[i].gauge, gfp))
+		if (!tcpclose_table_add_gauge(tbl, &hits[i].key, hits[i].gauge, hits[i].since,
+					      gfp))
 			sum->untracked++;
 	}
 }

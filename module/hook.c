@@ -9,27 +9,72 @@
 #include <linux/tracepoint.h>
 #include <linux/string.h>
 #include <linux/in.h>
+#include <linux/ktime.h>
+#include <linux/math64.h>
+#include <net/tcp_states.h>
 #include <net/sock.h>
 #include <net/inet_sock.h>
 #include <trace/events/sock.h>
 #include "netns.h"
 #include "gauge.h"
 #include "hook.h"
+#include "track.h"
 
 #define TCPCLOSE_TRACEPOINT "inet_sock_set_state"
 
 static struct tracepoint *tcpclose_tp;
 
+/* Sockets in the middle of a close: see track.h. */
+struct tcpclose_tracker tcpclose_closing;
+
+/* A socket leaving one of these states may have a tracker slot. */
+#define TCPCLOSE_CLOSING_STATES (TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2 | TCPF_CLOSE_WAIT | \
+				 TCPF_LAST_ACK | TCPF_CLOSING)
+
+/*
+ * A tracked socket changes state: the time spent in the state it leaves
+ * goes into that phase's histogram; at CLOSE, so does the whole close, and
+ * the slot is freed. Runs even without a table (netns going away) so that
+ * no slot outlives its socket.
+ */
+static void tcpclose_track_step(struct tcpclose_table *tbl, const struct sock *sk,
+				int oldstate, int newstate)
+{
+	struct tcpclose_track *t = tcpclose_track_find(&tcpclose_closing, sk);
+	struct tcpclose_key key;
+	int phase;
+	u64 now;
+
+	if (!t)
+		return;
+	now = ktime_get_ns();
+	key.port = t->port;
+	key.role = t->role;
+	phase = tcpclose_phase_of(oldstate);
+	if (tbl && phase >= 0)
+		tcpclose_table_time(tbl, &key, phase, div_u64(now - t->t_state, NSEC_PER_USEC));
+	if (newstate == TCP_CLOSE) {
+		if (tbl)
+			tcpclose_table_time(tbl, &key, TCPCLOSE_PH_TOTAL,
+					    div_u64(now - t->t_fin, NSEC_PER_USEC));
+		tcpclose_track_end(t);
+		return;
+	}
+	t->t_state = now;
+	t->state = newstate;
+}
+
 /*
  * Runs on every TCP state change, with preemption disabled. Everything
- * that is not a close or a listener's child returns after two compares;
- * a close costs an RCU lookup and one per-CPU increment.
+ * that is not part of a close or a listener's child returns after a few
+ * compares; a close costs an RCU lookup, a per-CPU increment and, while it
+ * lasts, one tracker slot.
  */
 static void tcpclose_probe(void *data, const struct sock *sk, const int oldstate,
 			   const int newstate)
 {
 	const struct inet_sock *inet = inet_sk(sk);
-	enum tcpclose_counter counter = TCPCLOSE_ACTIVE;
+	enum tcpclose_counter counter = TCPCLOSE_NR_COUNTERS;
 	enum tcpclose_event ev;
 	struct tcpclose_table *tbl;
 	struct tcpclose_range eph;
@@ -39,23 +84,33 @@ static void tcpclose_probe(void *data, const struct sock *sk, const int oldstate
 	if (sk->sk_protocol != IPPROTO_TCP)
 		return;
 	ev = tcpclose_classify(oldstate, newstate, &counter);
-	if (likely(ev == TCPCLOSE_EV_NONE))
+	if (likely(ev == TCPCLOSE_EV_NONE) && !((1 << oldstate) & TCPCLOSE_CLOSING_STATES))
 		return;
 
 	/* sk_num is already 0 at ->CLOSE; inet_sport survives. */
 	lport = ntohs(inet->inet_sport);
 	rcu_read_lock();
 	tbl = tcpclose_net_table(sock_net(sk));
-	if (!tbl)
-		goto out;	/* the netns is being set up or torn down */
 	if (ev == TCPCLOSE_EV_LISTENER) {
-		tcpclose_table_mark_listener(tbl, lport);
+		if (tbl)
+			tcpclose_table_mark_listener(tbl, lport);
 		goto out;
 	}
 	rport = ntohs(inet->inet_dport);
 	tcpclose_port_range(sock_net(sk), &eph);
-	if (tcpclose_key_of(lport, rport, tcpclose_table_listens(tbl, lport), &eph, &key))
-		tcpclose_table_count(tbl, &key, counter);
+	if (ev == TCPCLOSE_EV_COUNT && tbl &&
+	    tcpclose_key_of(lport, rport, tcpclose_table_listens(tbl, lport), &eph, &key)) {
+		/* The first FIN, either way: the close starts. */
+		if (tcpclose_table_count(tbl, &key, counter) &&
+		    (counter == TCPCLOSE_ACTIVE || counter == TCPCLOSE_PASSIVE)) {
+			if (!tcpclose_track_start(&tcpclose_closing, sk, &key, newstate,
+						  ktime_get_ns()))
+				atomic64_inc(&tbl->untracked_closes);
+			goto out;
+		}
+	}
+	if ((1 << oldstate) & TCPCLOSE_CLOSING_STATES)
+		tcpclose_track_step(tbl, sk, oldstate, newstate);
 out:
 	rcu_read_unlock();
 }
@@ -66,7 +121,7 @@ static void tcpclose_find_tp(struct tracepoint *tp, void *priv)
 		*(struct tracepoint **)priv = tp;
 }
 
-int tcpclose_hook_attach(void)
+int tcpclose_hook_attach(unsigned int max_tracked)
 {
 	int err;
 
@@ -78,9 +133,14 @@ int tcpclose_hook_attach(void)
 		pr_err("tracepoint %s not found\n", TCPCLOSE_TRACEPOINT);
 		return -ENOENT;
 	}
-	err = tracepoint_probe_register(tcpclose_tp, tcpclose_probe, NULL);
+	err = tcpclose_tracker_init(&tcpclose_closing, max_tracked);
 	if (err)
+		return err;
+	err = tracepoint_probe_register(tcpclose_tp, tcpclose_probe, NULL);
+	if (err) {
 		pr_err("cannot attach to %s: %d\n", TCPCLOSE_TRACEPOINT, err);
+		tcpclose_tracker_destroy(&tcpclose_closing);
+	}
 	return err;
 }
 
@@ -89,4 +149,5 @@ void tcpclose_hook_detach(void)
 	tracepoint_probe_unregister(tcpclose_tp, tcpclose_probe, NULL);
 	/* No probe may still be running when the tables are freed. */
 	tracepoint_synchronize_unregister();
+	tcpclose_tracker_destroy(&tcpclose_closing);
 }

@@ -2,7 +2,11 @@
 #ifndef TCPCLOSE_HOOK_H
 #define TCPCLOSE_HOOK_H
 
-int tcpclose_hook_attach(void);
+#include "track.h"
+
+extern struct tcpclose_tracker tcpclose_closing;
+
+int tcpclose_hook_attach(unsigned int max_tracked);
 void tcpclose_hook_detach(void);
 
 #endif

@@ -13,6 +13,8 @@
 #include <net/tcp_states.h>
 #include "tcpclose.h"
 #include "table.h"
+#include "track.h"
+#include "hist.h"
 #include "version.h"
 
 #define TCPCLOSE_NSTATES TCP_NEW_SYN_RECV	/* states 1..12 */
@@ -220,26 +222,27 @@ static void tcpclose_format_bytes(struct kunit *test)
 		.untracked = 1, .sockstat_tw = 25, .tw_fin_wait2 = 5,
 	};
 	static const struct tcpclose_row rows[] = {
-		{ 80, TCPCLOSE_SERVER, { 40, 1, 2, 3 }, { 20, 4, 5, 6, 7, 8, 9 } },
+		{ 80, TCPCLOSE_SERVER, { 40, 1, 2, 3 }, { 20, 4, 5, 6, 7, 8, 9 }, 10, 0 },
 		{ 65535, TCPCLOSE_CLIENT, { 18446744073709551615ULL, 0, 0, 0 },
 		  { 4294967295U, 0, 0, 0, 0, 0, 0 } },
 	};
-	char buf[TCPCLOSE_LINE_MAX];
+	char *buf = kunit_kzalloc(test, TCPCLOSE_LINE_MAX, GFP_KERNEL);
 
-	tcpclose_format_comment(buf, sizeof(buf), &sum);
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	tcpclose_format_comment(buf, TCPCLOSE_LINE_MAX, &sum);
 	KUNIT_EXPECT_STREQ(test, buf,
 			   "# tcpclose 1 version=" TCPCLOSE_VERSION
 			   " netns=4026531840 ports=2 max_ports=4096 dropped=3 untracked=1 sockstat_tw=25 tw_fin_wait2=5\n");
-	tcpclose_format_columns(buf, sizeof(buf));
+	tcpclose_format_columns(buf, TCPCLOSE_LINE_MAX);
 	KUNIT_EXPECT_STREQ(test, buf,
-			   " port role   active_closes passive_closes simultaneous_closes resets time_wait close_wait fin_wait1 fin_wait2 last_ack closing established\n");
-	tcpclose_format_row(buf, sizeof(buf), &rows[0]);
+			   " port role   active_closes passive_closes simultaneous_closes resets time_wait close_wait fin_wait1 fin_wait2 last_ack closing established close_wait_oldest_s close_wait_untracked\n");
+	tcpclose_format_row(buf, TCPCLOSE_LINE_MAX, &rows[0]);
 	KUNIT_EXPECT_STREQ(test, buf,
-			   "   80 server            40              1                   2      3        20          4         5         6        7       8           9\n");
+			   "   80 server            40              1                   2      3        20          4         5         6        7       8           9                  10                    0\n");
 	/* Values wider than their column still come out whole. */
-	tcpclose_format_row(buf, sizeof(buf), &rows[1]);
+	tcpclose_format_row(buf, TCPCLOSE_LINE_MAX, &rows[1]);
 	KUNIT_EXPECT_STREQ(test, buf,
-			   "65535 client 18446744073709551615              0                   0      0 4294967295          0         0         0        0       0           0\n");
+			   "65535 client 18446744073709551615              0                   0      0 4294967295          0         0         0        0       0           0                   0                    0\n");
 }
 
 static void tcpclose_format_zero_rows(struct kunit *test)
@@ -283,7 +286,7 @@ static struct tcpclose_row *tcpclose_rows(struct kunit *test, struct tcpclose_ta
 
 	memset(sum, 0, sizeof(*sum));
 	mutex_lock(&tbl->mutex);
-	rows = tcpclose_table_rows(tbl, n, sum);
+	rows = tcpclose_table_rows(tbl, n, sum, 100 * NSEC_PER_SEC);
 	mutex_unlock(&tbl->mutex);
 	KUNIT_EXPECT_NOT_NULL(test, rows);
 	return rows;
@@ -359,18 +362,19 @@ static void tcpclose_table_gauges(struct kunit *test)
 
 	mutex_lock(&tbl->mutex);
 	for (i = 0; i < 3; i++)
-		KUNIT_EXPECT_TRUE(test, tcpclose_table_add_gauge(tbl, &k80, TCPCLOSE_G_TIME_WAIT,
+		KUNIT_EXPECT_TRUE(test, tcpclose_table_add_gauge(tbl, &k80, TCPCLOSE_G_TIME_WAIT, 0,
 								 GFP_KERNEL));
 	KUNIT_EXPECT_TRUE(test, tcpclose_table_add_gauge(tbl, &k90, TCPCLOSE_G_CLOSE_WAIT,
-							 GFP_KERNEL));
+							 40 * NSEC_PER_SEC, GFP_KERNEL));
 	/* A third port does not fit in max_ports = 2. */
-	KUNIT_EXPECT_FALSE(test, tcpclose_table_add_gauge(tbl, &k99, TCPCLOSE_G_CLOSE_WAIT,
+	KUNIT_EXPECT_FALSE(test, tcpclose_table_add_gauge(tbl, &k99, TCPCLOSE_G_CLOSE_WAIT, 0,
 							  GFP_KERNEL));
 	mutex_unlock(&tbl->mutex);
 	rows = tcpclose_rows(test, tbl, &n, &sum);
 	KUNIT_ASSERT_EQ(test, n, 2);
 	KUNIT_EXPECT_EQ(test, rows[0].gauge[TCPCLOSE_G_TIME_WAIT], 3);
 	KUNIT_EXPECT_EQ(test, rows[1].gauge[TCPCLOSE_G_CLOSE_WAIT], 1);
+	KUNIT_EXPECT_EQ(test, rows[1].close_wait_oldest_s, 60);	/* 100 s - 40 s */
 	kvfree(rows);
 
 	/* The next snapshot starts from zero: expired sockets vanish. */
@@ -407,6 +411,161 @@ static void tcpclose_table_separate(struct kunit *test)
 	kvfree(rows);
 	tcpclose_table_free(a);
 	tcpclose_table_free(b);
+}
+
+/* ---- close timing ---- */
+
+struct tcpclose_bucket_case {
+	const char *desc;
+	u64 us;
+	unsigned int bucket;
+};
+
+static const struct tcpclose_bucket_case tcpclose_bucket_cases[] = {
+	{ "0us", 0, 0 }, { "1us", 1, 0 }, { "2us", 2, 1 }, { "3us", 3, 2 },
+	{ "4us", 4, 2 }, { "5us", 5, 3 }, { "1000us", 1000, 10 }, { "1024us", 1024, 10 },
+	{ "1025us", 1025, 11 }, { "1s", 1000000, 20 }, { "60s", 60000000, 26 },
+	{ "2^30us", 1ULL << 30, 30 }, { "2^30+1us", (1ULL << 30) + 1, 31 },
+	{ "max", U64_MAX, 31 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(tcpclose_bucket, tcpclose_bucket_cases, desc);
+
+/* Bucket b holds exactly the durations in (upper(b - 1), upper(b)]. */
+static void tcpclose_hist_buckets(struct kunit *test)
+{
+	const struct tcpclose_bucket_case *c = test->param_value;
+	unsigned int b = tcpclose_hist_bucket(c->us);
+
+	KUNIT_EXPECT_EQ(test, b, c->bucket);
+	KUNIT_EXPECT_LE(test, c->us, tcpclose_hist_upper(b));
+	if (b)
+		KUNIT_EXPECT_GT(test, c->us, tcpclose_hist_upper(b - 1));
+}
+
+static void tcpclose_hist_text(struct kunit *test)
+{
+	struct tcpclose_hist_row row = {
+		.port = 5001, .role = TCPCLOSE_SERVER, .phase = TCPCLOSE_PH_FIN_WAIT2,
+		.count = 21, .sum_us = 123456,
+	};
+	char *buf = kunit_kzalloc(test, TCPCLOSE_LINE_MAX, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	row.bucket[0] = 1;
+	row.bucket[7] = 15;
+	row.bucket[8] = 4;
+	row.bucket[TCPCLOSE_HIST_BUCKETS - 1] = 1;
+	tcpclose_format_hist_row(buf, TCPCLOSE_LINE_MAX, &row);
+	KUNIT_EXPECT_STREQ(test, buf,
+			   " 5001 server fin_wait2          21         123456 1:1 128:15 256:4 inf:1\n");
+	tcpclose_format_hist_columns(buf, TCPCLOSE_LINE_MAX);
+	KUNIT_EXPECT_STREQ(test, buf, " port role   phase           count         sum_us buckets\n");
+}
+
+static void tcpclose_phases(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, tcpclose_phase_of(TCP_FIN_WAIT1), TCPCLOSE_PH_FIN_WAIT1);
+	KUNIT_EXPECT_EQ(test, tcpclose_phase_of(TCP_FIN_WAIT2), TCPCLOSE_PH_FIN_WAIT2);
+	KUNIT_EXPECT_EQ(test, tcpclose_phase_of(TCP_CLOSE_WAIT), TCPCLOSE_PH_CLOSE_WAIT);
+	KUNIT_EXPECT_EQ(test, tcpclose_phase_of(TCP_LAST_ACK), TCPCLOSE_PH_LAST_ACK);
+	KUNIT_EXPECT_EQ(test, tcpclose_phase_of(TCP_CLOSING), -1);
+	KUNIT_EXPECT_EQ(test, tcpclose_phase_of(TCP_ESTABLISHED), -1);
+}
+
+/* One bucket of 8 ways: the ninth closing socket is refused, not lost. */
+static void tcpclose_track_bound(struct kunit *test)
+{
+	static const struct tcpclose_key key = { 80, TCPCLOSE_SERVER };
+	struct tcpclose_tracker trk;
+	static long socks[TCPCLOSE_TRACK_WAYS + 1];
+	struct tcpclose_track *t;
+	unsigned int i;
+	u64 since;
+
+	KUNIT_ASSERT_EQ(test, tcpclose_tracker_init(&trk, TCPCLOSE_TRACK_WAYS), 0);
+	KUNIT_EXPECT_EQ(test, trk.nbuckets, 1);
+	for (i = 0; i < TCPCLOSE_TRACK_WAYS; i++)
+		KUNIT_EXPECT_NOT_NULL(test, tcpclose_track_start(&trk, &socks[i], &key,
+								 TCP_CLOSE_WAIT, 1000 + i));
+	KUNIT_EXPECT_NULL(test, tcpclose_track_start(&trk, &socks[i], &key, TCP_CLOSE_WAIT, 0));
+	KUNIT_EXPECT_NULL(test, tcpclose_track_find(&trk, &socks[i]));
+	KUNIT_EXPECT_TRUE(test, tcpclose_track_since(&trk, &socks[3], TCP_CLOSE_WAIT, &since));
+	KUNIT_EXPECT_EQ(test, since, 1003);
+	KUNIT_EXPECT_FALSE(test, tcpclose_track_since(&trk, &socks[3], TCP_LAST_ACK, &since));
+	t = tcpclose_track_find(&trk, &socks[3]);
+	KUNIT_ASSERT_NOT_NULL(test, t);
+	KUNIT_EXPECT_EQ(test, t->port, 80);
+	tcpclose_track_end(t);
+	KUNIT_EXPECT_NULL(test, tcpclose_track_find(&trk, &socks[3]));
+	/* The freed slot takes the socket that did not fit. */
+	KUNIT_EXPECT_NOT_NULL(test, tcpclose_track_start(&trk, &socks[i], &key, TCP_FIN_WAIT1, 5));
+	tcpclose_tracker_destroy(&trk);
+}
+
+static void tcpclose_table_close_wait_age(struct kunit *test)
+{
+	struct tcpclose_table *tbl = tcpclose_test_table(test, 10);
+	struct tcpclose_key k = { 6379, TCPCLOSE_SERVER };
+	struct tcpclose_summary sum;
+	struct tcpclose_row *rows;
+	unsigned int n;
+
+	mutex_lock(&tbl->mutex);
+	tcpclose_table_add_gauge(tbl, &k, TCPCLOSE_G_CLOSE_WAIT, 70 * NSEC_PER_SEC, GFP_KERNEL);
+	tcpclose_table_add_gauge(tbl, &k, TCPCLOSE_G_CLOSE_WAIT, 30 * NSEC_PER_SEC, GFP_KERNEL);
+	tcpclose_table_add_gauge(tbl, &k, TCPCLOSE_G_CLOSE_WAIT, 0, GFP_KERNEL);
+	tcpclose_table_add_gauge(tbl, &k, TCPCLOSE_G_CLOSE_WAIT, 0, GFP_KERNEL);
+	mutex_unlock(&tbl->mutex);
+	rows = tcpclose_rows(test, tbl, &n, &sum);	/* "now" is 100 s */
+	KUNIT_ASSERT_EQ(test, n, 1);
+	KUNIT_EXPECT_EQ(test, rows[0].gauge[TCPCLOSE_G_CLOSE_WAIT], 4);
+	KUNIT_EXPECT_EQ(test, rows[0].close_wait_oldest_s, 70);
+	KUNIT_EXPECT_EQ(test, rows[0].close_wait_untracked, 2);
+	kvfree(rows);
+	tcpclose_table_free(tbl);
+}
+
+static void tcpclose_table_histograms(struct kunit *test)
+{
+	struct tcpclose_table *tbl = tcpclose_test_table(test, 10);
+	struct tcpclose_key srv = { 80, TCPCLOSE_SERVER }, cli = { 80, TCPCLOSE_CLIENT };
+	struct tcpclose_summary sum = { };
+	struct tcpclose_key other = { 81, TCPCLOSE_SERVER };
+	struct tcpclose_hist_row *rows;
+	unsigned int n;
+
+	/* Only ports whose first FIN was counted are timed. */
+	tcpclose_count(tbl, 80, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 1);
+	rcu_read_lock();
+	tcpclose_table_time(tbl, &other, TCPCLOSE_PH_FIN_WAIT2, 100);
+	tcpclose_table_time(tbl, &srv, TCPCLOSE_PH_FIN_WAIT2, 100);
+	tcpclose_table_time(tbl, &srv, TCPCLOSE_PH_FIN_WAIT2, 120);
+	tcpclose_table_time(tbl, &srv, TCPCLOSE_PH_TOTAL, 3000);
+	tcpclose_table_time(tbl, &cli, TCPCLOSE_PH_CLOSE_WAIT, 2000000);
+	rcu_read_unlock();
+	mutex_lock(&tbl->mutex);
+	rows = tcpclose_table_hist_rows(tbl, &n, &sum);
+	mutex_unlock(&tbl->mutex);
+	KUNIT_ASSERT_NOT_NULL(test, rows);
+	KUNIT_ASSERT_EQ(test, n, 3);
+	/* client before server, phases in order */
+	KUNIT_EXPECT_EQ(test, rows[0].role, TCPCLOSE_CLIENT);
+	KUNIT_EXPECT_EQ(test, rows[0].phase, TCPCLOSE_PH_CLOSE_WAIT);
+	KUNIT_EXPECT_EQ(test, rows[0].bucket[21], 1);	/* (1.05 s, 2.1 s] */
+	KUNIT_EXPECT_EQ(test, rows[1].phase, TCPCLOSE_PH_FIN_WAIT2);
+	KUNIT_EXPECT_EQ(test, rows[1].count, 2);
+	KUNIT_EXPECT_EQ(test, rows[1].sum_us, 220);
+	KUNIT_EXPECT_EQ(test, rows[1].bucket[7], 2);	/* (64 us, 128 us] */
+	KUNIT_EXPECT_EQ(test, rows[2].phase, TCPCLOSE_PH_TOTAL);
+	kvfree(rows);
+	tcpclose_table_reset(tbl);
+	mutex_lock(&tbl->mutex);
+	rows = tcpclose_table_hist_rows(tbl, &n, &sum);
+	mutex_unlock(&tbl->mutex);
+	KUNIT_EXPECT_EQ(test, n, 0);
+	kvfree(rows);
+	tcpclose_table_free(tbl);
 }
 
 /* ---- concurrency: no increment lost under contention ---- */
@@ -479,6 +638,12 @@ static struct kunit_case tcpclose_cases[] = {
 	KUNIT_CASE(tcpclose_table_reset_baseline),
 	KUNIT_CASE(tcpclose_table_gauges),
 	KUNIT_CASE(tcpclose_table_separate),
+	KUNIT_CASE_PARAM(tcpclose_hist_buckets, tcpclose_bucket_gen_params),
+	KUNIT_CASE(tcpclose_hist_text),
+	KUNIT_CASE(tcpclose_phases),
+	KUNIT_CASE(tcpclose_track_bound),
+	KUNIT_CASE(tcpclose_table_close_wait_age),
+	KUNIT_CASE(tcpclose_table_histograms),
 	KUNIT_CASE(tcpclose_table_concurrent),
 	{}
 };

@@ -11,23 +11,37 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include "hook.h"
+#include "table.h"
 #include "netns.h"
 #include "procfs.h"
 #include "version.h"
 
 unsigned int tcpclose_max_ports = 4096;
+static unsigned int tcpclose_max_tracked = 32768;
 
-static int tcpclose_set_max_ports(const char *val, const struct kernel_param *kp)
+/* Parameters are read-only once loaded; out of range fails insmod. */
+static int tcpclose_param_range(const char *val, const struct kernel_param *kp,
+				unsigned int min, unsigned int max)
 {
 	unsigned int n;
 	int err = kstrtouint(val, 0, &n);
 
-	if (err || n < 1 || n > TCPCLOSE_PORTS) {
-		pr_err("max_ports=%s: must be 1..%u\n", val, TCPCLOSE_PORTS);
+	if (err || n < min || n > max) {
+		pr_err("%s=%s: must be %u..%u\n", kp->name, val, min, max);
 		return -EINVAL;
 	}
 	*(unsigned int *)kp->arg = n;
 	return 0;
+}
+
+static int tcpclose_set_max_ports(const char *val, const struct kernel_param *kp)
+{
+	return tcpclose_param_range(val, kp, 1, TCPCLOSE_PORTS);
+}
+
+static int tcpclose_set_max_tracked(const char *val, const struct kernel_param *kp)
+{
+	return tcpclose_param_range(val, kp, TCPCLOSE_TRACK_WAYS, 1U << 22);
 }
 
 static const struct kernel_param_ops tcpclose_max_ports_ops = {
@@ -35,9 +49,17 @@ static const struct kernel_param_ops tcpclose_max_ports_ops = {
 	.get = param_get_uint,
 };
 
+static const struct kernel_param_ops tcpclose_max_tracked_ops = {
+	.set = tcpclose_set_max_tracked,
+	.get = param_get_uint,
+};
+
 module_param_cb(max_ports, &tcpclose_max_ports_ops, &tcpclose_max_ports, 0444);
 MODULE_PARM_DESC(max_ports,
 		 "ports tracked per network namespace, 1..65536 (default 4096); events beyond are counted as dropped");
+module_param_cb(max_tracked, &tcpclose_max_tracked_ops, &tcpclose_max_tracked, 0444);
+MODULE_PARM_DESC(max_tracked,
+		 "sockets timed while closing, all namespaces, 8..4194304 (default 32768, 32 bytes each); closes beyond are counted as untracked_closes");
 
 static int __init tcpclose_init(void)
 {
@@ -47,14 +69,15 @@ static int __init tcpclose_init(void)
 	err = tcpclose_netns_register();
 	if (err)
 		return err;
-	err = tcpclose_hook_attach();
+	err = tcpclose_hook_attach(tcpclose_max_tracked);
 	if (err)
 		goto err_netns;
 	tcpclose_netns_seed_listeners();
 	err = tcpclose_proc_init();
 	if (err)
 		goto err_hook;
-	pr_info("version %s loaded, max_ports=%u\n", TCPCLOSE_VERSION, tcpclose_max_ports);
+	pr_info("version %s loaded, max_ports=%u max_tracked=%u\n", TCPCLOSE_VERSION,
+		tcpclose_max_ports, tcpclose_max_tracked);
 	return 0;
 
 err_hook:

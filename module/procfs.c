@@ -15,17 +15,21 @@
 #include <linux/mm.h>
 #include <linux/uaccess.h>
 #include <linux/capability.h>
+#include <linux/ktime.h>
+#include <linux/string.h>
 #include <net/net_namespace.h>
 #include "gauge.h"
 #include "netns.h"
 #include "procfs.h"
+#include "hook.h"
 
 #define TCPCLOSE_PROC_NAME "tcpclose"
-#define TCPCLOSE_PROC_TARGET "self/net/" TCPCLOSE_PROC_NAME
+#define TCPCLOSE_HIST_NAME "tcpclose_hist"
 
 struct tcpclose_snap {
 	struct net *net;
-	struct tcpclose_row *rows;
+	bool hist;		/* /proc/tcpclose_hist rather than /proc/tcpclose */
+	void *rows;		/* struct tcpclose_row or tcpclose_hist_row */
 	unsigned int nrows;
 	struct tcpclose_summary sum;
 	char line[TCPCLOSE_LINE_MAX];
@@ -37,10 +41,15 @@ static int tcpclose_snap_take(struct tcpclose_snap *st)
 
 	memset(&st->sum, 0, sizeof(st->sum));
 	st->sum.netns = st->net->ns.inum;
+	st->sum.max_tracked = tcpclose_closing.nbuckets * TCPCLOSE_TRACK_WAYS;
 	mutex_lock(&tbl->mutex);
-	tcpclose_table_clear_gauges(tbl);
-	tcpclose_gauge_walk(tbl, st->net, &st->sum);
-	st->rows = tcpclose_table_rows(tbl, &st->nrows, &st->sum);
+	if (st->hist) {
+		st->rows = tcpclose_table_hist_rows(tbl, &st->nrows, &st->sum);
+	} else {
+		tcpclose_table_clear_gauges(tbl);
+		tcpclose_gauge_walk(tbl, st->net, &st->sum);
+		st->rows = tcpclose_table_rows(tbl, &st->nrows, &st->sum, ktime_get_ns());
+	}
 	mutex_unlock(&tbl->mutex);
 	return st->rows ? 0 : -ENOMEM;
 }
@@ -54,7 +63,9 @@ static void *tcpclose_seq_start(struct seq_file *m, loff_t *pos)
 		return SEQ_START_TOKEN;
 	if (*pos > st->nrows)
 		return NULL;
-	return &st->rows[*pos - 1];
+	if (st->hist)
+		return (struct tcpclose_hist_row *)st->rows + *pos - 1;
+	return (struct tcpclose_row *)st->rows + *pos - 1;
 }
 
 static void *tcpclose_seq_next(struct seq_file *m, void *v, loff_t *pos)
@@ -71,10 +82,16 @@ static int tcpclose_seq_show(struct seq_file *m, void *v)
 {
 	struct tcpclose_snap *st = m->private;
 
-	if (v == SEQ_START_TOKEN) {
+	if (v == SEQ_START_TOKEN && st->hist) {
+		tcpclose_format_hist_comment(st->line, sizeof(st->line), &st->sum);
+		seq_puts(m, st->line);
+		tcpclose_format_hist_columns(st->line, sizeof(st->line));
+	} else if (v == SEQ_START_TOKEN) {
 		tcpclose_format_comment(st->line, sizeof(st->line), &st->sum);
 		seq_puts(m, st->line);
 		tcpclose_format_columns(st->line, sizeof(st->line));
+	} else if (st->hist) {
+		tcpclose_format_hist_row(st->line, sizeof(st->line), v);
 	} else {
 		tcpclose_format_row(st->line, sizeof(st->line), v);
 	}
@@ -109,6 +126,7 @@ static int tcpclose_proc_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	/* The namespace of this /proc/net, held for the life of the descriptor. */
 	st->net = maybe_get_net(pde_data(inode));
+	st->hist = !strcmp(file_dentry(file)->d_name.name, TCPCLOSE_HIST_NAME);
 	if (!st->net) {
 		seq_release_private(inode, file);
 		return -ENXIO;
@@ -163,28 +181,40 @@ static const struct proc_ops tcpclose_proc_ops = {
 /*
  * Entries under net->proc_net are owned by the root of the namespace's user
  * namespace, so 0644 lets that root (and only it) open for writing; the
- * capability check in write is what actually guards reset.
+ * capability check in write is what actually guards reset. Writing "reset"
+ * to either file resets both.
  */
 int tcpclose_proc_net_init(struct net *net)
 {
 	if (!proc_create_data(TCPCLOSE_PROC_NAME, 0644, net->proc_net, &tcpclose_proc_ops, net))
 		return -ENOMEM;
+	if (!proc_create_data(TCPCLOSE_HIST_NAME, 0644, net->proc_net, &tcpclose_proc_ops, net)) {
+		remove_proc_entry(TCPCLOSE_PROC_NAME, net->proc_net);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
 void tcpclose_proc_net_exit(struct net *net)
 {
+	remove_proc_entry(TCPCLOSE_HIST_NAME, net->proc_net);
 	remove_proc_entry(TCPCLOSE_PROC_NAME, net->proc_net);
 }
 
+/* /proc/NAME -> self/net/NAME: the opener's namespace, like /proc/net. */
 int tcpclose_proc_init(void)
 {
-	if (!proc_symlink(TCPCLOSE_PROC_NAME, NULL, TCPCLOSE_PROC_TARGET))
+	if (!proc_symlink(TCPCLOSE_PROC_NAME, NULL, "self/net/" TCPCLOSE_PROC_NAME))
 		return -ENOMEM;
+	if (!proc_symlink(TCPCLOSE_HIST_NAME, NULL, "self/net/" TCPCLOSE_HIST_NAME)) {
+		remove_proc_entry(TCPCLOSE_PROC_NAME, NULL);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
 void tcpclose_proc_exit(void)
 {
+	remove_proc_entry(TCPCLOSE_HIST_NAME, NULL);
 	remove_proc_entry(TCPCLOSE_PROC_NAME, NULL);
 }

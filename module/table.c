@@ -13,6 +13,7 @@
 #include <linux/rcupdate.h>
 #include <linux/bitops.h>
 #include <linux/mm.h>
+#include <linux/math64.h>
 #include "table.h"
 
 struct tcpclose_table *tcpclose_table_alloc(unsigned int max_ports)
@@ -25,6 +26,7 @@ struct tcpclose_table *tcpclose_table_alloc(unsigned int max_ports)
 	spin_lock_init(&tbl->lock);
 	mutex_init(&tbl->mutex);
 	atomic64_set(&tbl->dropped, 0);
+	atomic64_set(&tbl->untracked_closes, 0);
 	tbl->max_ports = max_ports;
 	return tbl;
 }
@@ -45,6 +47,7 @@ void tcpclose_table_free(struct tcpclose_table *tbl)
 			struct tcpclose_port *p = rcu_dereference_protected(blk->port[i], 1);
 
 			if (p) {
+				kfree(rcu_dereference_protected(p->hists, 1));
 				free_percpu(p->pcpu);
 				kfree(p);
 			}
@@ -137,17 +140,48 @@ out:
 	return p;
 }
 
-/* The fast path. Called under rcu_read_lock(). */
-void tcpclose_table_count(struct tcpclose_table *tbl, const struct tcpclose_key *key,
+/* The fast path. Called under rcu_read_lock(). False if dropped. */
+bool tcpclose_table_count(struct tcpclose_table *tbl, const struct tcpclose_key *key,
 			  enum tcpclose_counter counter)
 {
 	struct tcpclose_port *p = tcpclose_port_get(tbl, key->port, GFP_ATOMIC);
 
 	if (unlikely(!p)) {
 		atomic64_inc(&tbl->dropped);
-		return;
+		return false;
 	}
 	this_cpu_inc(p->pcpu->v[key->role][counter]);
+	return true;
+}
+
+/*
+ * Records a close-phase duration. Called under rcu_read_lock(), only for
+ * closes whose port has an entry (their first FIN was counted). The first
+ * duration of a port allocates its histograms; a racing loser frees its
+ * copy; without memory the duration is counted as untracked.
+ */
+void tcpclose_table_time(struct tcpclose_table *tbl, const struct tcpclose_key *key,
+			 enum tcpclose_phase phase, u64 us)
+{
+	struct tcpclose_port *p = tcpclose_port_find(tbl, key->port);
+	struct tcpclose_hists *h, *newh;
+
+	if (unlikely(!p))
+		return;
+	h = rcu_dereference(p->hists);
+	if (unlikely(!h)) {
+		newh = kzalloc(sizeof(*newh), GFP_ATOMIC);
+		if (!newh) {
+			atomic64_inc(&tbl->untracked_closes);
+			return;
+		}
+		h = cmpxchg((struct tcpclose_hists __force **)&p->hists, NULL, newh);
+		if (h)
+			kfree(newh);
+		else
+			h = newh;
+	}
+	tcpclose_hist_add(&h->h[key->role][phase], us);
 }
 
 static void tcpclose_port_sum(const struct tcpclose_port *p,
@@ -199,10 +233,18 @@ void tcpclose_table_reset(struct tcpclose_table *tbl)
 
 	mutex_lock(&tbl->mutex);
 	rcu_read_lock();
-	for (port = 0; (p = tcpclose_port_next(tbl, &port)); port++)
+	for (port = 0; (p = tcpclose_port_next(tbl, &port)); port++) {
+		struct tcpclose_hists *h = rcu_dereference(p->hists);
+		unsigned int r, ph;
+
 		tcpclose_port_sum(p, p->base);
+		for (r = 0; h && r < TCPCLOSE_NR_ROLES; r++)
+			for (ph = 0; ph < TCPCLOSE_NR_PHASES; ph++)
+				tcpclose_hist_zero(&h->h[r][ph]);
+	}
 	rcu_read_unlock();
 	tbl->dropped_base = atomic64_read(&tbl->dropped);
+	tbl->untracked_base = atomic64_read(&tbl->untracked_closes);
 	mutex_unlock(&tbl->mutex);
 }
 
@@ -213,21 +255,35 @@ void tcpclose_table_clear_gauges(struct tcpclose_table *tbl)
 
 	lockdep_assert_held(&tbl->mutex);
 	rcu_read_lock();
-	for (port = 0; (p = tcpclose_port_next(tbl, &port)); port++)
+	for (port = 0; (p = tcpclose_port_next(tbl, &port)); port++) {
 		memset(p->gauge, 0, sizeof(p->gauge));
+		memset(p->cw_since, 0, sizeof(p->cw_since));
+		memset(p->cw_untracked, 0, sizeof(p->cw_untracked));
+	}
 	rcu_read_unlock();
 }
 
+/*
+ * @since: for CLOSE_WAIT, when the socket entered it (ns), or 0 when that
+ * is unknown (it did so before tcpclose was loaded, or was not tracked).
+ */
 bool tcpclose_table_add_gauge(struct tcpclose_table *tbl, const struct tcpclose_key *key,
-			      enum tcpclose_gauge gauge, gfp_t gfp)
+			      enum tcpclose_gauge gauge, u64 since, gfp_t gfp)
 {
 	struct tcpclose_port *p;
+	u8 r = key->role;
 
 	lockdep_assert_held(&tbl->mutex);
 	p = tcpclose_port_get(tbl, key->port, gfp);
 	if (!p)
 		return false;
-	p->gauge[key->role][gauge]++;
+	p->gauge[r][gauge]++;
+	if (gauge == TCPCLOSE_G_CLOSE_WAIT) {
+		if (!since)
+			p->cw_untracked[r]++;
+		else if (!p->cw_since[r] || since < p->cw_since[r])
+			p->cw_since[r] = since;
+	}
 	return true;
 }
 
@@ -236,7 +292,7 @@ bool tcpclose_table_add_gauge(struct tcpclose_table *tbl, const struct tcpclose_
  * the caller frees with kvfree(). Fills the table part of @sum.
  */
 struct tcpclose_row *tcpclose_table_rows(struct tcpclose_table *tbl, unsigned int *nrows,
-					 struct tcpclose_summary *sum)
+					 struct tcpclose_summary *sum, u64 now)
 {
 	u64 cnt[TCPCLOSE_NR_ROLES][TCPCLOSE_NR_COUNTERS];
 	unsigned int max, n = 0, port, r, c;
@@ -259,6 +315,9 @@ struct tcpclose_row *tcpclose_table_rows(struct tcpclose_table *tbl, unsigned in
 			for (c = 0; c < TCPCLOSE_NR_COUNTERS; c++)
 				row->counter[c] = cnt[r][c] - p->base[r][c];
 			memcpy(row->gauge, p->gauge[r], sizeof(row->gauge));
+			row->close_wait_oldest_s = p->cw_since[r] && now > p->cw_since[r] ?
+				div_u64(now - p->cw_since[r], NSEC_PER_SEC) : 0;
+			row->close_wait_untracked = p->cw_untracked[r];
 			if (!tcpclose_row_is_zero(row))
 				n++;
 		}
@@ -268,6 +327,42 @@ struct tcpclose_row *tcpclose_table_rows(struct tcpclose_table *tbl, unsigned in
 	sum->ports = READ_ONCE(tbl->nports);
 	sum->max_ports = tbl->max_ports;
 	sum->dropped = atomic64_read(&tbl->dropped) - tbl->dropped_base;
+	*nrows = n;
+	return rows;
+}
+
+/* Non-empty histograms, sorted by port, role, phase; kvfree() them. */
+struct tcpclose_hist_row *tcpclose_table_hist_rows(struct tcpclose_table *tbl,
+						   unsigned int *nrows,
+						   struct tcpclose_summary *sum)
+{
+	unsigned int max, n = 0, port, r, ph;
+	struct tcpclose_hist_row *rows;
+	struct tcpclose_hists *h;
+	struct tcpclose_port *p;
+
+	lockdep_assert_held(&tbl->mutex);
+	max = READ_ONCE(tbl->nports) * TCPCLOSE_NR_ROLES * TCPCLOSE_NR_PHASES;
+	rows = kvmalloc_array(max ?: 1, sizeof(*rows), GFP_KERNEL);
+	if (!rows)
+		return NULL;
+
+	rcu_read_lock();
+	for (port = 0; (p = tcpclose_port_next(tbl, &port)); port++) {
+		h = rcu_dereference(p->hists);
+		for (r = 0; h && r < TCPCLOSE_NR_ROLES; r++) {
+			for (ph = 0; ph < TCPCLOSE_NR_PHASES && n < max; ph++) {
+				tcpclose_hist_read(&h->h[r][ph], &rows[n]);
+				rows[n].port = port;
+				rows[n].role = r;
+				rows[n].phase = ph;
+				if (rows[n].count)
+					n++;
+			}
+		}
+	}
+	rcu_read_unlock();
+	sum->untracked_closes = atomic64_read(&tbl->untracked_closes) - tbl->untracked_base;
 	*nrows = n;
 	return rows;
 }

@@ -7,6 +7,7 @@
 #include <linux/atomic.h>
 #include <linux/bits.h>
 #include "tcpclose.h"
+#include "hist.h"
 
 #define TCPCLOSE_PORTS		65536
 #define TCPCLOSE_BLOCK_SHIFT	8
@@ -24,6 +25,10 @@ struct tcpclose_port {
 	u64 base[TCPCLOSE_NR_ROLES][TCPCLOSE_NR_COUNTERS];
 	/* The snapshot being built (under table->mutex). */
 	u32 gauge[TCPCLOSE_NR_ROLES][TCPCLOSE_NR_GAUGES];
+	u64 cw_since[TCPCLOSE_NR_ROLES];	/* oldest CLOSE_WAIT entry time, ns */
+	u32 cw_untracked[TCPCLOSE_NR_ROLES];
+	/* Close-phase durations, allocated on the first measured close. */
+	struct tcpclose_hists __rcu *hists;
 };
 
 struct tcpclose_block {
@@ -46,6 +51,8 @@ struct tcpclose_table {
 	unsigned int max_ports;
 	atomic64_t dropped;	/* events lost: max_ports reached or no memory */
 	u64 dropped_base;	/* under mutex */
+	atomic64_t untracked_closes;	/* closes not timed: tracker full */
+	u64 untracked_base;	/* under mutex */
 };
 
 struct tcpclose_table *tcpclose_table_alloc(unsigned int max_ports);
@@ -54,15 +61,22 @@ void tcpclose_table_free(struct tcpclose_table *tbl);
 void tcpclose_table_mark_listener(struct tcpclose_table *tbl, u16 port);
 bool tcpclose_table_listens(const struct tcpclose_table *tbl, u16 port);
 
-void tcpclose_table_count(struct tcpclose_table *tbl, const struct tcpclose_key *key,
+bool tcpclose_table_count(struct tcpclose_table *tbl, const struct tcpclose_key *key,
 			  enum tcpclose_counter counter);
 void tcpclose_table_reset(struct tcpclose_table *tbl);
 
 /* Snapshot building, all under tbl->mutex. */
 void tcpclose_table_clear_gauges(struct tcpclose_table *tbl);
 bool tcpclose_table_add_gauge(struct tcpclose_table *tbl, const struct tcpclose_key *key,
-			      enum tcpclose_gauge gauge, gfp_t gfp);
+			      enum tcpclose_gauge gauge, u64 since, gfp_t gfp);
 struct tcpclose_row *tcpclose_table_rows(struct tcpclose_table *tbl, unsigned int *nrows,
-					 struct tcpclose_summary *sum);
+					 struct tcpclose_summary *sum, u64 now);
+
+/* Close-phase durations. */
+void tcpclose_table_time(struct tcpclose_table *tbl, const struct tcpclose_key *key,
+			 enum tcpclose_phase phase, u64 us);
+struct tcpclose_hist_row *tcpclose_table_hist_rows(struct tcpclose_table *tbl,
+						   unsigned int *nrows,
+						   struct tcpclose_summary *sum);
 
 #endif

@@ -62,6 +62,8 @@ struct tcpclose_row {
 	u8 role;
 	u64 counter[TCPCLOSE_NR_COUNTERS];
 	u32 gauge[TCPCLOSE_NR_GAUGES];
+	u32 close_wait_oldest_s;	/* age of the oldest tracked CLOSE_WAIT */
+	u32 close_wait_untracked;	/* CLOSE_WAIT sockets of unknown age */
 };
 
 /* Per-snapshot facts printed as comments above the table. */
@@ -73,6 +75,8 @@ struct tcpclose_summary {
 	u32 untracked;		/* live sockets not shown for the same reason */
 	int sockstat_tw;	/* /proc/net/sockstat "tw" for this netns */
 	u32 tw_fin_wait2;	/* of those, still in the FIN_WAIT2 substate */
+	u32 max_tracked;	/* the max_tracked parameter */
+	u64 untracked_closes;	/* closes not timed: the tracker was full */
 };
 
 /* classify.c */
@@ -83,7 +87,7 @@ bool tcpclose_key_of(u16 lport, u16 rport, bool lport_listens,
 		     const struct tcpclose_range *eph, struct tcpclose_key *key);
 
 /* format.c */
-#define TCPCLOSE_LINE_MAX 256
+#define TCPCLOSE_LINE_MAX 1280	/* a histogram line with every bucket */
 extern const char *const tcpclose_role_names[TCPCLOSE_NR_ROLES];
 int tcpclose_format_comment(char *buf, size_t len, const struct tcpclose_summary *s);
 int tcpclose_format_columns(char *buf, size_t len);

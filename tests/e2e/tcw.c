@@ -31,7 +31,7 @@
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-enum mode { M_SERVER_FIRST, M_CLIENT_FIRST, M_LEAK, M_ABORT, M_CHURN };
+enum mode { M_SERVER_FIRST, M_CLIENT_FIRST, M_LEAK, M_ABORT, M_CHURN, M_HALF_CLOSE };
 
 /* State numbers as printed in /proc/net/tcp (include/net/tcp_states.h). */
 #define ST(s) (1u << (s))
@@ -50,12 +50,13 @@ static const struct {
 	[M_LEAK] = { "leak", FIN_WAIT2 | CLOSE_WAIT },
 	[M_ABORT] = { "abort", 0 },
 	[M_CHURN] = { "churn", TIME_WAIT },
+	[M_HALF_CLOSE] = { "half-close", TIME_WAIT },
 };
 
 static struct {
 	enum mode mode;
 	int v6;
-	long n, port, hold, dur;
+	long n, port, hold, dur, wait_ms;
 	const char *ready;
 } o = { .n = 10, .port = 5000, .dur = 5 };
 
@@ -71,6 +72,8 @@ static void usage(void)
 {
 	fputs("usage: tcw server-first|client-first|leak|abort [-6] [-n N] "
 	      "[-p PORT] [-r READYFILE] [-h SECONDS]\n"
+	      "       tcw half-close -w MS [-6] [-n N] [-p PORT] [-r READYFILE] "
+	      "[-h SECONDS]\n"
 	      "       tcw churn [-6] [-d SECONDS] [-p PORT] [-r READYFILE] "
 	      "[-h SECONDS]\n"
 	      "       tcw write [-u UID] [-k] FILE STRING\n"
@@ -207,6 +210,26 @@ static void client_first(int l)
 	xclose(s);
 }
 
+/*
+ * The client half-closes (shutdown, not close: its socket is not orphaned,
+ * so it waits in a real FIN_WAIT2) and the server answers with its own FIN
+ * only -w milliseconds after seeing the client's.
+ */
+static void half_close(int l)
+{
+	struct timespec ts = { o.wait_ms / 1000, o.wait_ms % 1000 * 1000000 };
+	int c = dial(), s = take(l);
+
+	if (shutdown(c, SHUT_WR))
+		die("shutdown");
+	expect(s, 0);
+	while (nanosleep(&ts, &ts) && errno == EINTR)
+		;
+	xclose(s);
+	expect(c, 0);
+	xclose(c);
+}
+
 /* The accepted fd is never read nor closed until the hold ends. */
 static int leak(int l)
 {
@@ -332,6 +355,8 @@ static int run_listener(void)
 			client_first(l);
 		else if (o.mode == M_LEAK)
 			fds[i] = leak(l);
+		else if (o.mode == M_HALF_CLOSE)
+			half_close(l);
 		else
 			abort_one(l);
 	}
@@ -352,7 +377,7 @@ static void parse_listener(int argc, char **argv)
 	int c;
 
 	optind = 2;
-	while ((c = getopt(argc, argv, "+6n:p:r:h:d:")) != -1) {
+	while ((c = getopt(argc, argv, "+6n:p:r:h:d:w:")) != -1) {
 		switch (c) {
 		case '6': o.v6 = 1; break;
 		case 'n': o.n = num(optarg, 0, 1000000); break;
@@ -360,6 +385,7 @@ static void parse_listener(int argc, char **argv)
 		case 'r': o.ready = optarg; break;
 		case 'h': o.hold = num(optarg, 0, INT_MAX); break;
 		case 'd': o.dur = num(optarg, 0, INT_MAX / 1000); break;
+		case 'w': o.wait_ms = num(optarg, 0, 600000); break;
 		default: usage();
 		}
 	}

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The closing-socket tracker (see track.h).
+ *
+ * Only the tracked socket's own state changes write its slot, and those
+ * are serialised by the socket lock; other sockets only ever claim free
+ * slots, with cmpxchg. The gauge walk reads slots without a lock and
+ * accepts a torn view of a slot that is being reused (it only feeds an
+ * age gauge).
+ */
+#include <linux/hash.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include "track.h"
+
+/* A claimed slot whose fields are not written yet. */
+#define TCPCLOSE_TRACK_BUSY ((const void *)1UL)
+
+int tcpclose_tracker_init(struct tcpclose_tracker *trk, unsigned int max_tracked)
+{
+	unsigned int n = roundup_pow_of_two(max(max_tracked / TCPCLOSE_TRACK_WAYS, 1U));
+
+	trk->slots = kvcalloc((size_t)n * TCPCLOSE_TRACK_WAYS, sizeof(*trk->slots), GFP_KERNEL);
+	if (!trk->slots)
+		return -ENOMEM;
+	trk->nbuckets = n;
+	return 0;
+}
+
+void tcpclose_tracker_destroy(struct tcpclose_tracker *trk)
+{
+	kvfree(trk->slots);
+	trk->slots = NULL;
+}
+
+static struct tcpclose_track *tcpclose_bucket(struct tcpclose_tracker *trk, const void *sk)
+{
+	/* hash_ptr(p, 0) would shift by 64: one bucket needs no hash. */
+	unsigned int b = trk->nbuckets > 1 ? hash_ptr(sk, ilog2(trk->nbuckets)) : 0;
+
+	return &trk->slots[b * TCPCLOSE_TRACK_WAYS];
+}
+
+struct tcpclose_track *tcpclose_track_find(struct tcpclose_tracker *trk, const void *sk)
+{
+	struct tcpclose_track *t = tcpclose_bucket(trk, sk);
+	unsigned int i;
+
+	for (i = 0; i < TCPCLOSE_TRACK_WAYS; i++, t++)
+		if (smp_load_acquire(&t->sk) == sk)
+			return t;
+	return NULL;
+}
+
+/* NULL when the socket's bucket is full: the caller counts it. */
+struct tcpclose_track *tcpclose_track_start(struct tcpclose_tracker *trk, const void *sk,
+					    const struct tcpclose_key *key, int state, u64 now)
+{
+	struct tcpclose_track *t = tcpclose_track_find(trk, sk);
+	unsigned int i;
+
+	if (!t) {
+		t = tcpclose_bucket(trk, sk);
+		for (i = 0; i < TCPCLOSE_TRACK_WAYS; i++, t++)
+			if (!READ_ONCE(t->sk) && !cmpxchg(&t->sk, NULL, TCPCLOSE_TRACK_BUSY))
+				break;
+		if (i == TCPCLOSE_TRACK_WAYS)
+			return NULL;
+	}
+	t->t_state = now;
+	t->t_fin = now;
+	t->port = key->port;
+	t->role = key->role;
+	t->state = state;
+	smp_store_release(&t->sk, sk);
+	return t;
+}
+
+void tcpclose_track_end(struct tcpclose_track *t)
+{
+	smp_store_release(&t->sk, NULL);
+}
+
+/* When @sk entered @state, if it was tracked into it. */
+bool tcpclose_track_since(struct tcpclose_tracker *trk, const void *sk, int state, u64 *since)
+{
+	struct tcpclose_track *t = tcpclose_track_find(trk, sk);
+
+	if (!t || READ_ONCE(t->state) != state)
+		return false;
+	*since = READ_ONCE(t->t_state);
+	return true;
+}

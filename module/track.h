@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef TCPCLOSE_TRACK_H
+#define TCPCLOSE_TRACK_H
+
+#include <linux/types.h>
+#include <linux/atomic.h>
+#include "tcpclose.h"
+
+/*
+ * Sockets that are closing: when each entered its current state and sent
+ * or received the first FIN. One global, fixed-size, set-associative array
+ * keyed by socket address, allocated at load: no allocation and no lock on
+ * the probe path (a slot is claimed with cmpxchg, and a socket's own state
+ * changes are serialised by the socket lock). 32 bytes per slot.
+ */
+struct tcpclose_track {
+	const void *sk;		/* NULL: free */
+	u64 t_state;		/* ns, entered @state */
+	u64 t_fin;		/* ns, first FIN */
+	u16 port;
+	u8 role;
+	u8 state;
+};
+
+#define TCPCLOSE_TRACK_WAYS 8
+
+struct tcpclose_tracker {
+	unsigned int nbuckets;	/* a power of two */
+	struct tcpclose_track *slots;	/* nbuckets * TCPCLOSE_TRACK_WAYS */
+};
+
+int tcpclose_tracker_init(struct tcpclose_tracker *trk, unsigned int max_tracked);
+void tcpclose_tracker_destroy(struct tcpclose_tracker *trk);
+
+struct tcpclose_track *tcpclose_track_start(struct tcpclose_tracker *trk, const void *sk,
+					    const struct tcpclose_key *key, int state, u64 now);
+struct tcpclose_track *tcpclose_track_find(struct tcpclose_tracker *trk, const void *sk);
+void tcpclose_track_end(struct tcpclose_track *t);
+bool tcpclose_track_since(struct tcpclose_tracker *trk, const void *sk, int state,
+			  u64 *since);
+
+#endif

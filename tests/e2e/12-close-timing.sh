@@ -1,0 +1,80 @@
+# Close timing: how long sockets sit in each closing state, and how old the
+# oldest CLOSE_WAIT is. Expectations are log2 buckets (le = upper bound in
+# microseconds) that the controlled delays fall in with wide margins.
+N=5
+HIST=/proc/tcpclose_hist
+
+# hist_get PORT ROLE PHASE FIELD: count, sum_us, or the count of bucket le=FIELD.
+hist_get() {
+	awk -v p="$1" -v r="$2" -v ph="$3" -v f="$4" '
+		/^#/ || $1 == "port" { next }
+		$1 == p && $2 == r && $3 == ph {
+			if (f == "count") v = $4
+			else if (f == "sum_us") v = $5
+			else for (i = 6; i <= NF; i++) { split($i, kv, ":"); if (kv[1] == f) v = kv[2] }
+		}
+		END { print v + 0 }' $HIST
+}
+
+# 1. A server that holds its CLOSE_WAIT sockets for 3 s, then closes them.
+start=$(date +%s)
+tcw leak -n $N -p 5020 -h 3 -r /tmp/ready.cw >/tmp/tcw.cw 2>&1 &
+CW=$!
+while [ ! -e /tmp/ready.cw ]; do sleep 0.1; done
+sleep 2
+age=$(tc_get 5020 server close_wait_oldest_s)
+elapsed=$(($(date +%s) - start))
+check cw.count "$(tc_get 5020 server close_wait)" $N
+check cw.untracked "$(tc_get 5020 server close_wait_untracked)" 0
+# The age is whole seconds since the FIN arrived, read 2-3 s after it.
+check cw.oldest-age "$([ "$age" -ge 2 ] && [ "$age" -le "$elapsed" ] && echo ok || echo "$age (elapsed $elapsed)")" ok
+wait $CW
+# All N spent 3.0-3.5 s in CLOSE_WAIT: bucket (2.1 s, 4.2 s].
+expect cw.gone 5020 server close_wait=0
+check cw.hist.count "$(hist_get 5020 server close_wait count)" $N
+check cw.hist.bucket "$(hist_get 5020 server close_wait 4194304)" $N
+check cw.hist.last_ack "$(hist_get 5020 server last_ack count)" $N
+check cw.hist.total "$(hist_get 5020 server total 4194304)" $N
+# The clients' close was quick: orphaned at once, timed until the orphan
+# became a timewait socket.
+check cw.client.fin_wait1 "$(hist_get 5020 client fin_wait1 count)" $N
+check cw.client.total "$(hist_get 5020 client total count)" $N
+
+# 2. A peer that sends its FIN 300 ms after ours: FIN_WAIT2 lasts 300 ms,
+# bucket (262 ms, 524 ms]; the server's CLOSE_WAIT lasts as long.
+tcw half-close -w 300 -n $N -p 5021 >/dev/null || fail hc.workload "tcw failed"
+check hc.fin_wait2 "$(hist_get 5021 client fin_wait2 524288)" $N
+check hc.fin_wait2.count "$(hist_get 5021 client fin_wait2 count)" $N
+check hc.close_wait "$(hist_get 5021 server close_wait 524288)" $N
+check hc.total "$(hist_get 5021 client total 524288)" $N
+# Our FIN_WAIT2 starts when the peer ACKs our FIN, which may be delayed a
+# little; the whole close from our FIN lasts at least the 300 ms.
+sum=$(hist_get 5021 client total sum_us)
+check hc.sum "$([ "$sum" -ge $((N * 300000)) ] && [ "$sum" -le $((N * 524288)) ] && echo ok || echo "$sum")" ok
+
+# 3. Reset zeroes the histograms too.
+tcw write $PROC reset >/dev/null
+check reset "$(grep -vc '^#\| port ' $HIST)" 0
+
+# 4. CLOSE_WAIT that predates the module: counted, age unknown, said so.
+rmmod tcpclose
+start_tcw old leak -n $N -p 5022 || return
+insmod $KO
+expect pre.count 5022 server close_wait=$N close_wait_untracked=$N close_wait_oldest_s=0
+stop_tcw
+
+# 5. Memory stays bounded under a flood of half-closed sockets: with 8
+# tracker slots, 20 CLOSE_WAIT sockets fill them and the rest are counted,
+# not lost (one slot may be held by a client mid-close when a server's
+# FIN arrives, hence 12 or 13).
+rmmod tcpclose
+insmod $KO max_tracked=8
+start_tcw flood leak -n 20 -p 5023 || return
+expect flood.count 5023 server close_wait=20
+u=$(tc_get 5023 server close_wait_untracked)
+check flood.untracked "$([ "$u" -ge 12 ] && [ "$u" -le 13 ] && echo ok || echo "$u")" ok
+uc=$(sed -n '1s/.* untracked_closes=\([0-9]*\).*/\1/p' $HIST)
+check flood.untracked_closes "$([ "$uc" -ge "$u" ] && echo ok || echo "$uc < $u")" ok
+stop_tcw
+rmmod tcpclose
+insmod $KO
