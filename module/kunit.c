@@ -460,7 +460,8 @@ static void tcpclose_hist_text(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, buf,
 			   " 5001 server fin_wait2          21         123456 1:1 128:15 256:4 inf:1\n");
 	tcpclose_format_hist_columns(buf, TCPCLOSE_LINE_MAX);
-	KUNIT_EXPECT_STREQ(test, buf, " port role   phase           count         sum_us buckets\n");
+	KUNIT_EXPECT_STREQ(test, buf,
+			   " port role   phase           count         sum_us buckets\n");
 }
 
 static void tcpclose_phases(struct kunit *test)

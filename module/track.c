@@ -47,9 +47,11 @@ struct tcpclose_track *tcpclose_track_find(struct tcpclose_tracker *trk, const v
 	struct tcpclose_track *t = tcpclose_bucket(trk, sk);
 	unsigned int i;
 
-	for (i = 0; i < TCPCLOSE_TRACK_WAYS; i++, t++)
+	for (i = 0; i < TCPCLOSE_TRACK_WAYS; i++, t++) {
+		/* Pairs with the release in tcpclose_track_start(). */
 		if (smp_load_acquire(&t->sk) == sk)
 			return t;
+	}
 	return NULL;
 }
 
@@ -73,12 +75,14 @@ struct tcpclose_track *tcpclose_track_start(struct tcpclose_tracker *trk, const 
 	t->port = key->port;
 	t->role = key->role;
 	t->state = state;
+	/* Publish the fields with the owner: pairs with tcpclose_track_find(). */
 	smp_store_release(&t->sk, sk);
 	return t;
 }
 
 void tcpclose_track_end(struct tcpclose_track *t)
 {
+	/* Our last reads of the slot happen before anyone may claim it. */
 	smp_store_release(&t->sk, NULL);
 }
 
