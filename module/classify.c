@@ -56,6 +56,17 @@ enum tcpclose_event tcpclose_classify(int oldstate, int newstate,
 }
 
 /*
+ * An orphan's FIN_WAIT2 that ended without the peer's FIN: the keepalive
+ * timer gave up after tcp_fin_timeout (tcp_keepalive_timer() resets and
+ * closes it) or TCP_LINGER2 was negative. The peer's FIN sets RCV_SHUTDOWN
+ * before the socket closes into TIME_WAIT; a received RST sets sk_err.
+ */
+bool tcpclose_fin_wait2_timeout(int oldstate, int newstate, bool rcv_shutdown, int err)
+{
+	return oldstate == TCP_FIN_WAIT2 && newstate == TCP_CLOSE && !rcv_shutdown && !err;
+}
+
+/*
  * Which gauge a socket found in the established hash feeds, or -1.
  * A timewait socket (state TCP_TIME_WAIT) is TIME_WAIT only in that
  * substate; in the FIN_WAIT2 substate it is an orphan still waiting for

@@ -40,4 +40,14 @@ static inline void tcpclose_local_port_range(const struct net *net, int *lo, int
 	inet_get_local_port_range(net, lo, hi);
 }
 
+/*
+ * Where a timewait socket is created: renamed in 6.10 when it started
+ * arming the timer itself. First argument (the tw) unchanged.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 10, 0)
+#define TCPCLOSE_TW_CREATE_FN "inet_twsk_hashdance_schedule"
+#else
+#define TCPCLOSE_TW_CREATE_FN "inet_twsk_hashdance"
+#endif
+
 #endif

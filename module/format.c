@@ -16,17 +16,37 @@ const char *const tcpclose_role_names[TCPCLOSE_NR_ROLES] = {
 	[TCPCLOSE_SERVER] = "server",
 };
 
-/* Column names: the public contract; new columns are only ever appended. */
-static const char *const tcpclose_columns[] = {
-	"port", "role",
-	"active_closes", "passive_closes", "simultaneous_closes", "resets",
-	"time_wait", "close_wait", "fin_wait1", "fin_wait2", "last_ack",
-	"closing", "established", "close_wait_oldest_s", "close_wait_untracked",
+enum tcpclose_kind { TCPCLOSE_KEY, TCPCLOSE_COUNTER, TCPCLOSE_GAUGE, TCPCLOSE_CW };
+
+/* Columns: the public contract; new columns are only ever appended. */
+static const struct tcpclose_column {
+	const char *name;
+	enum tcpclose_kind kind;
+	unsigned int idx;
+} tcpclose_columns[] = {
+	{ "port", TCPCLOSE_KEY, 0 },
+	{ "role", TCPCLOSE_KEY, 1 },
+	{ "active_closes", TCPCLOSE_COUNTER, TCPCLOSE_ACTIVE },
+	{ "passive_closes", TCPCLOSE_COUNTER, TCPCLOSE_PASSIVE },
+	{ "simultaneous_closes", TCPCLOSE_COUNTER, TCPCLOSE_SIMULTANEOUS },
+	{ "resets", TCPCLOSE_COUNTER, TCPCLOSE_RESET },
+	{ "time_wait", TCPCLOSE_GAUGE, TCPCLOSE_G_TIME_WAIT },
+	{ "close_wait", TCPCLOSE_GAUGE, TCPCLOSE_G_CLOSE_WAIT },
+	{ "fin_wait1", TCPCLOSE_GAUGE, TCPCLOSE_G_FIN_WAIT1 },
+	{ "fin_wait2", TCPCLOSE_GAUGE, TCPCLOSE_G_FIN_WAIT2 },
+	{ "last_ack", TCPCLOSE_GAUGE, TCPCLOSE_G_LAST_ACK },
+	{ "closing", TCPCLOSE_GAUGE, TCPCLOSE_G_CLOSING },
+	{ "established", TCPCLOSE_GAUGE, TCPCLOSE_G_ESTABLISHED },
+	{ "close_wait_oldest_s", TCPCLOSE_CW, 0 },
+	{ "close_wait_untracked", TCPCLOSE_CW, 1 },
+	{ "tw_created", TCPCLOSE_COUNTER, TCPCLOSE_TW_CREATED },
+	{ "tw_expired", TCPCLOSE_COUNTER, TCPCLOSE_TW_EXPIRED },
+	{ "tw_killed", TCPCLOSE_COUNTER, TCPCLOSE_TW_KILLED },
+	{ "tw_overflow", TCPCLOSE_COUNTER, TCPCLOSE_TW_OVERFLOW },
+	{ "fin_wait2_timeouts", TCPCLOSE_COUNTER, TCPCLOSE_FIN_WAIT2_TIMEOUTS },
 };
 
-#define TCPCLOSE_NR_COLUMNS ARRAY_SIZE(tcpclose_columns)
-
-static_assert(TCPCLOSE_NR_COLUMNS == 2 + TCPCLOSE_NR_COUNTERS + TCPCLOSE_NR_GAUGES + 2);
+static_assert(ARRAY_SIZE(tcpclose_columns) == 2 + TCPCLOSE_NR_COUNTERS + TCPCLOSE_NR_GAUGES + 2);
 
 /* Values are right-aligned under their names so that cat shows a table. */
 static int tcpclose_width(unsigned int col)
@@ -35,16 +55,30 @@ static int tcpclose_width(unsigned int col)
 		return 5;	/* "65535" */
 	if (col == 1)
 		return -6;	/* role names, left-aligned */
-	return strlen(tcpclose_columns[col]);
+	return strlen(tcpclose_columns[col].name);
+}
+
+static u64 tcpclose_value(const struct tcpclose_row *row, const struct tcpclose_column *c)
+{
+	switch (c->kind) {
+	case TCPCLOSE_COUNTER:
+		return row->counter[c->idx];
+	case TCPCLOSE_GAUGE:
+		return row->gauge[c->idx];
+	case TCPCLOSE_CW:
+		return c->idx ? row->close_wait_untracked : row->close_wait_oldest_s;
+	default:
+		return row->port;
+	}
 }
 
 int tcpclose_format_comment(char *buf, size_t len, const struct tcpclose_summary *s)
 {
 	return scnprintf(buf, len,
-			 "# tcpclose %d version=%s netns=%llu ports=%u max_ports=%u dropped=%llu untracked=%u sockstat_tw=%d tw_fin_wait2=%u\n",
+			 "# tcpclose %d version=%s netns=%llu ports=%u max_ports=%u dropped=%llu untracked=%u sockstat_tw=%d tw_fin_wait2=%u tw_probes=%s\n",
 			 TCPCLOSE_FORMAT_VERSION, TCPCLOSE_VERSION, s->netns,
 			 s->ports, s->max_ports, s->dropped, s->untracked,
-			 s->sockstat_tw, s->tw_fin_wait2);
+			 s->sockstat_tw, s->tw_fin_wait2, s->tw_probes ?: "none");
 }
 
 int tcpclose_format_columns(char *buf, size_t len)
@@ -52,30 +86,24 @@ int tcpclose_format_columns(char *buf, size_t len)
 	size_t n = 0;
 	unsigned int i;
 
-	for (i = 0; i < TCPCLOSE_NR_COLUMNS; i++)
+	for (i = 0; i < ARRAY_SIZE(tcpclose_columns); i++)
 		n += scnprintf(buf + n, len - n, "%s%*s", i ? " " : "",
-			       tcpclose_width(i), tcpclose_columns[i]);
+			       tcpclose_width(i), tcpclose_columns[i].name);
 	n += scnprintf(buf + n, len - n, "\n");
 	return n;
 }
 
 int tcpclose_format_row(char *buf, size_t len, const struct tcpclose_row *row)
 {
-	unsigned int i, col = 0;
+	unsigned int i;
 	size_t n;
 
-	n = scnprintf(buf, len, "%*u %*s", tcpclose_width(col), row->port,
-		      tcpclose_width(col + 1), tcpclose_role_names[row->role]);
-	col += 2;
-	for (i = 0; i < TCPCLOSE_NR_COUNTERS; i++, col++)
-		n += scnprintf(buf + n, len - n, " %*llu", tcpclose_width(col),
-			       row->counter[i]);
-	for (i = 0; i < TCPCLOSE_NR_GAUGES; i++, col++)
-		n += scnprintf(buf + n, len - n, " %*u", tcpclose_width(col),
-			       row->gauge[i]);
-	n += scnprintf(buf + n, len - n, " %*u %*u\n", tcpclose_width(col),
-		       row->close_wait_oldest_s, tcpclose_width(col + 1),
-		       row->close_wait_untracked);
+	n = scnprintf(buf, len, "%*u %*s", tcpclose_width(0), row->port,
+		      tcpclose_width(1), tcpclose_role_names[row->role]);
+	for (i = 2; i < ARRAY_SIZE(tcpclose_columns); i++)
+		n += scnprintf(buf + n, len - n, " %*llu", tcpclose_width(i),
+			       tcpclose_value(row, &tcpclose_columns[i]));
+	n += scnprintf(buf + n, len - n, "\n");
 	return n;
 }
 

@@ -109,6 +109,11 @@ static void tcpclose_probe(void *data, const struct sock *sk, const int oldstate
 			goto out;
 		}
 	}
+	if (tbl && tcpclose_fin_wait2_timeout(oldstate, newstate,
+					      READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN,
+					      READ_ONCE(sk->sk_err)) &&
+	    tcpclose_key_of(lport, rport, tcpclose_table_listens(tbl, lport), &eph, &key))
+		tcpclose_table_count(tbl, &key, TCPCLOSE_FIN_WAIT2_TIMEOUTS);
 	if ((1 << oldstate) & TCPCLOSE_CLOSING_STATES)
 		tcpclose_track_step(tbl, sk, oldstate, newstate);
 out:

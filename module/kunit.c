@@ -92,6 +92,18 @@ static void tcpclose_classify_pairs(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, got_counter, want.counter);
 }
 
+/* The only FIN_WAIT2 -> CLOSE that is a timeout: no FIN, no error. */
+static void tcpclose_fin_wait2_timeouts(struct kunit *test)
+{
+	KUNIT_EXPECT_TRUE(test, tcpclose_fin_wait2_timeout(TCP_FIN_WAIT2, TCP_CLOSE, false, 0));
+	KUNIT_EXPECT_FALSE(test, tcpclose_fin_wait2_timeout(TCP_FIN_WAIT2, TCP_CLOSE, true, 0));
+	KUNIT_EXPECT_FALSE(test, tcpclose_fin_wait2_timeout(TCP_FIN_WAIT2, TCP_CLOSE, false,
+							    ECONNRESET));
+	KUNIT_EXPECT_FALSE(test, tcpclose_fin_wait2_timeout(TCP_FIN_WAIT1, TCP_CLOSE, false, 0));
+	KUNIT_EXPECT_FALSE(test, tcpclose_fin_wait2_timeout(TCP_FIN_WAIT2, TCP_TIME_WAIT, false,
+							    0));
+}
+
 /* ---- live socket state -> gauge ---- */
 
 struct tcpclose_gauge_case {
@@ -222,8 +234,9 @@ static void tcpclose_format_bytes(struct kunit *test)
 		.untracked = 1, .sockstat_tw = 25, .tw_fin_wait2 = 5,
 	};
 	static const struct tcpclose_row rows[] = {
-		{ 80, TCPCLOSE_SERVER, { 40, 1, 2, 3 }, { 20, 4, 5, 6, 7, 8, 9 }, 10, 0 },
-		{ 65535, TCPCLOSE_CLIENT, { 18446744073709551615ULL, 0, 0, 0 },
+		{ 80, TCPCLOSE_SERVER, { 40, 1, 2, 3, 5, 6, 7, 8, 9 },
+		  { 20, 4, 5, 6, 7, 8, 9 }, 10, 0 },
+		{ 65535, TCPCLOSE_CLIENT, { 18446744073709551615ULL },
 		  { 4294967295U, 0, 0, 0, 0, 0, 0 } },
 	};
 	char *buf = kunit_kzalloc(test, TCPCLOSE_LINE_MAX, GFP_KERNEL);
@@ -232,17 +245,17 @@ static void tcpclose_format_bytes(struct kunit *test)
 	tcpclose_format_comment(buf, TCPCLOSE_LINE_MAX, &sum);
 	KUNIT_EXPECT_STREQ(test, buf,
 			   "# tcpclose 1 version=" TCPCLOSE_VERSION
-			   " netns=4026531840 ports=2 max_ports=4096 dropped=3 untracked=1 sockstat_tw=25 tw_fin_wait2=5\n");
+			   " netns=4026531840 ports=2 max_ports=4096 dropped=3 untracked=1 sockstat_tw=25 tw_fin_wait2=5 tw_probes=none\n");
 	tcpclose_format_columns(buf, TCPCLOSE_LINE_MAX);
 	KUNIT_EXPECT_STREQ(test, buf,
-			   " port role   active_closes passive_closes simultaneous_closes resets time_wait close_wait fin_wait1 fin_wait2 last_ack closing established close_wait_oldest_s close_wait_untracked\n");
+			   " port role   active_closes passive_closes simultaneous_closes resets time_wait close_wait fin_wait1 fin_wait2 last_ack closing established close_wait_oldest_s close_wait_untracked tw_created tw_expired tw_killed tw_overflow fin_wait2_timeouts\n");
 	tcpclose_format_row(buf, TCPCLOSE_LINE_MAX, &rows[0]);
 	KUNIT_EXPECT_STREQ(test, buf,
-			   "   80 server            40              1                   2      3        20          4         5         6        7       8           9                  10                    0\n");
+			   "   80 server            40              1                   2      3        20          4         5         6        7       8           9                  10                    0          5          6         7           8                  9\n");
 	/* Values wider than their column still come out whole. */
 	tcpclose_format_row(buf, TCPCLOSE_LINE_MAX, &rows[1]);
 	KUNIT_EXPECT_STREQ(test, buf,
-			   "65535 client 18446744073709551615              0                   0      0 4294967295          0         0         0        0       0           0                   0                    0\n");
+			   "65535 client 18446744073709551615              0                   0      0 4294967295          0         0         0        0       0           0                   0                    0          0          0         0           0                  0\n");
 }
 
 static void tcpclose_format_zero_rows(struct kunit *test)
@@ -630,6 +643,7 @@ static void tcpclose_table_concurrent(struct kunit *test)
 
 static struct kunit_case tcpclose_cases[] = {
 	KUNIT_CASE_PARAM(tcpclose_classify_pairs, tcpclose_pair_gen),
+	KUNIT_CASE(tcpclose_fin_wait2_timeouts),
 	KUNIT_CASE_PARAM(tcpclose_gauge_states, tcpclose_gauge_gen_params),
 	KUNIT_CASE_PARAM(tcpclose_role_rules, tcpclose_role_gen_params),
 	KUNIT_CASE_PARAM(tcpclose_parse_writes, tcpclose_write_gen_params),

@@ -12,12 +12,14 @@
 #include <linux/moduleparam.h>
 #include "hook.h"
 #include "table.h"
+#include "twprobe.h"
 #include "netns.h"
 #include "procfs.h"
 #include "version.h"
 
 unsigned int tcpclose_max_ports = 4096;
 static unsigned int tcpclose_max_tracked = 32768;
+static bool tcpclose_tw_probes = true;
 
 /* Parameters are read-only once loaded; out of range fails insmod. */
 static int tcpclose_param_range(const char *val, const struct kernel_param *kp,
@@ -61,6 +63,10 @@ module_param_cb(max_tracked, &tcpclose_max_tracked_ops, &tcpclose_max_tracked, 0
 MODULE_PARM_DESC(max_tracked,
 		 "sockets timed while closing, all namespaces, 8..4194304 (default 32768, 32 bytes each); closes beyond are counted as untracked_closes");
 
+module_param_named(tw_probes, tcpclose_tw_probes, bool, 0444);
+MODULE_PARM_DESC(tw_probes,
+		 "attach kprobes for the TIME_WAIT lifecycle columns (tw_*, fin_wait2_timeouts); default Y");
+
 static int __init tcpclose_init(void)
 {
 	int err;
@@ -73,6 +79,8 @@ static int __init tcpclose_init(void)
 	if (err)
 		goto err_netns;
 	tcpclose_netns_seed_listeners();
+	if (tcpclose_tw_probes)
+		tcpclose_twprobe_attach();
 	err = tcpclose_proc_init();
 	if (err)
 		goto err_hook;
@@ -81,6 +89,7 @@ static int __init tcpclose_init(void)
 	return 0;
 
 err_hook:
+	tcpclose_twprobe_detach();
 	tcpclose_hook_detach();
 err_netns:
 	tcpclose_netns_unregister();
@@ -90,6 +99,7 @@ err_netns:
 static void __exit tcpclose_exit(void)
 {
 	tcpclose_proc_exit();
+	tcpclose_twprobe_detach();
 	tcpclose_hook_detach();
 	tcpclose_netns_unregister();
 	pr_info("unloaded\n");

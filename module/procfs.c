@@ -22,6 +22,7 @@
 #include "netns.h"
 #include "procfs.h"
 #include "hook.h"
+#include "twprobe.h"
 
 #define TCPCLOSE_PROC_NAME "tcpclose"
 #define TCPCLOSE_HIST_NAME "tcpclose_hist"
@@ -42,6 +43,7 @@ static int tcpclose_snap_take(struct tcpclose_snap *st)
 	memset(&st->sum, 0, sizeof(st->sum));
 	st->sum.netns = st->net->ns.inum;
 	st->sum.max_tracked = tcpclose_closing.nbuckets * TCPCLOSE_TRACK_WAYS;
+	st->sum.tw_probes = tcpclose_twprobe_status();
 	mutex_lock(&tbl->mutex);
 	if (st->hist) {
 		st->rows = tcpclose_table_hist_rows(tbl, &st->nrows, &st->sum);

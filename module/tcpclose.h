@@ -23,6 +23,12 @@ enum tcpclose_counter {
 	TCPCLOSE_PASSIVE,	/* the peer sent FIN first */
 	TCPCLOSE_SIMULTANEOUS,	/* both FINs crossed */
 	TCPCLOSE_RESET,		/* aborted before the FIN handshake completed */
+	/* TIME_WAIT lifecycle, from kprobes (twprobe.c), not the tracepoint */
+	TCPCLOSE_TW_CREATED,	/* timewait sockets created (either substate) */
+	TCPCLOSE_TW_EXPIRED,	/* ended by their timer in TIME_WAIT */
+	TCPCLOSE_TW_KILLED,	/* ended early: RST, reuse, ss -K */
+	TCPCLOSE_TW_OVERFLOW,	/* not created: tcp_max_tw_buckets reached */
+	TCPCLOSE_FIN_WAIT2_TIMEOUTS,	/* orphans whose peer never sent FIN */
 	TCPCLOSE_NR_COUNTERS
 };
 
@@ -76,6 +82,7 @@ struct tcpclose_summary {
 	int sockstat_tw;	/* /proc/net/sockstat "tw" for this netns */
 	u32 tw_fin_wait2;	/* of those, still in the FIN_WAIT2 substate */
 	u32 max_tracked;	/* the max_tracked parameter */
+	const char *tw_probes;	/* which lifecycle probes are attached */
 	u64 untracked_closes;	/* closes not timed: the tracker was full */
 };
 
@@ -83,6 +90,7 @@ struct tcpclose_summary {
 enum tcpclose_event tcpclose_classify(int oldstate, int newstate,
 				      enum tcpclose_counter *counter);
 int tcpclose_gauge_of(int state, int tw_substate);
+bool tcpclose_fin_wait2_timeout(int oldstate, int newstate, bool rcv_shutdown, int err);
 bool tcpclose_key_of(u16 lport, u16 rport, bool lport_listens,
 		     const struct tcpclose_range *eph, struct tcpclose_key *key);
 

@@ -65,14 +65,14 @@ stop_tcw
 
 # 5. Memory stays bounded under a flood of half-closed sockets: with 8
 # tracker slots, 20 CLOSE_WAIT sockets fill them and the rest are counted,
-# not lost (one slot may be held by a client mid-close when a server's
-# FIN arrives, hence 12 or 13).
+# not lost. The clients' orphans share the 8 slots while they last, so at
+# least 12 and fewer than 20 servers go untracked.
 rmmod tcpclose
 insmod $KO max_tracked=8
 start_tcw flood leak -n 20 -p 5023 || return
 expect flood.count 5023 server close_wait=20
 u=$(tc_get 5023 server close_wait_untracked)
-check flood.untracked "$([ "$u" -ge 12 ] && [ "$u" -le 13 ] && echo ok || echo "$u")" ok
+check flood.untracked "$([ "$u" -ge 12 ] && [ "$u" -lt 20 ] && echo ok || echo "$u")" ok
 uc=$(sed -n '1s/.* untracked_closes=\([0-9]*\).*/\1/p' $HIST)
 check flood.untracked_closes "$([ "$uc" -ge "$u" ] && echo ok || echo "$uc < $u")" ok
 stop_tcw

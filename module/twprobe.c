@@ -1,0 +1,175 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The TIME_WAIT lifecycle, which the state tracepoint cannot see: a
+ * timewait socket is created, expires or is killed without a state change
+ * of a full socket, and tcp_max_tw_buckets refusals leave no trace but a
+ * machine-wide MIB counter. kprobes on the functions every path goes
+ * through:
+ *
+ *   created   inet_twsk_hashdance[_schedule]()   (compat.h)
+ *   expired   tw_timer_handler()                 the timer fired
+ *   killed    inet_twsk_deschedule_put()         RST, reuse by connect or
+ *                                                SYN, ss -K
+ *   overflow  inet_twsk_alloc() returning NULL   tcp_max_tw_buckets
+ *
+ * A timer that fires in the FIN_WAIT2 substate is an orphan whose peer
+ * never sent its FIN: a fin_wait2 timeout, not an expiry. These fire once
+ * per connection, not per state change; each probe is optional and the
+ * header of /proc/tcpclose says which are attached.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kprobes.h>
+#include <linux/ptrace.h>
+#include <linux/in.h>
+#include <net/sock.h>
+#include <net/inet_sock.h>
+#include <net/inet_timewait_sock.h>
+#include <net/tcp_states.h>
+#include "compat.h"
+#include "gauge.h"
+#include "netns.h"
+#include "twprobe.h"
+
+/* A timewait socket of TCP (DCCP has its own death row). */
+static bool tcpclose_tw_is_tcp(const struct inet_timewait_sock *tw)
+{
+	return tw->tw_dr == &twsk_net(tw)->ipv4.tcp_death_row;
+}
+
+static void tcpclose_tw_count(struct net *net, u16 lport, u16 rport,
+			      enum tcpclose_counter counter)
+{
+	struct tcpclose_table *tbl;
+	struct tcpclose_range eph;
+	struct tcpclose_key key;
+
+	rcu_read_lock();
+	tbl = tcpclose_net_table(net);
+	if (tbl) {
+		tcpclose_port_range(net, &eph);
+		if (tcpclose_key_of(lport, rport, tcpclose_table_listens(tbl, lport), &eph, &key))
+			tcpclose_table_count(tbl, &key, counter);
+	}
+	rcu_read_unlock();
+}
+
+static void tcpclose_tw_event(struct inet_timewait_sock *tw, enum tcpclose_counter counter)
+{
+	if (!tcpclose_tw_is_tcp(tw))
+		return;
+	tcpclose_tw_count(twsk_net(tw), ntohs(tw->tw_sport), ntohs(tw->tw_dport), counter);
+}
+
+static int tcpclose_tw_created(struct kprobe *kp, struct pt_regs *regs)
+{
+	tcpclose_tw_event((void *)regs_get_kernel_argument(regs, 0), TCPCLOSE_TW_CREATED);
+	return 0;
+}
+
+static int tcpclose_tw_timer(struct kprobe *kp, struct pt_regs *regs)
+{
+	struct timer_list *t = (void *)regs_get_kernel_argument(regs, 0);
+	struct inet_timewait_sock *tw = container_of(t, struct inet_timewait_sock, tw_timer);
+
+	tcpclose_tw_event(tw, READ_ONCE(tw->tw_substate) == TCP_FIN_WAIT2 ?
+			  TCPCLOSE_FIN_WAIT2_TIMEOUTS : TCPCLOSE_TW_EXPIRED);
+	return 0;
+}
+
+static int tcpclose_tw_killed(struct kprobe *kp, struct pt_regs *regs)
+{
+	tcpclose_tw_event((void *)regs_get_kernel_argument(regs, 0), TCPCLOSE_TW_KILLED);
+	return 0;
+}
+
+/* inet_twsk_alloc(sk, dr, state): remember sk for the return. */
+static int tcpclose_tw_alloc_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	const struct sock *sk = (void *)regs_get_kernel_argument(regs, 0);
+
+	if (sk->sk_protocol != IPPROTO_TCP)
+		return 1;	/* no return probe for this call */
+	*(const struct sock **)ri->data = sk;
+	return 0;
+}
+
+static int tcpclose_tw_alloc_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	const struct sock *sk = *(const struct sock **)ri->data;
+
+	if (!regs_return_value(regs))
+		tcpclose_tw_count(sock_net(sk), ntohs(inet_sk(sk)->inet_sport),
+				  ntohs(inet_sk(sk)->inet_dport), TCPCLOSE_TW_OVERFLOW);
+	return 0;
+}
+
+static struct kprobe tcpclose_kprobes[] = {
+	{ .symbol_name = TCPCLOSE_TW_CREATE_FN, .pre_handler = tcpclose_tw_created },
+	{ .symbol_name = "tw_timer_handler", .pre_handler = tcpclose_tw_timer },
+	{ .symbol_name = "inet_twsk_deschedule_put", .pre_handler = tcpclose_tw_killed },
+};
+
+static struct kretprobe tcpclose_kretprobe = {
+	.kp.symbol_name = "inet_twsk_alloc",
+	.entry_handler = tcpclose_tw_alloc_entry,
+	.handler = tcpclose_tw_alloc_ret,
+	.data_size = sizeof(struct sock *),
+	.maxactive = 64,
+};
+
+static bool tcpclose_kprobe_ok[ARRAY_SIZE(tcpclose_kprobes)];
+static bool tcpclose_kretprobe_ok;
+static char tcpclose_status[64];
+
+/*
+ * Attach what this kernel allows; a probe that cannot be attached (symbol
+ * inlined or renamed, kprobes off) leaves its column at zero, and the
+ * header says so. Never fails the load.
+ */
+int tcpclose_twprobe_attach(void)
+{
+	static const char *const names[] = { "created", "expired", "killed" };
+	size_t n = 0;
+	unsigned int i;
+	int err;
+
+	for (i = 0; i < ARRAY_SIZE(tcpclose_kprobes); i++) {
+		err = register_kprobe(&tcpclose_kprobes[i]);
+		tcpclose_kprobe_ok[i] = !err;
+		if (err)
+			pr_warn("no kprobe on %s (%d): tw_%s stays 0\n",
+				tcpclose_kprobes[i].symbol_name, err, names[i]);
+		else
+			n += scnprintf(tcpclose_status + n, sizeof(tcpclose_status) - n, "%s%s",
+				       n ? "," : "", names[i]);
+	}
+	err = register_kretprobe(&tcpclose_kretprobe);
+	tcpclose_kretprobe_ok = !err;
+	if (err)
+		pr_warn("no kretprobe on inet_twsk_alloc (%d): tw_overflow stays 0\n", err);
+	else
+		n += scnprintf(tcpclose_status + n, sizeof(tcpclose_status) - n, "%soverflow",
+			       n ? "," : "");
+	return 0;
+}
+
+void tcpclose_twprobe_detach(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(tcpclose_kprobes); i++)
+		if (tcpclose_kprobe_ok[i])
+			unregister_kprobe(&tcpclose_kprobes[i]);
+	if (tcpclose_kretprobe_ok)
+		unregister_kretprobe(&tcpclose_kretprobe);
+	memset(tcpclose_kprobe_ok, 0, sizeof(tcpclose_kprobe_ok));
+	tcpclose_kretprobe_ok = false;
+	tcpclose_status[0] = '\0';
+}
+
+/* "created,expired,killed,overflow", or "none". */
+const char *tcpclose_twprobe_status(void)
+{
+	return tcpclose_status[0] ? tcpclose_status : "none";
+}
