@@ -77,9 +77,9 @@ static void tcpclose_probe(void *data, const struct sock *sk, const int oldstate
 	enum tcpclose_counter counter = TCPCLOSE_NR_COUNTERS;
 	enum tcpclose_event ev;
 	struct tcpclose_table *tbl;
-	struct tcpclose_range eph;
 	struct tcpclose_key key;
-	u16 lport, rport;
+	bool keyed;
+	u16 lport;
 
 	if (sk->sk_protocol != IPPROTO_TCP)
 		return;
@@ -96,23 +96,17 @@ static void tcpclose_probe(void *data, const struct sock *sk, const int oldstate
 			tcpclose_table_mark_listener(tbl, lport);
 		goto out;
 	}
-	rport = ntohs(inet->inet_dport);
-	tcpclose_port_range(sock_net(sk), &eph);
-	if (ev == TCPCLOSE_EV_COUNT && tbl &&
-	    tcpclose_key_of(lport, rport, tcpclose_table_listens(tbl, lport), &eph, &key)) {
-		/* The first FIN, either way: the close starts. */
-		if (tcpclose_table_count(tbl, &key, counter) &&
-		    (counter == TCPCLOSE_ACTIVE || counter == TCPCLOSE_PASSIVE)) {
-			if (!tcpclose_track_start(&tcpclose_closing, sk, &key, newstate,
-						  ktime_get_ns()))
-				atomic64_inc(&tbl->untracked_closes);
-			goto out;
-		}
+	keyed = tbl && tcpclose_key(tbl, sock_net(sk), lport, ntohs(inet->inet_dport), &key);
+	/* The first FIN, either way: the close starts. */
+	if (ev == TCPCLOSE_EV_COUNT && keyed && tcpclose_table_count(tbl, &key, counter) &&
+	    (counter == TCPCLOSE_ACTIVE || counter == TCPCLOSE_PASSIVE)) {
+		if (!tcpclose_track_start(&tcpclose_closing, sk, &key, newstate, ktime_get_ns()))
+			atomic64_inc(&tbl->untracked_closes);
+		goto out;
 	}
-	if (tbl && tcpclose_fin_wait2_timeout(oldstate, newstate,
-					      READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN,
-					      READ_ONCE(sk->sk_err)) &&
-	    tcpclose_key_of(lport, rport, tcpclose_table_listens(tbl, lport), &eph, &key))
+	if (keyed && tcpclose_fin_wait2_timeout(oldstate, newstate,
+						READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN,
+						READ_ONCE(sk->sk_err)))
 		tcpclose_table_count(tbl, &key, TCPCLOSE_FIN_WAIT2_TIMEOUTS);
 	if ((1 << oldstate) & TCPCLOSE_CLOSING_STATES)
 		tcpclose_track_step(tbl, sk, oldstate, newstate);

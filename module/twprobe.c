@@ -41,16 +41,12 @@ static void tcpclose_tw_count(struct net *net, u16 lport, u16 rport,
 			      enum tcpclose_counter counter)
 {
 	struct tcpclose_table *tbl;
-	struct tcpclose_range eph;
 	struct tcpclose_key key;
 
 	rcu_read_lock();
 	tbl = tcpclose_net_table(net);
-	if (tbl) {
-		tcpclose_port_range(net, &eph);
-		if (tcpclose_key_of(lport, rport, tcpclose_table_listens(tbl, lport), &eph, &key))
-			tcpclose_table_count(tbl, &key, counter);
-	}
+	if (tbl && tcpclose_key(tbl, net, lport, rport, &key))
+		tcpclose_table_count(tbl, &key, counter);
 	rcu_read_unlock();
 }
 
