@@ -3,6 +3,7 @@
 # tcpclose: per-port TCP close accounting (kernel module + reader).
 #
 #   make module [KDIR=...]   build module/tcpclose.ko
+#   make userspace           build userspace/tcpclose, the reader
 #   make check               every test, ending in "N passed, N failed"
 #   make demo                boot a Debian kernel in QEMU and show a table
 
@@ -11,16 +12,27 @@ VERSION := $(shell sed -n 's/^\#define TCPCLOSE_VERSION "\(.*\)"/\1/p' module/ve
 CACHE ?= /var/cache/tcpclose
 export TCPCLOSE_CACHE := $(CACHE)
 
-.PHONY: all module clean check e2e kunit demo deps version
+.PHONY: all module userspace install-userspace clean check e2e kunit demo deps version
 
-all: module
+all: module userspace
 
 module:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
+# The reader: C11 and libc only, one compiler call (no objects for Kbuild's clean).
+USERSPACE_SRC := $(wildcard userspace/*.c)
+userspace: userspace/tcpclose
+userspace/tcpclose: $(USERSPACE_SRC) $(wildcard userspace/*.h) module/version.h
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -o $@ $(USERSPACE_SRC)
+
+PREFIX ?= /usr/local
+install-userspace: userspace
+	install -D -m 0755 userspace/tcpclose $(DESTDIR)$(PREFIX)/sbin/tcpclose
+	install -D -m 0644 userspace/tcpclose.8 $(DESTDIR)$(PREFIX)/share/man/man8/tcpclose.8
+
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
-	rm -rf build
+	rm -rf build userspace/tcpclose
 
 version:
 	@echo $(VERSION)

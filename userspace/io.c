@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reading /proc/tcpclose. The module takes its snapshot at open(), so the
+ * whole file is read with one loop on one descriptor: a table that is
+ * consistent, whatever read sizes the kernel hands back.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "tcpclose.h"
+
+/* Far above the largest table (2 x 65536 rows of ~130 bytes). */
+#define TC_MAX_FILE (64u << 20)
+
+int tc_read_all(const char *path, char **bufp, size_t *lenp)
+{
+	int own = strcmp(path, "-") != 0;
+	int fd = own ? open(path, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+	size_t len = 0, cap = 0;
+	char *buf = NULL;
+	int err = 0;
+
+	if (fd < 0)
+		return errno;
+	for (;;) {
+		ssize_t r;
+
+		if (len == cap) {
+			char *nb;
+
+			if (cap >= TC_MAX_FILE) {
+				err = EFBIG;
+				break;
+			}
+			cap = cap ? 2 * cap : 65536;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				err = ENOMEM;
+				break;
+			}
+			buf = nb;
+		}
+		r = read(fd, buf + len, cap - len);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			err = errno;
+			break;
+		}
+		if (r == 0)
+			break;
+		len += r;
+	}
+	if (own)
+		close(fd);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	*bufp = buf;
+	*lenp = len;
+	return 0;
+}
+
+/* A missing file under /proc is a module that is not loaded. */
+static int tc_is_proc(const char *path)
+{
+	return !strncmp(path, "/proc/", 6);
+}
+
+enum tc_exit tc_load(const char *path, struct tc_table *t, char *msg,
+		     size_t len)
+{
+	char err[256], *buf = NULL;
+	enum tc_parse_err pe;
+	size_t n = 0;
+	int e;
+
+	memset(t, 0, sizeof(*t));
+	e = tc_read_all(path, &buf, &n);
+	if (e == ENOENT && tc_is_proc(path)) {
+		snprintf(msg, len,
+			 "%s not found: the tcpclose module is not loaded "
+			 "(sudo modprobe tcpclose, or sudo insmod module/tcpclose.ko)",
+			 path);
+		return TC_EXIT_NOT_LOADED;
+	}
+	if (e == ENOMEM) {
+		snprintf(msg, len, "out of memory reading %s", path);
+		return TC_EXIT_FAILURE;
+	}
+	if (e) {
+		snprintf(msg, len, "cannot read %s: %s",
+			 strcmp(path, "-") ? path : "standard input",
+			 e == EFBIG ? "too large for a tcpclose table" :
+			 strerror(e));
+		return TC_EXIT_UNREADABLE;
+	}
+	pe = tc_table_parse(t, buf, n, err, sizeof(err));
+	free(buf);
+	if (pe == TC_PARSE_NOMEM) {
+		snprintf(msg, len, "out of memory");
+		return TC_EXIT_FAILURE;
+	}
+	if (pe) {
+		snprintf(msg, len, "%s: %s", strcmp(path, "-") ? path : "stdin",
+			 err);
+		return TC_EXIT_FORMAT;
+	}
+	return TC_EXIT_OK;
+}
+
+int tc_port_range_parse(const char *s, struct tc_port_range *pr)
+{
+	unsigned long v[2];
+	char *end;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		while (*s == ' ' || *s == '\t')
+			s++;
+		if (*s < '0' || *s > '9')
+			return 0;
+		errno = 0;
+		v[i] = strtoul(s, &end, 10);
+		if (errno || v[i] > 65535)
+			return 0;
+		s = end;
+		if (i == 0 && *s == '-')
+			s++;
+	}
+	while (*s == ' ' || *s == '\t' || *s == '\n')
+		s++;
+	if (*s || v[0] > v[1])
+		return 0;
+	pr->known = 1;
+	pr->lo = v[0];
+	pr->hi = v[1];
+	return 1;
+}
+
+void tc_port_range_get(const struct tc_opts *o, struct tc_port_range *pr)
+{
+	char *buf = NULL, *s;
+	size_t n;
+
+	*pr = o->pr;
+	if (pr->known || tc_read_all(TC_PORT_RANGE_PATH, &buf, &n))
+		return;
+	s = realloc(buf, n + 1);	/* room for the NUL */
+	if (s) {
+		s[n] = '\0';
+		tc_port_range_parse(s, pr);
+		buf = s;
+	}
+	free(buf);
+}

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * --json: one document with stable keys. Every key is always present
+ * (null when the file does not have it), counts are integers (exact up to
+ * 2^64 for jq's arbitrary-precision literals and for most parsers that read
+ * integers as such), and one row per line keeps it readable in a terminal.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include "output.h"
+
+static void tc_json_str(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char c = *s;
+
+		if (c == '"' || c == '\\')
+			fprintf(f, "\\%c", c);
+		else if (c < 0x20 || c == 0x7f)
+			fprintf(f, "\\u%04x", c);
+		else
+			fputc(c, f);
+	}
+	fputc('"', f);
+}
+
+/* A JSON integer as is; anything else (a later key's text) as a string. */
+static void tc_json_value(FILE *f, const char *s)
+{
+	uint64_t v;
+
+	if (tc_parse_u64(s, strlen(s), &v) && (s[0] != '0' || !s[1]))
+		fprintf(f, "%" PRIu64, v);
+	else if (s[0] == '-' && tc_parse_u64(s + 1, strlen(s + 1), &v) &&
+		 s[1] != '0')
+		fprintf(f, "-%" PRIu64, v);
+	else
+		tc_json_str(f, s);
+}
+
+static void tc_json_meta(FILE *f, const struct tc_table *t, const char *key)
+{
+	const char *v = tc_table_meta(t, key);
+
+	if (v)
+		tc_json_value(f, v);
+	else
+		fputs("null", f);
+}
+
+static void tc_json_row(FILE *f, const struct tc_table *t,
+			const struct tc_row *r)
+{
+	int c;
+
+	fprintf(f, "{\"port\":%u,\"role\":\"%s\"", r->port,
+		tc_role_names[r->role]);
+	for (c = 0; c < TC_NCOLS; c++) {
+		fprintf(f, ",\"%s\":", tc_cols[c].name);
+		if (t->have[c])
+			fprintf(f, "%" PRIu64, r->v[c]);
+		else
+			fputs("null", f);
+	}
+	fputc('}', f);
+}
+
+static void tc_json_diag(FILE *f, const struct tc_diag *d)
+{
+	char buf[512];
+
+	fprintf(f, "{\"kind\":\"%s\",\"port\":%u,\"role\":\"%s\"",
+		tc_diag_names[d->kind], d->port, tc_role_names[d->role]);
+	switch (d->kind) {
+	case TC_DIAG_SERVER_CLOSES_FIRST:
+		fprintf(f, ",\"time_wait\":%" PRIu64 ",\"active_closes\":%" PRIu64
+			",\"passive_closes\":%" PRIu64 ",\"active_share\":%.6g",
+			d->time_wait, d->active, d->passive, d->share);
+		break;
+	case TC_DIAG_CLOSE_WAIT:
+		fprintf(f, ",\"close_wait\":%" PRIu64 ",\"close_wait_oldest_s\":",
+			d->close_wait);
+		if (d->has_oldest)
+			fprintf(f, "%" PRIu64, d->oldest);
+		else
+			fputs("null", f);
+		break;
+	case TC_DIAG_PORT_RANGE:
+		fprintf(f, ",\"time_wait\":%" PRIu64 ",\"port_range\":[%u,%u]"
+			",\"port_range_size\":%" PRIu64 ",\"ratio\":%.6g",
+			d->time_wait, d->lo, d->hi, d->range, d->ratio);
+		break;
+	default:
+		break;
+	}
+	tc_diag_short(buf, sizeof(buf), d);
+	fputs(",\"summary\":", f);
+	tc_json_str(f, buf);
+	tc_diag_finding(buf, sizeof(buf), d);
+	fputs(",\"finding\":", f);
+	tc_json_str(f, buf);
+	fputs(",\"advice\":", f);
+	tc_json_str(f, tc_diag_advice(d));
+	fputc('}', f);
+}
+
+void tc_print_json(FILE *f, const struct tc_table *t,
+		   const struct tc_row *const *rows, size_t n,
+		   const struct tc_diag *d, size_t nd,
+		   const struct tc_thresholds *th,
+		   const struct tc_port_range *pr)
+{
+	static const char *const keys[] = {
+		"ports", "max_ports", "dropped", "untracked", "sockstat_tw",
+		"tw_fin_wait2", "tw_probes",
+	};
+	size_t i;
+
+	fprintf(f, "{\n\"format\":%u,\n\"version\":", t->format);
+	tc_json_meta(f, t, "version");
+	fputs(",\n\"netns\":", f);
+	tc_json_meta(f, t, "netns");
+	fputs(",\n\"meta\":{", f);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		fprintf(f, "%s\"%s\":", i ? "," : "", keys[i]);
+		tc_json_meta(f, t, keys[i]);
+	}
+	fputs("},\n\"port_range\":", f);
+	if (pr->known)
+		fprintf(f, "[%u,%u]", pr->lo, pr->hi);
+	else
+		fputs("null", f);
+	fprintf(f, ",\n\"thresholds\":{\"min_time_wait\":%" PRIu64
+		",\"active_share\":%g,\"min_close_wait\":%" PRIu64
+		",\"close_wait_age\":%" PRIu64 ",\"port_range_ratio\":%g},\n",
+		th->min_time_wait, th->active_share, th->min_close_wait,
+		th->close_wait_age, th->port_range_ratio);
+	fputs("\"rows\":[", f);
+	for (i = 0; i < n; i++) {
+		fputs(i ? ",\n " : "\n ", f);
+		tc_json_row(f, t, rows[i]);
+	}
+	fputs(n ? "\n],\n" : "],\n", f);
+	fputs("\"diagnoses\":[", f);
+	for (i = 0; i < nd; i++) {
+		fputs(i ? ",\n " : "\n ", f);
+		tc_json_diag(f, &d[i]);
+	}
+	fputs(nd ? "\n]\n}\n" : "]\n}\n", f);
+}

@@ -1,0 +1,321 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * tcpclose: read /proc/tcpclose and say what it means. Options and the
+ * one-shot outputs; --watch is in watch.c, the logic in the other files.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <errno.h>
+#include <getopt.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../module/version.h"
+#include "output.h"
+#include "tcpclose.h"
+
+static const char tc_usage[] =
+"usage: tcpclose [OPTION]...\n"
+"Show the per-port TCP close table of /proc/tcpclose, and what it means.\n"
+"\n"
+"Output (the default is the table, sorted by TIME_WAIT, and a short diagnosis):\n"
+"  -d, --diagnose          each finding in plain words, its numbers and advice\n"
+"  -j, --json              one JSON document: meta, rows, diagnoses\n"
+"      --prometheus        Prometheus text format (node_exporter textfile collector)\n"
+"  -w, --watch [SECONDS]   refresh the table every SECONDS (default 1), with the\n"
+"                          counters as per-second rates\n"
+"  -c, --count N           with --watch: stop after N refreshes\n"
+"\n"
+"Input and rows:\n"
+"  -f, --file PATH         read PATH (a saved copy, - for stdin), not /proc/tcpclose\n"
+"  -p, --port N            only the rows of port N\n"
+"  -r, --role ROLE         only server or only client rows\n"
+"  -s, --sort COLUMN       sort by COLUMN, largest first (port: in port order);\n"
+"                          a /proc/tcpclose column name or a table heading\n"
+"                          [time_wait]\n"
+"  -t, --top N             only the first N rows (the diagnosis still sees all)\n"
+"\n"
+"Diagnosis thresholds [default]:\n"
+"      --min-time-wait N   the server closes first: it holds at least N\n"
+"                          TIME_WAIT sockets [1] and more than R of its closes\n"
+"      --active-share R    were active [0.5]\n"
+"      --min-close-wait N  CLOSE_WAIT is accumulating: at least N sockets [10],\n"
+"      --close-wait-age S  or one older than S seconds, if the module says [60]\n"
+"      --port-range-ratio R  client TIME_WAIT towards one port is at least R\n"
+"                          times the local port range [0.25]\n"
+"      --port-range LO-HI  the local port range\n"
+"                          [" TC_PORT_RANGE_PATH "]\n"
+"\n"
+"  -h, --help              this text\n"
+"  -V, --version           the version\n"
+"\n"
+"Exit status: 0 ok, 1 out of memory or write error, 2 bad option,\n"
+"3 module not loaded, 4 file unreadable, 5 not a tcpclose table or an\n"
+"unknown format version. See tcpclose(8).\n";
+
+enum {
+	TC_OPT_PROM = 256,
+	TC_OPT_MIN_TW,
+	TC_OPT_ACTIVE_SHARE,
+	TC_OPT_MIN_CW,
+	TC_OPT_CW_AGE,
+	TC_OPT_RANGE_RATIO,
+	TC_OPT_RANGE,
+};
+
+static const struct option tc_longopts[] = {
+	{ "diagnose", no_argument, NULL, 'd' },
+	{ "json", no_argument, NULL, 'j' },
+	{ "prometheus", no_argument, NULL, TC_OPT_PROM },
+	{ "watch", optional_argument, NULL, 'w' },
+	{ "count", required_argument, NULL, 'c' },
+	{ "file", required_argument, NULL, 'f' },
+	{ "port", required_argument, NULL, 'p' },
+	{ "role", required_argument, NULL, 'r' },
+	{ "sort", required_argument, NULL, 's' },
+	{ "top", required_argument, NULL, 't' },
+	{ "min-time-wait", required_argument, NULL, TC_OPT_MIN_TW },
+	{ "active-share", required_argument, NULL, TC_OPT_ACTIVE_SHARE },
+	{ "min-close-wait", required_argument, NULL, TC_OPT_MIN_CW },
+	{ "close-wait-age", required_argument, NULL, TC_OPT_CW_AGE },
+	{ "port-range-ratio", required_argument, NULL, TC_OPT_RANGE_RATIO },
+	{ "port-range", required_argument, NULL, TC_OPT_RANGE },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* Every error is one line on stderr, then a distinct exit status. */
+static int tc_die(enum tc_exit status, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("tcpclose: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(status);
+}
+
+static uint64_t tc_arg_u64(const char *opt, const char *s, uint64_t min,
+			   uint64_t max)
+{
+	uint64_t v;
+
+	if (!tc_parse_u64(s, strlen(s), &v) || v < min || v > max) {
+		if (max == UINT64_MAX)
+			tc_die(TC_EXIT_USAGE, "%s: '%s' is not a whole number of at least %llu",
+			       opt, s, (unsigned long long)min);
+		tc_die(TC_EXIT_USAGE, "%s: '%s' is not a whole number from %llu to %llu",
+		       opt, s, (unsigned long long)min,
+		       (unsigned long long)max);
+	}
+	return v;
+}
+
+static double tc_arg_double(const char *opt, const char *s, double min,
+			    double max)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v < min || v > max)
+		tc_die(TC_EXIT_USAGE, "%s: '%s' is not a number from %g to %g",
+		       opt, s, min, max);
+	return v;
+}
+
+static int tc_is_number(const char *s)
+{
+	char *end;
+
+	if (!s || !*s || *s == '-')
+		return 0;
+	strtod(s, &end);
+	return !*end;
+}
+
+/* The option getopt stopped at: "-x" inside "-jx", else the argument. */
+static const char *tc_bad_opt(char **argv, char *buf)
+{
+	const char *a = argv[optind - 1];
+
+	if (strncmp(a, "--", 2) && optopt > 0 && optopt < 128) {
+		snprintf(buf, 3, "-%c", optopt);
+		return buf;
+	}
+	return a;
+}
+
+static void tc_parse_args(int argc, char **argv, struct tc_opts *o)
+{
+	int c, sort, modes = 0;
+	char opt[3];
+
+	opterr = 0;	/* our own one-line messages */
+	while ((c = getopt_long(argc, argv, "+:djw::c:f:p:r:s:t:hV",
+				tc_longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd': o->mode = TC_MODE_DIAGNOSE; modes++; break;
+		case 'j': o->mode = TC_MODE_JSON; modes++; break;
+		case TC_OPT_PROM: o->mode = TC_MODE_PROM; modes++; break;
+		case 'w':
+			o->watch = 1;
+			/* "--watch 2" as well as "--watch=2". */
+			if (!optarg && optind < argc && tc_is_number(argv[optind]))
+				optarg = argv[optind++];
+			if (optarg)
+				o->interval = tc_arg_double("--watch", optarg,
+							    0.001, 86400);
+			break;
+		case 'c':
+			o->count = tc_arg_u64("--count", optarg, 1, 1000000000);
+			break;
+		case 'f': o->path = optarg; break;
+		case 'p': o->sel.port = tc_arg_u64("--port", optarg, 0, 65535); break;
+		case 'r':
+			o->sel.role = tc_role_lookup(optarg);
+			if (o->sel.role < 0)
+				tc_die(TC_EXIT_USAGE,
+				       "--role: '%s' is not server or client",
+				       optarg);
+			break;
+		case 's':
+			sort = tc_col_lookup(optarg);
+			if (!strcmp(optarg, "port"))
+				sort = TC_SORT_PORT;
+			else if (sort < 0)
+				tc_die(TC_EXIT_USAGE,
+				       "--sort: unknown column '%s' (port, time_wait, close_wait, active_closes, ...)",
+				       optarg);
+			o->sel.sort = sort;
+			break;
+		case 't': o->sel.top = tc_arg_u64("--top", optarg, 1, UINT64_MAX); break;
+		case TC_OPT_MIN_TW:
+			o->th.min_time_wait = tc_arg_u64("--min-time-wait",
+							 optarg, 1, UINT64_MAX);
+			break;
+		case TC_OPT_ACTIVE_SHARE:
+			o->th.active_share = tc_arg_double("--active-share",
+							   optarg, 0, 1);
+			break;
+		case TC_OPT_MIN_CW:
+			o->th.min_close_wait = tc_arg_u64("--min-close-wait",
+							  optarg, 1, UINT64_MAX);
+			break;
+		case TC_OPT_CW_AGE:
+			o->th.close_wait_age = tc_arg_u64("--close-wait-age",
+							  optarg, 0, UINT64_MAX);
+			break;
+		case TC_OPT_RANGE_RATIO:
+			o->th.port_range_ratio = tc_arg_double("--port-range-ratio",
+							       optarg, 0, 1e9);
+			break;
+		case TC_OPT_RANGE:
+			if (!tc_port_range_parse(optarg, &o->pr))
+				tc_die(TC_EXIT_USAGE,
+				       "--port-range: '%s' is not LO-HI with 0 <= LO <= HI <= 65535",
+				       optarg);
+			break;
+		case 'h':
+			fputs(tc_usage, stdout);
+			exit(fflush(stdout) ? TC_EXIT_FAILURE : TC_EXIT_OK);
+		case 'V':
+			printf("tcpclose %s (reads format %d)\n",
+			       TCPCLOSE_VERSION, TC_FORMAT);
+			exit(fflush(stdout) ? TC_EXIT_FAILURE : TC_EXIT_OK);
+		case ':':
+			tc_die(TC_EXIT_USAGE, "%s needs an argument (see tcpclose --help)",
+			       tc_bad_opt(argv, opt));
+			break;
+		default:
+			tc_die(TC_EXIT_USAGE, "unknown option '%s' (see tcpclose --help)",
+			       tc_bad_opt(argv, opt));
+		}
+	}
+	if (optind < argc)
+		tc_die(TC_EXIT_USAGE, "unexpected argument '%s' (see tcpclose --help)",
+		       argv[optind]);
+	if (modes > 1)
+		tc_die(TC_EXIT_USAGE,
+		       "--diagnose, --json and --prometheus exclude each other");
+	if (o->watch && modes)
+		tc_die(TC_EXIT_USAGE, "--watch shows the table; not with --diagnose, --json or --prometheus");
+	if (o->watch && !strcmp(o->path, "-"))
+		tc_die(TC_EXIT_USAGE, "--watch rereads its file; not with --file -");
+	/* People read the table by TIME_WAIT; programs want port order. */
+	if (o->sel.sort == TC_SORT_DEFAULT)
+		o->sel.sort = o->mode == TC_MODE_JSON || o->mode == TC_MODE_PROM ?
+			      TC_SORT_PORT : TC_TIME_WAIT;
+	if (o->count && !o->watch)
+		tc_die(TC_EXIT_USAGE, "--count needs --watch");
+}
+
+/* One snapshot, in the chosen output. */
+static enum tc_exit tc_once(const struct tc_opts *o)
+{
+	const struct tc_row **rows = NULL;
+	struct tc_diag *diags = NULL;
+	struct tc_port_range pr;
+	enum tc_exit st;
+	struct tc_table t;
+	size_t n, nd, i, checked = 0;
+	char msg[512];
+
+	st = tc_load(o->path, &t, msg, sizeof(msg));
+	if (st)
+		tc_die(st, "%s", msg);
+	rows = malloc((t.nrows ? t.nrows : 1) * sizeof(*rows));
+	diags = malloc((t.nrows ? t.nrows : 1) * TC_NDIAG_KINDS * sizeof(*diags));
+	if (!rows || !diags)
+		tc_die(TC_EXIT_FAILURE, "out of memory");
+	tc_port_range_get(o, &pr);
+	n = tc_select_rows(&t, &o->sel, NULL, rows);
+	nd = tc_diagnose(&t, &o->sel, &o->th, &pr, diags);
+	for (i = 0; i < t.nrows; i++)
+		checked += tc_select_match(&o->sel, &t.rows[i]);
+	switch (o->mode) {
+	case TC_MODE_TABLE:
+		tc_print_meta(stdout, &t);
+		tc_print_table(stdout, &t, rows, n, NULL);
+		fputc('\n', stdout);
+		tc_print_summary(stdout, diags, nd);
+		break;
+	case TC_MODE_DIAGNOSE:
+		tc_print_diagnoses(stdout, diags, nd, checked, &pr);
+		break;
+	case TC_MODE_JSON:
+		tc_print_json(stdout, &t, rows, n, diags, nd, &o->th, &pr);
+		break;
+	case TC_MODE_PROM:
+		tc_print_prom(stdout, &t, rows, n);
+		break;
+	}
+	free(rows);
+	free(diags);
+	tc_table_free(&t);
+	return TC_EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	struct tc_opts o = {
+		.path = TC_PROC_PATH,
+		.sel = { .port = -1, .role = -1, .sort = TC_SORT_DEFAULT },
+		.th = TC_THRESHOLDS_DEFAULT,
+		.interval = 1,
+	};
+	enum tc_exit st;
+
+	tc_parse_args(argc, argv, &o);
+	st = o.watch ? tc_watch(&o) : tc_once(&o);
+	/* A textfile collector must not pick up a half-written file. */
+	if (fflush(stdout) || ferror(stdout))
+		tc_die(TC_EXIT_FAILURE, "cannot write the output: %s",
+		       strerror(errno));
+	return st;
+}

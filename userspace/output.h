@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Everything tcpclose prints on stdout: the text table and diagnoses
+ * (text.c), JSON (json.c) and the Prometheus exposition format (prom.c).
+ * Pure functions of their arguments, writing to any FILE.
+ */
+#ifndef TCPCLOSE_OUTPUT_H
+#define TCPCLOSE_OUTPUT_H
+
+#include <stddef.h>
+#include <stdio.h>
+#include "diagnose.h"
+#include "rate.h"
+#include "table.h"
+
+/* One line about the namespace, from the "# tcpclose" line's keys. */
+void tc_print_meta(FILE *f, const struct tc_table *t);
+
+/*
+ * The aligned table of ROWS. With RATES (indexed like t->rows), counters
+ * are shown as per-second rates ("-" while unknown) instead of totals.
+ */
+void tc_print_table(FILE *f, const struct tc_table *t,
+		    const struct tc_row *const *rows, size_t n,
+		    const struct tc_rate *rates);
+
+/* The short summary under the table: one line per finding. */
+void tc_print_summary(FILE *f, const struct tc_diag *d, size_t n);
+
+/* --diagnose: each finding with its numbers, then what to do. */
+void tc_print_diagnoses(FILE *f, const struct tc_diag *d, size_t n,
+			size_t rows_checked, const struct tc_port_range *pr);
+
+/* The sentences, also used as JSON "finding", "summary" and "advice". */
+void tc_diag_finding(char *buf, size_t len, const struct tc_diag *d);
+void tc_diag_short(char *buf, size_t len, const struct tc_diag *d);
+const char *tc_diag_advice(const struct tc_diag *d);
+
+void tc_print_json(FILE *f, const struct tc_table *t,
+		   const struct tc_row *const *rows, size_t n,
+		   const struct tc_diag *d, size_t nd,
+		   const struct tc_thresholds *th,
+		   const struct tc_port_range *pr);
+
+void tc_print_prom(FILE *f, const struct tc_table *t,
+		   const struct tc_row *const *rows, size_t n);
+
+#endif

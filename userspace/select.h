@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Which rows to show, and in which order: --port, --role, --sort, --top. */
+#ifndef TCPCLOSE_SELECT_H
+#define TCPCLOSE_SELECT_H
+
+#include <stddef.h>
+#include "rate.h"
+#include "table.h"
+
+#define TC_SORT_PORT (-1)	/* sort key: port ascending (file order) */
+#define TC_SORT_DEFAULT (-2)	/* not chosen yet: depends on the output */
+
+struct tc_select {
+	long port;		/* -1: any */
+	int role;		/* -1: any */
+	int sort;		/* enum tc_col, or TC_SORT_PORT */
+	uint64_t top;		/* 0: all */
+};
+
+/*
+ * Fill OUT (room for t->nrows) with the rows to show; returns how many.
+ * Numeric sorts are descending, ties in port order. With RATES (indexed
+ * like t->rows), counter columns sort by their rate.
+ */
+size_t tc_select_rows(const struct tc_table *t, const struct tc_select *sel,
+		      const struct tc_rate *rates, const struct tc_row **out);
+
+/* Only the --port and --role filter (what the diagnosis looks at). */
+int tc_select_match(const struct tc_select *sel, const struct tc_row *row);
+
+#endif

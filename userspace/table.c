@@ -1,0 +1,491 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Parser of the /proc/tcpclose text (README.md, "/proc/tcpclose").
+ *
+ * Columns are found by name in the header line, because the module only
+ * ever appends columns: unknown ones are skipped, a missing known one is an
+ * error. Anything that does not fit the contract is refused with the line
+ * number, rather than guessed at, since an operator acts on these numbers.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include "table.h"
+
+/*
+ * The text table keeps to what an operator reads at a glance; JSON and
+ * Prometheus carry every known column.
+ */
+const struct tc_colinfo tc_cols[TC_NCOLS] = {
+	[TC_ACTIVE_CLOSES] = { "active_closes", "ACTIVE", 1,
+		"tcpclose_active_closes_total",
+		"Closes where this side sent FIN first, since the module was loaded or reset." },
+	[TC_PASSIVE_CLOSES] = { "passive_closes", "PASSIVE", 1,
+		"tcpclose_passive_closes_total",
+		"Closes where the peer sent FIN first, since the module was loaded or reset." },
+	[TC_SIMULTANEOUS_CLOSES] = { "simultaneous_closes", "SIMULT", 1,
+		"tcpclose_simultaneous_closes_total",
+		"Closes where both FINs crossed (also counted as active)." },
+	[TC_RESETS] = { "resets", "RESETS", 1,
+		"tcpclose_resets_total",
+		"Connections aborted before the FIN exchange completed (RST or timeout)." },
+	[TC_TIME_WAIT] = { "time_wait", "TIME_WAIT", 0,
+		"tcpclose_time_wait_sockets", "Sockets in TIME_WAIT now." },
+	[TC_CLOSE_WAIT] = { "close_wait", "CLOSE_WAIT", 0,
+		"tcpclose_close_wait_sockets",
+		"Sockets in CLOSE_WAIT now: the peer closed, the application has not." },
+	[TC_FIN_WAIT1] = { "fin_wait1", "FIN_WAIT1", 0,
+		"tcpclose_fin_wait1_sockets", "Sockets in FIN_WAIT1 now." },
+	[TC_FIN_WAIT2] = { "fin_wait2", "FIN_WAIT2", 0,
+		"tcpclose_fin_wait2_sockets",
+		"Sockets in FIN_WAIT2 now, including orphans." },
+	[TC_LAST_ACK] = { "last_ack", "LAST_ACK", 0,
+		"tcpclose_last_ack_sockets", "Sockets in LAST_ACK now." },
+	[TC_CLOSING] = { "closing", "CLOSING", 0,
+		"tcpclose_closing_sockets", "Sockets in CLOSING now." },
+	[TC_ESTABLISHED] = { "established", "ESTAB", 0,
+		"tcpclose_established_sockets", "Sockets in ESTABLISHED now." },
+	[TC_CLOSE_WAIT_OLDEST_S] = { "close_wait_oldest_s", "CW_OLDEST_S", 0,
+		"tcpclose_close_wait_oldest_seconds",
+		"Age of the oldest CLOSE_WAIT socket whose entry tcpclose saw." },
+	[TC_CLOSE_WAIT_UNTRACKED] = { "close_wait_untracked", NULL, 0,
+		"tcpclose_close_wait_untracked_sockets",
+		"CLOSE_WAIT sockets of unknown age (older than the module, or not tracked)." },
+	[TC_TW_CREATED] = { "tw_created", NULL, 1,
+		"tcpclose_tw_created_total", "Timewait sockets created." },
+	[TC_TW_EXPIRED] = { "tw_expired", NULL, 1,
+		"tcpclose_tw_expired_total",
+		"Timewait sockets ended by their timer in TIME_WAIT." },
+	[TC_TW_KILLED] = { "tw_killed", NULL, 1,
+		"tcpclose_tw_killed_total",
+		"Timewait sockets ended early (RST, reuse by connect or SYN, ss -K)." },
+	[TC_TW_OVERFLOW] = { "tw_overflow", NULL, 1,
+		"tcpclose_tw_overflow_total",
+		"Timewait sockets not created because tcp_max_tw_buckets was reached." },
+	[TC_FIN_WAIT2_TIMEOUTS] = { "fin_wait2_timeouts", NULL, 1,
+		"tcpclose_fin_wait2_timeouts_total",
+		"Orphans whose peer never sent its FIN (tcp_fin_timeout expired)." },
+};
+
+const char *const tc_role_names[TC_NROLES] = {
+	[TC_CLIENT] = "client",
+	[TC_SERVER] = "server",
+};
+
+/* A reader must not be made to allocate without bound by a bad file. */
+#define TC_MAX_HEADER_COLS 1024
+
+int tc_parse_u64(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (n == 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		unsigned int d = (unsigned char)s[i] - '0';
+
+		if (d > 9 || v > (UINT64_MAX - d) / 10)
+			return 0;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 1;
+}
+
+int tc_col_lookup(const char *name)
+{
+	int i;
+
+	for (i = 0; i < TC_NCOLS; i++)
+		if (!strcasecmp(name, tc_cols[i].name) ||
+		    (tc_cols[i].label && !strcasecmp(name, tc_cols[i].label)))
+			return i;
+	return -1;
+}
+
+int tc_role_lookup(const char *name)
+{
+	int i;
+
+	for (i = 0; i < TC_NROLES; i++)
+		if (!strcmp(name, tc_role_names[i]))
+			return i;
+	return -1;
+}
+
+const char *tc_table_meta(const struct tc_table *t, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < t->nmeta; i++)
+		if (!strcmp(t->meta[i].key, key))
+			return t->meta[i].val;
+	return NULL;
+}
+
+int tc_table_meta_u64(const struct tc_table *t, const char *key,
+		      uint64_t *out)
+{
+	const char *v = tc_table_meta(t, key);
+
+	return v && tc_parse_u64(v, strlen(v), out);
+}
+
+static int tc_row_cmp(const struct tc_row *a, const struct tc_row *b)
+{
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	return (int)a->role - (int)b->role;
+}
+
+const struct tc_row *tc_table_find(const struct tc_table *t,
+				   unsigned int port, enum tc_role role)
+{
+	struct tc_row key = { .port = port, .role = role };
+	size_t lo = 0, hi = t->nrows;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = tc_row_cmp(&t->rows[mid], &key);
+
+		if (!c)
+			return &t->rows[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+void tc_table_free(struct tc_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nmeta; i++) {
+		free(t->meta[i].key);
+		free(t->meta[i].val);
+	}
+	free(t->meta);
+	free(t->rows);
+	memset(t, 0, sizeof(*t));
+}
+
+/* Parsing state: the input, the current line, and where to report. */
+struct tc_parser {
+	const char *p, *end;	/* rest of the input */
+	const char *line;	/* current line, without its newline */
+	size_t linelen;
+	unsigned long lineno;
+	char *err;
+	size_t errlen;
+	int *colmap;		/* header position -> enum tc_col or -1 */
+	size_t ncols;		/* fields in the header */
+	int portpos, rolepos;
+};
+
+static enum tc_parse_err tc_fail(struct tc_parser *ps, enum tc_parse_err e,
+				 const char *fmt, ...)
+{
+	va_list ap;
+	int n = 0;
+
+	if (ps->lineno)
+		n = snprintf(ps->err, ps->errlen, "line %lu: ", ps->lineno);
+	if (n < 0 || (size_t)n >= ps->errlen)
+		n = 0;
+	va_start(ap, fmt);
+	vsnprintf(ps->err + n, ps->errlen - n, fmt, ap);
+	va_end(ap);
+	return e;
+}
+
+/* Next line; 0 at the end. A last line without '\n' was cut short. */
+static int tc_next_line(struct tc_parser *ps, int *truncated)
+{
+	const char *nl;
+
+	if (ps->p >= ps->end)
+		return 0;
+	nl = memchr(ps->p, '\n', ps->end - ps->p);
+	ps->line = ps->p;
+	ps->linelen = (nl ? nl : ps->end) - ps->p;
+	ps->p = nl ? nl + 1 : ps->end;
+	ps->lineno++;
+	*truncated = !nl;
+	return 1;
+}
+
+static int tc_is_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* The next whitespace-separated field of [*s, end); 0 when none is left. */
+static int tc_field(const char **s, const char *end, const char **f,
+		    size_t *n)
+{
+	const char *q = *s;
+
+	while (q < end && tc_is_space(*q))
+		q++;
+	if (q == end)
+		return 0;
+	*f = q;
+	while (q < end && !tc_is_space(*q))
+		q++;
+	*n = q - *f;
+	*s = q;
+	return 1;
+}
+
+static char *tc_strndup(const char *s, size_t n)
+{
+	char *d = malloc(n + 1);
+
+	if (d) {
+		memcpy(d, s, n);
+		d[n] = '\0';
+	}
+	return d;
+}
+
+static int tc_is_blank(const char *s, size_t n)
+{
+	const char *f;
+	size_t fn;
+
+	return !tc_field(&s, s + n, &f, &fn);
+}
+
+/* "# tcpclose <version> key=value ..." */
+static enum tc_parse_err tc_parse_first(struct tc_parser *ps,
+					struct tc_table *t)
+{
+	const char *s = ps->line, *end = s + ps->linelen, *f;
+	size_t n, digits;
+	uint64_t major;
+
+	if (!tc_field(&s, end, &f, &n) || n != 1 || *f != '#' ||
+	    !tc_field(&s, end, &f, &n) || n != 8 || memcmp(f, "tcpclose", 8))
+		return tc_fail(ps, TC_PARSE_FORMAT,
+			       "not a tcpclose table (no \"# tcpclose\" line)");
+	if (!tc_field(&s, end, &f, &n))
+		return tc_fail(ps, TC_PARSE_FORMAT, "no format version");
+	/* "1" or "1.N": a minor version only ever adds things. */
+	for (digits = 0; digits < n && f[digits] != '.'; digits++)
+		;
+	if (!tc_parse_u64(f, digits, &major) ||
+	    (digits < n && !tc_parse_u64(f + digits + 1, n - digits - 1,
+					 &(uint64_t){ 0 })))
+		return tc_fail(ps, TC_PARSE_FORMAT, "bad format version '%.*s'",
+			       (int)(n > 32 ? 32 : n), f);
+	if (major != TC_FORMAT)
+		return tc_fail(ps, TC_PARSE_VERSION,
+			       "unknown format version %.*s (this tcpclose reads format %d)",
+			       (int)(n > 32 ? 32 : n), f, TC_FORMAT);
+	t->format = major;
+	while (tc_field(&s, end, &f, &n)) {
+		const char *eq = memchr(f, '=', n);
+		struct tc_kv *m;
+
+		if (!eq || eq == f)	/* not key=value: a later addition */
+			continue;
+		m = realloc(t->meta, (t->nmeta + 1) * sizeof(*m));
+		if (!m)
+			return TC_PARSE_NOMEM;
+		t->meta = m;
+		m += t->nmeta;
+		m->key = tc_strndup(f, eq - f);
+		m->val = tc_strndup(eq + 1, f + n - eq - 1);
+		if (!m->key || !m->val) {
+			free(m->key);
+			free(m->val);
+			return TC_PARSE_NOMEM;
+		}
+		t->nmeta++;
+	}
+	return TC_PARSE_OK;
+}
+
+static enum tc_parse_err tc_parse_header(struct tc_parser *ps,
+					 struct tc_table *t)
+{
+	const char *s = ps->line, *end = s + ps->linelen, *f;
+	size_t n, i;
+	int c;
+
+	ps->portpos = ps->rolepos = -1;
+	while (tc_field(&s, end, &f, &n)) {
+		char name[64];
+		int *m;
+
+		if (ps->ncols == TC_MAX_HEADER_COLS)
+			return tc_fail(ps, TC_PARSE_FORMAT, "too many columns");
+		m = realloc(ps->colmap, (ps->ncols + 1) * sizeof(*m));
+		if (!m)
+			return TC_PARSE_NOMEM;
+		ps->colmap = m;
+		snprintf(name, sizeof(name), "%.*s", (int)n, f);
+		c = -1;
+		for (i = 0; i < TC_NCOLS; i++)
+			if (!strcmp(name, tc_cols[i].name))
+				c = i;
+		if (c >= 0 && t->have[c])
+			return tc_fail(ps, TC_PARSE_FORMAT,
+				       "column '%s' twice", name);
+		if (c >= 0)
+			t->have[c] = 1;
+		if (!strcmp(name, "port") || !strcmp(name, "role")) {
+			int *pos = name[0] == 'p' ? &ps->portpos : &ps->rolepos;
+
+			if (*pos >= 0)
+				return tc_fail(ps, TC_PARSE_FORMAT,
+					       "column '%s' twice", name);
+			*pos = ps->ncols;
+		}
+		ps->colmap[ps->ncols++] = c;
+	}
+	if (ps->portpos < 0 || ps->rolepos < 0)
+		return tc_fail(ps, TC_PARSE_FORMAT, "header has no '%s' column",
+			       ps->portpos < 0 ? "port" : "role");
+	for (c = 0; c < TC_NCOLS; c++)
+		if (!t->have[c] && c < TC_NREQUIRED)
+			return tc_fail(ps, TC_PARSE_FORMAT,
+				       "header has no '%s' column",
+				       tc_cols[c].name);
+	return TC_PARSE_OK;
+}
+
+static enum tc_parse_err tc_parse_row(struct tc_parser *ps,
+				      struct tc_row *row)
+{
+	const char *s = ps->line, *end = s + ps->linelen, *f;
+	size_t n, pos = 0;
+	uint64_t v;
+	int r;
+
+	memset(row, 0, sizeof(*row));
+	while (tc_field(&s, end, &f, &n)) {
+		if (pos == ps->ncols)
+			return tc_fail(ps, TC_PARSE_FORMAT,
+				       "more values than the %zu columns",
+				       ps->ncols);
+		if ((int)pos == ps->rolepos) {
+			char name[16];
+
+			snprintf(name, sizeof(name), "%.*s", (int)n, f);
+			r = n < sizeof(name) ? tc_role_lookup(name) : -1;
+			if (r < 0)
+				return tc_fail(ps, TC_PARSE_FORMAT,
+					       "unknown role '%.*s'",
+					       (int)(n > 16 ? 16 : n), f);
+			row->role = r;
+		} else if ((int)pos == ps->portpos) {
+			if (!tc_parse_u64(f, n, &v) || v > 65535)
+				return tc_fail(ps, TC_PARSE_FORMAT,
+					       "bad port '%.*s'",
+					       (int)(n > 24 ? 24 : n), f);
+			row->port = v;
+		} else if (ps->colmap[pos] >= 0) {
+			if (!tc_parse_u64(f, n, &v))
+				return tc_fail(ps, TC_PARSE_FORMAT,
+					       "%s: not a number below 2^64: '%.*s'",
+					       tc_cols[ps->colmap[pos]].name,
+					       (int)(n > 24 ? 24 : n), f);
+			row->v[ps->colmap[pos]] = v;
+		}
+		pos++;
+	}
+	if (pos < ps->ncols)
+		return tc_fail(ps, TC_PARSE_FORMAT,
+			       "truncated row: %zu of %zu columns", pos,
+			       ps->ncols);
+	return TC_PARSE_OK;
+}
+
+static int tc_row_qcmp(const void *a, const void *b)
+{
+	return tc_row_cmp(a, b);
+}
+
+static enum tc_parse_err tc_parse_body(struct tc_parser *ps,
+				       struct tc_table *t)
+{
+	enum tc_parse_err e;
+	size_t cap = 0, i;
+	int truncated, seen_header = 0;
+
+	if (!tc_next_line(ps, &truncated))
+		return tc_fail(ps, TC_PARSE_FORMAT, "empty file");
+	if (truncated)
+		return tc_fail(ps, TC_PARSE_FORMAT,
+			       "truncated (no newline at the end)");
+	e = tc_parse_first(ps, t);
+	if (e)
+		return e;
+	while (tc_next_line(ps, &truncated)) {
+		if (truncated)
+			return tc_fail(ps, TC_PARSE_FORMAT,
+				       "truncated (no newline at the end)");
+		if (ps->linelen && ps->line[0] == '#')
+			continue;
+		if (tc_is_blank(ps->line, ps->linelen))
+			continue;
+		if (!seen_header) {
+			e = tc_parse_header(ps, t);
+			if (e)
+				return e;
+			seen_header = 1;
+			continue;
+		}
+		if (t->nrows == cap) {
+			struct tc_row *r;
+
+			cap = cap ? 2 * cap : 64;
+			r = realloc(t->rows, cap * sizeof(*r));
+			if (!r)
+				return TC_PARSE_NOMEM;
+			t->rows = r;
+		}
+		e = tc_parse_row(ps, &t->rows[t->nrows]);
+		if (e)
+			return e;
+		t->nrows++;
+	}
+	ps->lineno = 0;
+	if (!seen_header)
+		return tc_fail(ps, TC_PARSE_FORMAT, "no header line");
+	/* The module sorts; a hand-edited copy may not. Duplicates are wrong. */
+	qsort(t->rows, t->nrows, sizeof(*t->rows), tc_row_qcmp);
+	for (i = 1; i < t->nrows; i++)
+		if (!tc_row_cmp(&t->rows[i - 1], &t->rows[i]))
+			return tc_fail(ps, TC_PARSE_FORMAT,
+				       "two rows for port %u %s",
+				       t->rows[i].port,
+				       tc_role_names[t->rows[i].role]);
+	return TC_PARSE_OK;
+}
+
+enum tc_parse_err tc_table_parse(struct tc_table *t, const char *buf,
+				 size_t len, char *err, size_t errlen)
+{
+	struct tc_parser ps = {
+		.p = buf, .end = buf + len, .err = err, .errlen = errlen,
+	};
+	enum tc_parse_err e;
+
+	memset(t, 0, sizeof(*t));
+	if (errlen)
+		err[0] = '\0';
+	e = tc_parse_body(&ps, t);
+	free(ps.colmap);
+	if (e == TC_PARSE_NOMEM)
+		snprintf(err, errlen, "out of memory");
+	if (e)
+		tc_table_free(t);
+	return e;
+}

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The program around the pure parts: options, exit statuses, loading. */
+#ifndef TCPCLOSE_TCPCLOSE_H
+#define TCPCLOSE_TCPCLOSE_H
+
+#include "diagnose.h"
+#include "select.h"
+#include "table.h"
+
+/* Exit statuses: documented in --help, tcpclose(8) and README.md. */
+enum tc_exit {
+	TC_EXIT_OK = 0,
+	TC_EXIT_FAILURE = 1,	/* out of memory, cannot write the output */
+	TC_EXIT_USAGE = 2,	/* bad flag or argument */
+	TC_EXIT_NOT_LOADED = 3,	/* /proc/tcpclose missing */
+	TC_EXIT_UNREADABLE = 4,	/* the file cannot be opened or read */
+	TC_EXIT_FORMAT = 5,	/* not a tcpclose table, or unknown version */
+};
+
+#define TC_PROC_PATH "/proc/tcpclose"
+#define TC_PORT_RANGE_PATH "/proc/sys/net/ipv4/ip_local_port_range"
+
+enum tc_mode { TC_MODE_TABLE, TC_MODE_DIAGNOSE, TC_MODE_JSON, TC_MODE_PROM };
+
+struct tc_opts {
+	const char *path;
+	enum tc_mode mode;
+	struct tc_select sel;
+	struct tc_thresholds th;
+	struct tc_port_range pr;	/* from --port-range if known */
+	int watch;
+	double interval;		/* seconds */
+	unsigned long count;		/* refreshes; 0: until interrupted */
+};
+
+/*
+ * Read and parse PATH ("-": stdin) into T. Returns an exit status; unless
+ * TC_EXIT_OK, MSG holds the one-line reason (without "tcpclose: ").
+ */
+enum tc_exit tc_load(const char *path, struct tc_table *t, char *msg,
+		     size_t len);
+
+/* All of a file in one read loop; 0 or an errno value. */
+int tc_read_all(const char *path, char **buf, size_t *len);
+
+/* --port-range if given, else net.ipv4.ip_local_port_range (or unknown). */
+void tc_port_range_get(const struct tc_opts *o, struct tc_port_range *pr);
+
+/* "LO-HI", "LO HI" or the sysctl's "LO\tHI\n"; 0 if malformed. */
+int tc_port_range_parse(const char *s, struct tc_port_range *pr);
+
+/* --watch: refresh until --count or SIGINT/SIGTERM. */
+enum tc_exit tc_watch(const struct tc_opts *o);
+
+#endif

@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Text for people: the table, the summary under it and --diagnose.
+ * Sentences carry the numbers they rest on, so a reader can check them
+ * against the table, and the tests can match them exactly.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include "output.h"
+
+#define TC_CELL 32	/* a u64 has 20 digits */
+
+void tc_print_meta(FILE *f, const struct tc_table *t)
+{
+	const char *v, *sep = "";
+	uint64_t a, b;
+
+#define TC_PART(...) do { fprintf(f, "%s", sep); fprintf(f, __VA_ARGS__); \
+			  sep = ", "; } while (0)
+	if ((v = tc_table_meta(t, "version")))
+		TC_PART("module %s", v);
+	if ((v = tc_table_meta(t, "netns")))
+		TC_PART("netns %s", v);
+	if (tc_table_meta_u64(t, "ports", &a)) {
+		if (tc_table_meta_u64(t, "max_ports", &b))
+			TC_PART("ports %" PRIu64 " (max %" PRIu64 ")", a, b);
+		else
+			TC_PART("ports %" PRIu64, a);
+	}
+	if ((v = tc_table_meta(t, "sockstat_tw"))) {
+		TC_PART("sockstat tw %s", v);
+		if (tc_table_meta_u64(t, "tw_fin_wait2", &a))
+			fprintf(f, " (%" PRIu64 " of them FIN_WAIT2 orphans)", a);
+	}
+	if ((v = tc_table_meta(t, "dropped")))
+		TC_PART("dropped %s", v);
+	if ((v = tc_table_meta(t, "untracked")))
+		TC_PART("untracked %s", v);
+#undef TC_PART
+	if (*sep)
+		fputc('\n', f);
+}
+
+/* The columns shown: those with a heading that the file has. */
+static size_t tc_shown_cols(const struct tc_table *t, int *cols)
+{
+	size_t n = 0;
+	int c;
+
+	for (c = 0; c < TC_NCOLS; c++)
+		if (t->have[c] && tc_cols[c].label)
+			cols[n++] = c;
+	return n;
+}
+
+static void tc_cell(char *buf, const struct tc_table *t,
+		    const struct tc_row *r, int c, const struct tc_rate *rates)
+{
+	const struct tc_rate *rt = rates ? &rates[r - t->rows] : NULL;
+
+	if (rt && tc_cols[c].counter) {
+		if (rt->known)
+			snprintf(buf, TC_CELL, "%.1f", rt->r[c]);
+		else
+			snprintf(buf, TC_CELL, "-");
+	} else {
+		snprintf(buf, TC_CELL, "%" PRIu64, r->v[c]);
+	}
+}
+
+static void tc_label(char *buf, int c, const struct tc_rate *rates)
+{
+	snprintf(buf, TC_CELL, "%s%s", tc_cols[c].label,
+		 rates && tc_cols[c].counter ? "/s" : "");
+}
+
+void tc_print_table(FILE *f, const struct tc_table *t,
+		    const struct tc_row *const *rows, size_t n,
+		    const struct tc_rate *rates)
+{
+	int cols[TC_NCOLS];
+	size_t w[TC_NCOLS], nc = tc_shown_cols(t, cols), i, k;
+	char cell[TC_CELL];
+
+	/* Widths: the wider of the heading and the widest value. */
+	for (k = 0; k < nc; k++) {
+		tc_label(cell, cols[k], rates);
+		w[k] = strlen(cell);
+		for (i = 0; i < n; i++) {
+			tc_cell(cell, t, rows[i], cols[k], rates);
+			if (strlen(cell) > w[k])
+				w[k] = strlen(cell);
+		}
+	}
+	fprintf(f, "%5s %-6s", "PORT", "ROLE");
+	for (k = 0; k < nc; k++) {
+		tc_label(cell, cols[k], rates);
+		fprintf(f, " %*s", (int)w[k], cell);
+	}
+	fputc('\n', f);
+	for (i = 0; i < n; i++) {
+		fprintf(f, "%5u %-6s", rows[i]->port,
+			tc_role_names[rows[i]->role]);
+		for (k = 0; k < nc; k++) {
+			tc_cell(cell, t, rows[i], cols[k], rates);
+			fprintf(f, " %*s", (int)w[k], cell);
+		}
+		fputc('\n', f);
+	}
+}
+
+/* Counters near 2^64 are absurd, but must not print a wrapped sum. */
+static uint64_t tc_sat_add(uint64_t a, uint64_t b)
+{
+	return a + b < a ? UINT64_MAX : a + b;
+}
+
+/* Whole percent, rounded down: 199 of 200 is 99%, not 100%. */
+static unsigned int tc_percent(double share)
+{
+	return (unsigned int)(share * 100.0);
+}
+
+void tc_diag_finding(char *buf, size_t len, const struct tc_diag *d)
+{
+	int n;
+
+	switch (d->kind) {
+	case TC_DIAG_SERVER_CLOSES_FIRST:
+		snprintf(buf, len,
+			 "port %u: the server closes first: %" PRIu64
+			 " of its %" PRIu64 " closes were active (%u%%), and it holds %" PRIu64
+			 " sockets in TIME_WAIT",
+			 d->port, d->active, tc_sat_add(d->active, d->passive),
+			 tc_percent(d->share), d->time_wait);
+		break;
+	case TC_DIAG_CLOSE_WAIT:
+		n = snprintf(buf, len,
+			     "port %u: CLOSE_WAIT is accumulating on the %s side: %" PRIu64
+			     " sockets whose peer closed, but the application has not called close()",
+			     d->port, tc_role_names[d->role], d->close_wait);
+		if (d->has_oldest && n > 0 && (size_t)n < len)
+			snprintf(buf + n, len - n,
+				 "; the oldest has waited %" PRIu64 " s",
+				 d->oldest);
+		break;
+	case TC_DIAG_PORT_RANGE:
+		snprintf(buf, len,
+			 "port %u: clients hold %" PRIu64
+			 " sockets in TIME_WAIT towards this port, ratio %.3g of the %" PRIu64
+			 " local ports %u-%u",
+			 d->port, d->time_wait, d->ratio, d->range, d->lo,
+			 d->hi);
+		break;
+	default:
+		snprintf(buf, len, "port %u: ?", d->port);
+	}
+}
+
+void tc_diag_short(char *buf, size_t len, const struct tc_diag *d)
+{
+	switch (d->kind) {
+	case TC_DIAG_SERVER_CLOSES_FIRST:
+		snprintf(buf, len,
+			 "port %u: the server closes first (%" PRIu64 " TIME_WAIT)",
+			 d->port, d->time_wait);
+		break;
+	case TC_DIAG_CLOSE_WAIT:
+		if (d->has_oldest)
+			snprintf(buf, len,
+				 "port %u: %" PRIu64 " %s sockets in CLOSE_WAIT, the oldest for %" PRIu64
+				 " s (close() missing?)",
+				 d->port, d->close_wait, tc_role_names[d->role],
+				 d->oldest);
+		else
+			snprintf(buf, len,
+				 "port %u: %" PRIu64 " %s sockets in CLOSE_WAIT (close() missing?)",
+				 d->port, d->close_wait, tc_role_names[d->role]);
+		break;
+	case TC_DIAG_PORT_RANGE:
+		snprintf(buf, len,
+			 "port %u: client TIME_WAIT holds %.3g of the local port range (%" PRIu64
+			 " of %" PRIu64 ")",
+			 d->port, d->ratio, d->time_wait, d->range);
+		break;
+	default:
+		snprintf(buf, len, "port %u: ?", d->port);
+	}
+}
+
+const char *tc_diag_advice(const struct tc_diag *d)
+{
+	switch (d->kind) {
+	case TC_DIAG_SERVER_CLOSES_FIRST:
+		return "Let the client close first (the TIME_WAIT then stays with it), "
+		       "or use keep-alive so that fewer connections are closed.";
+	case TC_DIAG_CLOSE_WAIT:
+		return "Fix the missing close(): once read() returns 0 the peer is gone, "
+		       "and the socket stays until the application closes it.";
+	case TC_DIAG_PORT_RANGE:
+		return "New connections to one address and port fail with EADDRNOTAVAIL "
+		       "when the range runs out: use keep-alive or a connection pool, "
+		       "widen net.ipv4.ip_local_port_range, or consider "
+		       "net.ipv4.tcp_tw_reuse=1 (outgoing connections only).";
+	default:
+		return "";
+	}
+}
+
+void tc_print_summary(FILE *f, const struct tc_diag *d, size_t n)
+{
+	char buf[512];
+	size_t i;
+
+	if (!n) {
+		fputs("No problems found.\n", f);
+		return;
+	}
+	fprintf(f, "%zu finding%s (tcpclose --diagnose explains):\n", n,
+		n == 1 ? "" : "s");
+	for (i = 0; i < n; i++) {
+		tc_diag_short(buf, sizeof(buf), &d[i]);
+		fprintf(f, "  %s\n", buf);
+	}
+}
+
+void tc_print_diagnoses(FILE *f, const struct tc_diag *d, size_t n,
+			size_t rows_checked, const struct tc_port_range *pr)
+{
+	char buf[512];
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		tc_diag_finding(buf, sizeof(buf), &d[i]);
+		fprintf(f, "%s.\n    %s\n", buf, tc_diag_advice(&d[i]));
+	}
+	if (!n)
+		fprintf(f, "No problems found (%zu row%s checked).\n",
+			rows_checked, rows_checked == 1 ? "" : "s");
+	if (!pr->known)
+		fputs("Note: net.ipv4.ip_local_port_range is unknown, so port "
+		      "exhaustion was not checked (see --port-range).\n", f);
+}
