@@ -20,6 +20,7 @@ if ! scripts/deps.sh >build/logs/deps.log 2>&1; then
 fi
 
 run tests/build-check.sh
+run tests/userspace/run.sh
 run tests/run-kunit.sh
 run tests/run-e2e.sh ${TCPCLOSE_SERIES:-6.1 6.12}
 

@@ -1,0 +1,270 @@
+#!/bin/bash
+# Host tests of the reader, userspace/tcpclose: build, unit tests of the
+# pure parts, the program on fixture files (exact outputs, every error
+# path and exit status), jq and promtool on its output, --watch, the man
+# page. Prints "PASS reader/<name>" or "FAIL reader/<name>: why" per check.
+#   tests/userspace/run.sh            UPDATE=1 rewrites tests/userspace/expected/
+set -uo pipefail
+top=$(cd "$(dirname "$0")/../.." && pwd)
+here=$top/tests/userspace
+fx=$here/fixtures
+exp=$here/expected
+out=$top/build/userspace
+mkdir -p "$out"
+bin=$top/userspace/tcpclose
+# Fixtures must not depend on this machine's ip_local_port_range.
+PR=(--port-range 32768-60999)
+
+pass() { echo "PASS reader/$1"; }
+fail() { echo "FAIL reader/$1: $2"; }
+# check NAME ACTUAL EXPECTED
+check() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "expected '$3', got '$2'"; fi
+}
+
+# need COMMAND PACKAGE: install from apt if missing; a CI machine starts
+# without them. Failing to install is a failure, never a skip.
+need() {
+	command -v "$1" >/dev/null && return 0
+	{ apt-get install -y "$2" || { apt-get update && apt-get install -y "$2"; }; } \
+		>"$out/apt-$2.log" 2>&1
+	command -v "$1" >/dev/null
+}
+
+# Build: make userspace (-Werror), plus stricter warnings on the same code.
+if make -s -C "$top" userspace >"$out/build.log" 2>&1; then
+	pass build
+else
+	fail build "make userspace failed: $(head -n 5 "$out/build.log")"
+	exit 0
+fi
+if gcc -std=c11 -O2 -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wcast-qual -Wwrite-strings \
+	-o "$out/tcpclose-strict" "$top"/userspace/*.c >"$out/strict.log" 2>&1; then
+	pass build.strict-warnings
+else
+	fail build.strict-warnings "$(grep -m 3 -E 'warning|error' "$out/strict.log")"
+fi
+# libc only: nothing else linked.
+check build.libc-only "$(objdump -p "$bin" | awk '$1 == "NEEDED" { print $2 }' | tr '\n' ' ')" "libc.so.6 "
+
+# Unit tests, linked with the pure sources.
+if gcc -std=c11 -O2 -Wall -Wextra -Werror -o "$out/unit" "$here/unit.c" \
+	$(ls "$top"/userspace/*.c | grep -v -e /main.c -e /watch.c) >"$out/unit-build.log" 2>&1; then
+	"$out/unit" || true
+else
+	fail unit.build "$(head -n 5 "$out/unit-build.log")"
+fi
+
+# golden NAME ARGS...: stdout must equal expected/NAME, stderr empty, status 0.
+golden() {
+	local name=$1 st
+	shift
+	"$bin" "$@" >"$out/$name.out" 2>"$out/$name.err"
+	st=$?
+	[ "${UPDATE:-}" = 1 ] && cp "$out/$name.out" "$exp/$name"
+	if [ $st != 0 ] || [ -s "$out/$name.err" ]; then
+		fail "golden.$name" "status $st: $(head -n 1 "$out/$name.err")"
+	elif ! diff -u "$exp/$name" "$out/$name.out" >"$out/$name.diff"; then
+		fail "golden.$name" "output differs: $(head -n 12 "$out/$name.diff" | tr '\n' '|')"
+	else
+		pass "golden.$name"
+	fi
+}
+
+golden demo.table -f "$fx/demo.txt" "${PR[@]}"
+golden demo.diagnose -f "$fx/demo.txt" "${PR[@]}" --diagnose
+golden demo.json -f "$fx/demo.txt" "${PR[@]}" --json
+golden demo.prom -f "$fx/demo.txt" --prometheus
+golden demo.sort-port-server -f "$fx/demo.txt" "${PR[@]}" --sort port --role server
+golden demo.top2-closewait -f "$fx/demo.txt" "${PR[@]}" --sort CLOSE_WAIT --top 2
+golden demo.port6379 -f "$fx/demo.txt" "${PR[@]}" --port 6379 --diagnose
+golden healthy.table -f "$fx/healthy.txt" "${PR[@]}"
+golden healthy.diagnose -f "$fx/healthy.txt" "${PR[@]}" --diagnose
+golden port-range.diagnose -f "$fx/port-range.txt" --port-range 40000-40199 --diagnose
+golden port-range.json -f "$fx/port-range.txt" --port-range 40000-40199 --json
+golden future.table -f "$fx/future.txt" "${PR[@]}"
+golden future.diagnose -f "$fx/future.txt" "${PR[@]}" --diagnose
+golden future.json -f "$fx/future.txt" "${PR[@]}" --json
+golden future.prom -f "$fx/future.txt" --prometheus
+golden reordered.table -f "$fx/reordered.txt" "${PR[@]}"
+golden huge.table -f "$fx/huge.txt" "${PR[@]}"
+golden huge.json -f "$fx/huge.txt" "${PR[@]}" --json
+golden empty.table -f "$fx/empty-table.txt" "${PR[@]}"
+golden empty.json -f "$fx/empty-table.txt" "${PR[@]}" --json
+golden thresholds.diagnose -f "$fx/demo.txt" "${PR[@]}" --diagnose \
+	--min-time-wait 41 --min-close-wait 16 --active-share 0.9 --port-range-ratio 0.0008
+golden watch -f "$fx/demo.txt" "${PR[@]}" --watch 0.05 --count 2 --top 2
+golden stdin.diagnose -f - "${PR[@]}" --diagnose <"$fx/demo.txt"
+
+# The port range comes from /proc/sys unless given.
+if r=$(tr -s '\t ' '  ' </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null); then
+	check port-range.sysctl "$("$bin" -f "$fx/demo.txt" --json | sed -n 's/^"port_range":\[\(.*\)\],$/\1/p')" \
+		"$(echo $r | tr ' ' ',')"
+fi
+
+# err NAME STATUS STDERR CMD...: one line on stderr, nothing on stdout.
+err() {
+	local name=$1 want=$2 msg=$3 st
+	shift 3
+	"$@" >"$out/err.out" 2>"$out/err.err"
+	st=$?
+	check "error.$name.status" "$st" "$want"
+	check "error.$name.stderr" "$(cat "$out/err.err")" "$msg"
+	check "error.$name.stdout" "$(wc -c <"$out/err.out")" 0
+}
+
+# 5: not a tcpclose table, or an unknown format version.
+while IFS='|' read -r f msg; do
+	err "format.$f" 5 "tcpclose: $fx/bad-$f.txt: $msg" "$bin" -f "$fx/bad-$f.txt"
+done <<'EOF'
+missing-column|line 2: header has no 'resets' column
+extra-values|line 3: more values than the 13 columns
+truncated-row|line 4: truncated row: 7 of 13 columns
+no-newline|line 3: truncated (no newline at the end)
+overflow|line 3: active_closes: not a number below 2^64: '18446744073709551616'
+negative|line 3: active_closes: not a number below 2^64: '-1'
+port|line 3: bad port '65536'
+role|line 3: unknown role 'proxy'
+duplicate-row|two rows for port 80 server
+duplicate-column|line 2: column 'time_wait' twice
+version|line 1: unknown format version 2 (this tcpclose reads format 1)
+version-text|line 1: bad format version 'x'
+not-tcpclose|line 1: not a tcpclose table (no "# tcpclose" line)
+no-header|no header line
+empty|empty file
+EOF
+err format.json-too 5 "tcpclose: $fx/bad-version.txt: line 1: unknown format version 2 (this tcpclose reads format 1)" \
+	"$bin" -f "$fx/bad-version.txt" --json
+err format.prometheus-too 5 "tcpclose: $fx/bad-truncated-row.txt: line 4: truncated row: 7 of 13 columns" \
+	"$bin" -f "$fx/bad-truncated-row.txt" --prometheus
+err format.watch-too 5 "tcpclose: $fx/bad-version.txt: line 1: unknown format version 2 (this tcpclose reads format 1)" \
+	"$bin" -f "$fx/bad-version.txt" --watch 0.05 --count 1
+
+# 4: unreadable.
+err unreadable.missing 4 "tcpclose: cannot read $out/nonexistent: No such file or directory" \
+	"$bin" -f "$out/nonexistent"
+err unreadable.directory 4 "tcpclose: cannot read $fx: Is a directory" "$bin" -f "$fx"
+cp "$fx/demo.txt" "$out/secret.txt"
+chmod 600 "$out/secret.txt"
+chmod o+x "$out"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	err unreadable.permission 4 "tcpclose: cannot read $out/secret.txt: Permission denied" \
+		setpriv --reuid=65534 --regid=65534 --clear-groups "$bin" -f "$out/secret.txt"
+fi
+
+# 3: the module is not loaded (the host cannot load it; the guest checks
+# the same after rmmod in 25-reader-errors).
+NL="tcpclose: /proc/tcpclose not found: the tcpclose module is not loaded (sudo modprobe tcpclose, or sudo insmod module/tcpclose.ko)"
+if [ ! -e /proc/tcpclose ]; then
+	err not-loaded 3 "$NL" "$bin"
+	err not-loaded.json 3 "$NL" "$bin" --json
+	err not-loaded.prometheus 3 "$NL" "$bin" --prometheus
+	err not-loaded.other-proc 3 "tcpclose: /proc/net/tcpclose not found: the tcpclose module is not loaded (sudo modprobe tcpclose, or sudo insmod module/tcpclose.ko)" \
+		"$bin" -f /proc/net/tcpclose
+fi
+
+# 2: bad flags and arguments.
+while IFS='|' read -r name msg args; do
+	# shellcheck disable=SC2086
+	err "usage.$name" 2 "tcpclose: $msg" "$bin" $args
+done <<'EOF'
+unknown|unknown option '--bogus' (see tcpclose --help)|--bogus
+unknown-short|unknown option '-x' (see tcpclose --help)|-jx
+missing-arg|--port needs an argument (see tcpclose --help)|--port
+missing-arg-short|-f needs an argument (see tcpclose --help)|-f
+port|--port: '65536' is not a whole number from 0 to 65535|--port 65536
+port-text|--port: 'http' is not a whole number from 0 to 65535|-p http
+role|--role: 'proxy' is not server or client|--role proxy
+sort|--sort: unknown column 'nope' (port, time_wait, close_wait, active_closes, ...)|--sort nope
+top|--top: '0' is not a whole number of at least 1|--top 0
+count|--count: '-1' is not a whole number from 1 to 1000000000|--watch --count -1
+watch|--watch: 'x' is not a number from 0.001 to 86400|--watch=x
+watch-zero|--watch: '0' is not a number from 0.001 to 86400|--watch 0
+share|--active-share: '1.5' is not a number from 0 to 1|--active-share 1.5
+ratio|--port-range-ratio: 'nan' is not a number from 0 to 1e+09|--port-range-ratio nan
+min-tw|--min-time-wait: '0' is not a whole number of at least 1|--min-time-wait 0
+range|--port-range: '60999-32768' is not LO-HI with 0 <= LO <= HI <= 65535|--port-range 60999-32768
+two-modes|--diagnose, --json and --prometheus exclude each other|--json --prometheus
+watch-json|--watch shows the table; not with --diagnose, --json or --prometheus|--watch 1 --json
+watch-stdin|--watch rereads its file; not with --file -|--watch -f -
+count-alone|--count needs --watch|--count 2
+argument|unexpected argument 'extra' (see tcpclose --help)|extra
+EOF
+
+# 1: the output cannot be written (a full disk under a textfile collector).
+err write 1 "tcpclose: cannot write the output: No space left on device" \
+	sh -c "\"$bin\" -f \"$fx/demo.txt\" --prometheus >/dev/full"
+
+# --help and --version.
+"$bin" --help >"$out/help" 2>&1
+check help.status $? 0
+check help.exit-codes "$(grep -c '3 module not loaded, 4 file unreadable, 5 not a tcpclose table' "$out/help")" 1
+check help.defaults "$(grep -cE '\[(1|0\.5|10|60|0\.25)\]' "$out/help")" 5
+version=$(sed -n 's/^#define TCPCLOSE_VERSION "\(.*\)"/\1/p' "$top/module/version.h")
+check version "$("$bin" --version)" "tcpclose $version (reads format 1)"
+
+# JSON: one document jq reads, with the numbers of the table.
+if need jq jq; then
+	for f in demo healthy future huge empty-table port-range; do
+		if "$bin" -f "$fx/$f.txt" "${PR[@]}" --json | jq -e . >/dev/null 2>"$out/jq.err"; then
+			pass "jq.$f"
+		else
+			fail "jq.$f" "$(head -n 1 "$out/jq.err")"
+		fi
+	done
+	check jq.rows "$("$bin" -f "$fx/demo.txt" --json | jq -c '[.rows[] | select(.time_wait > 0) | [.port, .role, .time_wait]]')" \
+		'[[5432,"client",25],[8080,"server",40]]'
+	check jq.diagnoses "$("$bin" -f "$fx/demo.txt" "${PR[@]}" --json | jq -r '.diagnoses[] | "\(.kind) \(.port) \(.role)"' | tr '\n' ';')" \
+		"close_wait 6379 server;server_closes_first 8080 server;"
+	check jq.keys "$("$bin" -f "$fx/demo.txt" --json | jq -c keys)" \
+		'["diagnoses","format","meta","netns","port_range","rows","thresholds","version"]'
+	check jq.row-keys-stable "$("$bin" -f "$fx/future.txt" --json | jq -c '.rows[0] | keys')" \
+		"$("$bin" -f "$fx/demo.txt" --json | jq -c '.rows[0] | keys')"
+	check jq.oldest "$("$bin" -f "$fx/future.txt" "${PR[@]}" --json | jq -c '[.diagnoses[] | select(.kind == "close_wait") | .close_wait_oldest_s]')" '[312]'
+else
+	fail jq "jq missing and apt-get install jq failed ($out/apt-jq.log)"
+fi
+
+# Prometheus: promtool (Debian package prometheus) accepts the output.
+if need promtool prometheus; then
+	for f in demo healthy future huge empty-table reordered; do
+		if "$bin" -f "$fx/$f.txt" --prometheus | promtool check metrics >"$out/promtool.out" 2>&1; then
+			pass "promtool.$f"
+		else
+			fail "promtool.$f" "$(head -n 3 "$out/promtool.out" | tr '\n' '|')"
+		fi
+	done
+else
+	fail promtool "promtool missing and apt-get install prometheus failed ($out/apt-prometheus.log)"
+fi
+check prom.help-once "$("$bin" -f "$fx/demo.txt" --prometheus | grep '^# HELP' | cut -d' ' -f3 | sort | uniq -d | wc -l)" 0
+check prom.types "$("$bin" -f "$fx/demo.txt" --prometheus | awk '/^# TYPE/ && $3 ~ /_total$/ && $4 != "counter" || /^# TYPE/ && $3 !~ /_total$/ && $4 != "gauge"' | wc -l)" 0
+check prom.counters "$("$bin" -f "$fx/demo.txt" --prometheus | grep -c '^# TYPE .* counter$')" 5
+
+# --watch: a file that disappears is waited for; Ctrl-C ends cleanly.
+"$bin" -f "$out/nonexistent" --watch 0.05 --count 2 >"$out/watch-missing" 2>&1
+check watch.missing.status $? 0
+check watch.missing.lines "$(grep -c "^$out/nonexistent missing, waiting$" "$out/watch-missing")" 2
+"$bin" -f "$fx/demo.txt" --watch 0.1 >"$out/watch-int" 2>&1 &
+wp=$!
+sleep 0.5
+kill -INT $wp
+wait $wp
+check watch.sigint.status $? 0
+check watch.sigint.frames "$(grep -c '^tcpclose --watch' "$out/watch-int" | awk '$1 >= 2 { print "ok" }')" ok
+
+# The man page renders without warnings and documents every option.
+if need man man-db; then
+	MANWIDTH=80 man --warnings -l "$top/userspace/tcpclose.8" >"$out/man.txt" 2>"$out/man.err"
+	check man.renders $? 0
+	check man.warnings "$(cat "$out/man.err")" ""
+	missing=
+	for o in $(grep -oE -- '--[a-z-]+' "$out/help" | sort -u); do
+		grep -q -- "$o" "$out/man.txt" || missing="$missing $o"
+	done
+	check man.options "${missing:-none}" none
+	check man.version "$(sed -n 's/^\.TH .*"tcpclose \([^"]*\)".*/\1/p' "$top/userspace/tcpclose.8")" "$version"
+else
+	fail man "man missing and apt-get install man-db failed"
+fi

@@ -1,0 +1,613 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests of the reader's pure parts (parse, select, rates, diagnosis,
+ * text/JSON/Prometheus output), linked directly with the userspace sources but
+ * main.c and watch.c. Prints "PASS unit/<name>" or "FAIL unit/<name>: why"
+ * per check, as make check counts them.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "../../userspace/output.h"
+#include "../../userspace/tcpclose.h"
+
+static int failures;
+
+static void check(int ok, const char *name, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (ok) {
+		printf("PASS unit/%s\n", name);
+		return;
+	}
+	failures++;
+	printf("FAIL unit/%s: ", name);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+static void check_str(const char *name, const char *got, const char *want)
+{
+	check(!strcmp(got, want), name, "expected '%s', got '%s'", want, got);
+}
+
+static void check_u64(const char *name, uint64_t got, uint64_t want)
+{
+	check(got == want, name, "expected %" PRIu64 ", got %" PRIu64, want,
+	      got);
+}
+
+static const char HDR[] =
+	" port role active_closes passive_closes simultaneous_closes resets"
+	" time_wait close_wait fin_wait1 fin_wait2 last_ack closing established\n";
+static const char META[] = "# tcpclose 1 version=0.1.0 netns=7 ports=1\n";
+
+/* Parse META + HDR + BODY; returns the status, T filled on success. */
+static enum tc_parse_err parse3(struct tc_table *t, const char *meta,
+				const char *hdr, const char *body, char *err)
+{
+	char buf[4096];
+
+	snprintf(buf, sizeof(buf), "%s%s%s", meta, hdr, body);
+	return tc_table_parse(t, buf, strlen(buf), err, 256);
+}
+
+/* The parse must fail with status WANT and exactly message MSG. */
+static void parse_fails(const char *name, const char *text, size_t len,
+			enum tc_parse_err want, const char *msg)
+{
+	struct tc_table t;
+	char err[256], n[96];
+	enum tc_parse_err e = tc_table_parse(&t, text, len, err, sizeof(err));
+
+	snprintf(n, sizeof(n), "parse.%s.status", name);
+	check(e == want, n, "expected status %d, got %d (%s)", want, e, err);
+	snprintf(n, sizeof(n), "parse.%s.message", name);
+	check_str(n, err, msg);
+	snprintf(n, sizeof(n), "parse.%s.empty", name);
+	check(t.nrows == 0 && t.rows == NULL && t.nmeta == 0, n,
+	      "a failed parse left data behind");
+}
+
+static void test_parse_ok(void)
+{
+	struct tc_table t;
+	char err[256];
+	const struct tc_row *r;
+	enum tc_parse_err e;
+
+	/* Rows out of order, blank and comment lines: sorted, skipped. */
+	e = parse3(&t, META, HDR,
+		   "81 server 1 2 3 4 5 6 7 8 9 10 11\n"
+		   "\n# a comment between rows\n"
+		   "80 server 0 0 0 0 0 0 0 0 0 0 1\r\n"
+		   "80 client 0 0 0 0 0 0 0 0 0 0 2\n", err);
+	check(e == TC_PARSE_OK, "parse.ok.status", "%s", err);
+	check_u64("parse.ok.rows", t.nrows, 3);
+	check(t.nrows == 3 && t.rows[0].port == 80 && t.rows[0].role == TC_CLIENT &&
+	      t.rows[1].role == TC_SERVER && t.rows[2].port == 81,
+	      "parse.ok.sorted", "rows not in port, role order");
+	r = tc_table_find(&t, 81, TC_SERVER);
+	check(r && r->v[TC_ACTIVE_CLOSES] == 1 && r->v[TC_ESTABLISHED] == 11 &&
+	      r->v[TC_TIME_WAIT] == 5, "parse.ok.values", "wrong values");
+	check(tc_table_find(&t, 81, TC_CLIENT) == NULL, "parse.ok.find-absent",
+	      "found a row that is not there");
+	check_str("parse.ok.meta-version", tc_table_meta(&t, "version"), "0.1.0");
+	check(!t.have[TC_CLOSE_WAIT_OLDEST_S], "parse.ok.optional-absent",
+	      "close_wait_oldest_s reported present");
+	check_u64("parse.ok.format", t.format, 1);
+	tc_table_free(&t);
+
+	/* Header only: a valid, empty table. */
+	e = parse3(&t, META, HDR, "", err);
+	check(e == TC_PARSE_OK && t.nrows == 0, "parse.empty-table", "%s", err);
+	tc_table_free(&t);
+
+	/* Appended columns (known and unknown), a minor version, odd keys. */
+	e = parse3(&t, "# tcpclose 1.7 version=2 netns=1 lonely =x k=\n",
+		   " port role active_closes passive_closes simultaneous_closes resets"
+		   " time_wait close_wait fin_wait1 fin_wait2 last_ack closing established"
+		   " future_text close_wait_oldest_s\n",
+		   "80 server 0 0 0 0 0 3 0 0 0 0 0 hello 99\n", err);
+	check(e == TC_PARSE_OK, "parse.appended.status", "%s", err);
+	check(t.have[TC_CLOSE_WAIT_OLDEST_S] && t.nrows == 1 &&
+	      t.rows[0].v[TC_CLOSE_WAIT_OLDEST_S] == 99 &&
+	      t.rows[0].v[TC_CLOSE_WAIT] == 3, "parse.appended.known",
+	      "close_wait_oldest_s not read by name");
+	check_str("parse.appended.empty-value", tc_table_meta(&t, "k"), "");
+	check(tc_table_meta(&t, "lonely") == NULL && t.nmeta == 3,
+	      "parse.appended.odd-keys", "%zu keys", t.nmeta);
+	tc_table_free(&t);
+
+	/* The largest numbers a u64 holds, exactly. */
+	e = parse3(&t, META, HDR,
+		   "65535 client 18446744073709551615 0 0 0 0 0 0 0 0 0 0\n", err);
+	check(e == TC_PARSE_OK && t.rows[0].v[TC_ACTIVE_CLOSES] == UINT64_MAX &&
+	      t.rows[0].port == 65535, "parse.u64-max", "%s", err);
+	tc_table_free(&t);
+}
+
+static void test_parse_errors(void)
+{
+	char buf[4096];
+	size_t n;
+
+#define FAILS(name, body, want, msg) do { \
+	n = (size_t)snprintf(buf, sizeof(buf), "%s%s%s", META, HDR, body); \
+	parse_fails(name, buf, n, want, msg); \
+} while (0)
+	FAILS("truncated-row", "80 server 1 0 0 0 1\n", TC_PARSE_FORMAT,
+	      "line 3: truncated row: 7 of 13 columns");
+	FAILS("extra-values", "80 server 1 0 0 0 1 0 0 0 0 0 0 9\n",
+	      TC_PARSE_FORMAT, "line 3: more values than the 13 columns");
+	FAILS("no-newline", "80 server 1 0 0 0 1 0 0 0 0 0 0", TC_PARSE_FORMAT,
+	      "line 3: truncated (no newline at the end)");
+	FAILS("overflow", "80 server 18446744073709551616 0 0 0 1 0 0 0 0 0 0\n",
+	      TC_PARSE_FORMAT,
+	      "line 3: active_closes: not a number below 2^64: '18446744073709551616'");
+	FAILS("huge", "80 server 1 0 0 0 99999999999999999999999999999999 0 0 0 0 0 0\n",
+	      TC_PARSE_FORMAT,
+	      "line 3: time_wait: not a number below 2^64: '999999999999999999999999'");
+	FAILS("negative", "80 server -1 0 0 0 1 0 0 0 0 0 0\n", TC_PARSE_FORMAT,
+	      "line 3: active_closes: not a number below 2^64: '-1'");
+	FAILS("plus", "80 server +1 0 0 0 1 0 0 0 0 0 0\n", TC_PARSE_FORMAT,
+	      "line 3: active_closes: not a number below 2^64: '+1'");
+	FAILS("port", "65536 server 1 0 0 0 1 0 0 0 0 0 0\n", TC_PARSE_FORMAT,
+	      "line 3: bad port '65536'");
+	FAILS("role", "80 proxy 1 0 0 0 1 0 0 0 0 0 0\n", TC_PARSE_FORMAT,
+	      "line 3: unknown role 'proxy'");
+	FAILS("duplicate-row",
+	      "80 server 1 0 0 0 1 0 0 0 0 0 0\n80 server 1 0 0 0 1 0 0 0 0 0 0\n",
+	      TC_PARSE_FORMAT, "two rows for port 80 server");
+#undef FAILS
+	n = (size_t)snprintf(buf, sizeof(buf), "%s%s", META,
+			     " port role active_closes\n");
+	parse_fails("missing-column", buf, n, TC_PARSE_FORMAT,
+		    "line 2: header has no 'passive_closes' column");
+	n = (size_t)snprintf(buf, sizeof(buf), "%s%s", META,
+			     " role active_closes\n");
+	parse_fails("missing-port", buf, n, TC_PARSE_FORMAT,
+		    "line 2: header has no 'port' column");
+	n = (size_t)snprintf(buf, sizeof(buf), "%s port role time_wait time_wait\n",
+			     META);
+	parse_fails("duplicate-column", buf, n, TC_PARSE_FORMAT,
+		    "line 2: column 'time_wait' twice");
+	parse_fails("empty", "", 0, TC_PARSE_FORMAT, "empty file");
+	parse_fails("first-line-cut", "# tcpclose 1", 12, TC_PARSE_FORMAT,
+		    "line 1: truncated (no newline at the end)");
+	parse_fails("no-header", META, strlen(META), TC_PARSE_FORMAT,
+		    "no header line");
+	parse_fails("not-tcpclose", "port role\n", 10, TC_PARSE_FORMAT,
+		    "line 1: not a tcpclose table (no \"# tcpclose\" line)");
+	parse_fails("version-2", "# tcpclose 2 version=9\n", 23,
+		    TC_PARSE_VERSION,
+		    "line 1: unknown format version 2 (this tcpclose reads format 1)");
+	parse_fails("version-0", "# tcpclose 0.9\n", 15, TC_PARSE_VERSION,
+		    "line 1: unknown format version 0.9 (this tcpclose reads format 1)");
+	parse_fails("version-text", "# tcpclose one\n", 15, TC_PARSE_FORMAT,
+		    "line 1: bad format version 'one'");
+	parse_fails("version-missing", "# tcpclose\n", 11, TC_PARSE_FORMAT,
+		    "line 1: no format version");
+	n = (size_t)snprintf(buf, sizeof(buf), "%s%s80 server 1 0 0 0 1 0 0 0 0 0 0\n",
+			     META, HDR);
+	buf[n - 2] = '\0';	/* a NUL for the last value */
+	parse_fails("nul", buf, n, TC_PARSE_FORMAT,
+		    "line 3: established: not a number below 2^64: ''");
+}
+
+static void test_u64(void)
+{
+	uint64_t v = 7;
+
+	check(tc_parse_u64("0", 1, &v) && v == 0, "u64.zero", "%" PRIu64, v);
+	check(!tc_parse_u64("", 0, &v), "u64.empty", "accepted");
+	check(!tc_parse_u64(" 1", 2, &v), "u64.space", "accepted");
+	check(!tc_parse_u64("1x", 2, &v), "u64.trailing", "accepted");
+	check(tc_parse_u64("18446744073709551615", 20, &v) && v == UINT64_MAX,
+	      "u64.max", "rejected");
+	check(!tc_parse_u64("18446744073709551616", 20, &v), "u64.max+1",
+	      "accepted");
+	check(!tc_parse_u64("99999999999999999999", 20, &v), "u64.big",
+	      "accepted");
+}
+
+static int load(struct tc_table *t, const char *body)
+{
+	char err[256];
+
+	if (parse3(t, META, HDR, body, err)) {
+		printf("FAIL unit/load: %s\n", err);
+		failures++;
+		return 0;
+	}
+	return 1;
+}
+
+static void test_select(void)
+{
+	struct tc_table t;
+	const struct tc_row *rows[8];
+	struct tc_select sel = { .port = -1, .role = -1, .sort = TC_TIME_WAIT };
+	struct tc_rate rates[4] = { { 1, { 0 } }, { 1, { 9 } }, { 1, { 0 } },
+				    { 1, { 5 } } };
+	size_t n;
+
+	if (!load(&t, "10 client 0 0 0 0 5 0 0 0 0 0 0\n"
+		      "10 server 0 0 0 0 7 1 0 0 0 0 0\n"
+		      "20 client 0 0 0 0 5 0 0 0 0 0 0\n"
+		      "30 server 9 0 0 0 1 0 0 0 0 0 0\n"))
+		return;
+	n = tc_select_rows(&t, &sel, NULL, rows);
+	check(n == 4 && rows[0]->port == 10 && rows[0]->role == TC_SERVER &&
+	      rows[1]->port == 10 && rows[2]->port == 20 && rows[3]->port == 30,
+	      "select.sort-desc-stable", "wrong order");
+	sel.sort = TC_SORT_PORT;
+	n = tc_select_rows(&t, &sel, NULL, rows);
+	check(n == 4 && rows[0]->role == TC_CLIENT && rows[3]->port == 30,
+	      "select.sort-port", "wrong order");
+	sel.sort = TC_ACTIVE_CLOSES;
+	n = tc_select_rows(&t, &sel, rates, rows);
+	check(n == 4 && rows[0]->port == 10 && rows[0]->role == TC_SERVER &&
+	      rows[1]->port == 30, "select.sort-rate", "rates not used");
+	sel.sort = TC_TIME_WAIT;
+	sel.role = TC_CLIENT;
+	n = tc_select_rows(&t, &sel, NULL, rows);
+	check(n == 2 && rows[0]->port == 10 && rows[1]->port == 20,
+	      "select.role", "%zu rows", n);
+	sel.role = -1;
+	sel.port = 10;
+	n = tc_select_rows(&t, &sel, NULL, rows);
+	check(n == 2 && rows[0]->role == TC_SERVER, "select.port", "%zu rows", n);
+	sel.port = -1;
+	sel.top = 3;
+	n = tc_select_rows(&t, &sel, NULL, rows);
+	check(n == 3 && rows[2]->port == 20, "select.top", "%zu rows", n);
+	sel.top = 99;
+	check(tc_select_rows(&t, &sel, NULL, rows) == 4, "select.top-large",
+	      "not all rows");
+	check(tc_col_lookup("time_wait") == TC_TIME_WAIT &&
+	      tc_col_lookup("ESTAB") == TC_ESTABLISHED &&
+	      tc_col_lookup("Close_Wait") == TC_CLOSE_WAIT &&
+	      tc_col_lookup("port") == -1 && tc_col_lookup("nope") == -1,
+	      "select.col-lookup", "names or labels not found");
+	tc_table_free(&t);
+}
+
+static void test_rates(void)
+{
+	struct tc_table a, b, c;
+	struct tc_rate r[4];
+
+	check(tc_rate_one(10, 30, 2) == 10, "rate.delta", "%g",
+	      tc_rate_one(10, 30, 2));
+	check(tc_rate_one(30, 4, 2) == 2, "rate.reset-counts-from-zero", "%g",
+	      tc_rate_one(30, 4, 2));
+	check(tc_rate_one(5, 5, 1) == 0, "rate.quiet", "%g",
+	      tc_rate_one(5, 5, 1));
+	if (!load(&a, "10 client 4 0 0 0 0 0 0 0 0 0 0\n"
+		      "10 server 10 0 0 0 0 0 0 0 0 0 0\n") ||
+	    !load(&b, "10 client 8 0 0 0 0 0 0 0 0 0 0\n"
+		      "10 server 12 2 0 0 0 0 0 0 0 0 0\n"
+		      "11 server 3 0 0 0 0 0 0 0 0 0 0\n") ||
+	    !load(&c, "10 server 1 0 0 0 0 0 0 0 0 0 0\n"))
+		return;
+	tc_rate_rows(NULL, &a, 1, r);
+	check(!r[0].known && !r[1].known, "rate.first-unknown", "known");
+	tc_rate_rows(&a, &b, 2, r);
+	check(r[0].known && r[0].r[TC_ACTIVE_CLOSES] == 2 &&
+	      r[1].r[TC_ACTIVE_CLOSES] == 1 && r[1].r[TC_PASSIVE_CLOSES] == 1 &&
+	      r[2].r[TC_ACTIVE_CLOSES] == 1.5, "rate.rows",
+	      "%g %g %g %g", r[0].r[0], r[1].r[0], r[1].r[1], r[2].r[0]);
+	check(!tc_rate_was_reset(&a, &b), "rate.no-reset", "reset seen");
+	/* 10 client vanished with counts, 10 server went from 12 to 1. */
+	check(tc_rate_was_reset(&b, &c), "rate.reset-seen", "not seen");
+	tc_rate_rows(&b, &c, 2, r);
+	check(r[0].known && r[0].r[TC_ACTIVE_CLOSES] == 0.5, "rate.after-reset",
+	      "%g", r[0].r[0]);
+	tc_table_free(&c);
+	/* Another namespace: nothing to compare with. */
+	if (parse3(&c, "# tcpclose 1 netns=8\n", HDR,
+		   "10 server 20 0 0 0 0 0 0 0 0 0 0\n", (char[256]){ 0 }))
+		return;
+	tc_rate_rows(&a, &c, 1, r);
+	check(!r[0].known, "rate.other-netns", "known");
+	tc_table_free(&a);
+	tc_table_free(&b);
+	tc_table_free(&c);
+}
+
+static const struct tc_select ALL = { .port = -1, .role = -1 };
+static const struct tc_port_range RANGE = { 1, 40000, 40199 };
+
+static size_t diagnose(const char *body, const struct tc_thresholds *th,
+		       struct tc_diag *d)
+{
+	struct tc_table t;
+	size_t n;
+
+	if (!load(&t, body))
+		return 99;
+	n = tc_diagnose(&t, &ALL, th, &RANGE, d);
+	tc_table_free(&t);
+	return n;
+}
+
+static void test_diagnose(void)
+{
+	struct tc_thresholds th = TC_THRESHOLDS_DEFAULT;
+	struct tc_diag d[16];
+	char buf[512];
+	size_t n;
+
+	n = diagnose("5020 client 0 20 0 0 0 0 0 0 0 0 0\n"
+		     "5020 server 20 0 0 0 20 0 0 0 0 0 0\n", &th, d);
+	check(n == 1 && d[0].kind == TC_DIAG_SERVER_CLOSES_FIRST &&
+	      d[0].port == 5020 && d[0].time_wait == 20,
+	      "diag.server-first", "%zu findings", n);
+	tc_diag_finding(buf, sizeof(buf), &d[0]);
+	check_str("diag.server-first.finding", buf,
+		  "port 5020: the server closes first: 20 of its 20 closes were active (100%), and it holds 20 sockets in TIME_WAIT");
+	tc_diag_short(buf, sizeof(buf), &d[0]);
+	check_str("diag.server-first.short", buf,
+		  "port 5020: the server closes first (20 TIME_WAIT)");
+	/* 199 of 200 is 99%, not a rounded-up 100%. */
+	n = diagnose("80 server 199 1 0 0 5 0 0 0 0 0 0\n", &th, d);
+	tc_diag_finding(buf, sizeof(buf), &d[0]);
+	check(n == 1 && strstr(buf, "199 of its 200 closes were active (99%)"),
+	      "diag.server-first.percent", "%s", buf);
+	/* The total of two counters near 2^64 saturates, it does not wrap. */
+	n = diagnose("80 server 18446744073709551615 1 0 0 5 0 0 0 0 0 0\n", &th, d);
+	tc_diag_finding(buf, sizeof(buf), &d[0]);
+	check(n == 1 && strstr(buf, "18446744073709551615 of its 18446744073709551615 closes"),
+	      "diag.server-first.saturate", "%s", buf);
+	check_u64("diag.server-first.half",
+		  diagnose("80 server 5 5 0 0 5 0 0 0 0 0 0\n", &th, d), 0);
+	check_u64("diag.server-first.no-closes",
+		  diagnose("80 server 0 0 0 0 5 0 0 0 0 0 0\n", &th, d), 0);
+	check_u64("diag.server-first.client-role",
+		  diagnose("80 client 20 0 0 0 20 0 0 0 0 0 0\n", &th, d), 0);
+	th.min_time_wait = 21;
+	check_u64("diag.server-first.min-time-wait",
+		  diagnose("80 server 20 0 0 0 20 0 0 0 0 0 0\n", &th, d), 0);
+	th = (struct tc_thresholds)TC_THRESHOLDS_DEFAULT;
+	th.active_share = 0.4;
+	check_u64("diag.server-first.active-share",
+		  diagnose("80 server 5 5 0 0 5 0 0 0 0 0 0\n", &th, d), 1);
+	th = (struct tc_thresholds)TC_THRESHOLDS_DEFAULT;
+
+	n = diagnose("6379 server 0 15 0 0 0 15 0 0 0 0 0\n", &th, d);
+	check(n == 1 && d[0].kind == TC_DIAG_CLOSE_WAIT && d[0].close_wait == 15 &&
+	      !d[0].has_oldest, "diag.close-wait", "%zu findings", n);
+	tc_diag_finding(buf, sizeof(buf), &d[0]);
+	check_str("diag.close-wait.finding", buf,
+		  "port 6379: CLOSE_WAIT is accumulating on the server side: 15 sockets whose peer closed, but the application has not called close()");
+	check_u64("diag.close-wait.below",
+		  diagnose("6379 server 0 9 0 0 0 9 0 0 0 0 0\n", &th, d), 0);
+	check_u64("diag.close-wait.at",
+		  diagnose("6379 client 0 10 0 0 0 10 0 0 0 0 0\n", &th, d), 1);
+
+	n = diagnose("5022 client 150 0 0 0 150 0 0 0 0 0 0\n"
+		     "5022 server 0 150 0 0 0 0 0 0 0 0 0\n", &th, d);
+	check(n == 1 && d[0].kind == TC_DIAG_PORT_RANGE && d[0].range == 200 &&
+	      d[0].ratio == 0.75, "diag.port-range", "%zu findings", n);
+	tc_diag_finding(buf, sizeof(buf), &d[0]);
+	check_str("diag.port-range.finding", buf,
+		  "port 5022: clients hold 150 sockets in TIME_WAIT towards this port, ratio 0.75 of the 200 local ports 40000-40199");
+	check_u64("diag.port-range.below",
+		  diagnose("5022 client 49 0 0 0 49 0 0 0 0 0 0\n", &th, d), 0);
+	check_u64("diag.port-range.at",
+		  diagnose("5022 client 50 0 0 0 50 0 0 0 0 0 0\n", &th, d), 1);
+	check_u64("diag.port-range.server-role",
+		  diagnose("5022 server 0 0 0 0 150 0 0 0 0 0 0\n", &th, d), 0);
+
+	/* Healthy: clients close first, aborts, a couple in CLOSE_WAIT. */
+	check_u64("diag.healthy",
+		  diagnose("5023 client 25 0 0 0 25 0 0 0 0 0 0\n"
+			   "5023 server 0 25 0 0 0 2 0 0 0 0 30\n"
+			   "5123 client 0 0 0 5 0 0 0 0 0 0 0\n"
+			   "5123 server 0 0 0 5 0 0 0 0 0 0 0\n", &th, d), 0);
+	/* Several findings on one port keep the rule order. */
+	n = diagnose("80 server 20 0 0 0 20 30 0 0 0 0 0\n", &th, d);
+	check(n == 2 && d[0].kind == TC_DIAG_SERVER_CLOSES_FIRST &&
+	      d[1].kind == TC_DIAG_CLOSE_WAIT, "diag.two-on-one-port",
+	      "%zu findings", n);
+}
+
+static void test_diagnose_options(void)
+{
+	struct tc_thresholds th = TC_THRESHOLDS_DEFAULT;
+	struct tc_port_range none = { 0 }, pr;
+	struct tc_select sel = ALL;
+	struct tc_diag d[8];
+	struct tc_table t;
+	char err[256], buf[512];
+	size_t n;
+
+	if (!load(&t, "5022 client 150 0 0 0 150 0 0 0 0 0 0\n"
+		      "6379 server 0 15 0 0 0 15 0 0 0 0 0\n"))
+		return;
+	check_u64("diag.range-unknown", tc_diagnose(&t, &sel, &th, &none, d), 1);
+	sel.port = 5022;
+	check_u64("diag.filter-port", tc_diagnose(&t, &sel, &th, &RANGE, d), 1);
+	sel.port = -1;
+	sel.role = TC_SERVER;
+	n = tc_diagnose(&t, &sel, &th, &RANGE, d);
+	check(n == 1 && d[0].kind == TC_DIAG_CLOSE_WAIT, "diag.filter-role",
+	      "%zu findings", n);
+	tc_table_free(&t);
+
+	/* With the age column: few but old sockets are a leak too. */
+	if (parse3(&t, META,
+		   " port role active_closes passive_closes simultaneous_closes resets"
+		   " time_wait close_wait fin_wait1 fin_wait2 last_ack closing established"
+		   " close_wait_oldest_s\n",
+		   "1 server 0 3 0 0 0 3 0 0 0 0 0 61\n"
+		   "2 server 0 3 0 0 0 3 0 0 0 0 0 59\n", err)) {
+		check(0, "diag.age.parse", "%s", err);
+		return;
+	}
+	sel.role = -1;
+	n = tc_diagnose(&t, &sel, &th, &RANGE, d);
+	check(n == 1 && d[0].port == 1 && d[0].has_oldest && d[0].oldest == 61,
+	      "diag.age", "%zu findings", n);
+	tc_diag_finding(buf, sizeof(buf), &d[0]);
+	check_str("diag.age.finding", buf,
+		  "port 1: CLOSE_WAIT is accumulating on the server side: 3 sockets whose peer closed, but the application has not called close(); the oldest has waited 61 s");
+	th.close_wait_age = 59;
+	check_u64("diag.age.threshold", tc_diagnose(&t, &sel, &th, &RANGE, d), 2);
+	tc_table_free(&t);
+
+	check(tc_port_range_parse("32768\t60999\n", &pr) && pr.lo == 32768 &&
+	      pr.hi == 60999, "range.sysctl", "not parsed");
+	check(tc_port_range_parse("40000-40199", &pr) && pr.lo == 40000 &&
+	      pr.hi == 40199, "range.flag", "not parsed");
+	check(!tc_port_range_parse("5-4", &pr) && !tc_port_range_parse("1-70000", &pr) &&
+	      !tc_port_range_parse("1", &pr) && !tc_port_range_parse("1-2x", &pr) &&
+	      !tc_port_range_parse("-1-2", &pr) && !tc_port_range_parse("", &pr),
+	      "range.bad", "accepted");
+}
+
+/* What a formatter writes, as a string (caller frees). */
+static char *capture(void (*fn)(FILE *, void *), void *arg)
+{
+	FILE *f = tmpfile();
+	char *s;
+	long n;
+
+	if (!f)
+		return strdup("");
+	fn(f, arg);
+	n = ftell(f);
+	rewind(f);
+	s = calloc(1, n + 1);
+	if (s && fread(s, 1, n, f) != (size_t)n)
+		s[0] = '\0';
+	fclose(f);
+	return s;
+}
+
+struct out_args {
+	struct tc_table t;
+	const struct tc_row *rows[8];
+	size_t n;
+	struct tc_diag d[8];
+	size_t nd;
+	struct tc_rate rates[8];
+};
+
+static void out_table(FILE *f, void *a)
+{
+	struct out_args *o = a;
+
+	tc_print_table(f, &o->t, o->rows, o->n, NULL);
+}
+
+static void out_rates(FILE *f, void *a)
+{
+	struct out_args *o = a;
+
+	tc_print_table(f, &o->t, o->rows, o->n, o->rates);
+}
+
+static void out_json(FILE *f, void *a)
+{
+	struct out_args *o = a;
+	struct tc_thresholds th = TC_THRESHOLDS_DEFAULT;
+
+	tc_print_json(f, &o->t, o->rows, o->n, o->d, o->nd, &th, &RANGE);
+}
+
+static void out_prom(FILE *f, void *a)
+{
+	struct out_args *o = a;
+
+	tc_print_prom(f, &o->t, o->rows, o->n);
+}
+
+static void out_summary(FILE *f, void *a)
+{
+	struct out_args *o = a;
+
+	tc_print_summary(f, o->d, o->nd);
+}
+
+static void test_output(void)
+{
+	static struct out_args o;
+	struct tc_thresholds th = TC_THRESHOLDS_DEFAULT;
+	struct tc_select sel = { .port = -1, .role = -1, .sort = TC_SORT_PORT };
+	char err[256], *s;
+
+	if (parse3(&o.t, "# tcpclose 1 version=0.1.0 netns=7 sockstat_tw=-1 note=a\"b\n",
+		   HDR, "80 server 18446744073709551615 0 0 0 3 0 0 0 0 0 0\n"
+		   "80 client 0 2 0 0 0 0 0 0 0 0 0\n", err)) {
+		check(0, "output.parse", "%s", err);
+		return;
+	}
+	o.n = tc_select_rows(&o.t, &sel, NULL, o.rows);
+	o.nd = tc_diagnose(&o.t, &ALL, &th, &RANGE, o.d);
+
+	s = capture(out_table, &o);
+	check_str("output.table", s,
+		  " PORT ROLE                 ACTIVE PASSIVE SIMULT RESETS TIME_WAIT CLOSE_WAIT FIN_WAIT1 FIN_WAIT2 LAST_ACK CLOSING ESTAB\n"
+		  "   80 client                    0       2      0      0         0          0         0         0        0       0     0\n"
+		  "   80 server 18446744073709551615       0      0      0         3          0         0         0        0       0     0\n");
+	free(s);
+	o.rates[0] = (struct tc_rate){ 1, { 0.25, 12.5 } };
+	o.rates[1] = (struct tc_rate){ 0, { 0 } };
+	s = capture(out_rates, &o);
+	check_str("output.rates", s,
+		  " PORT ROLE   ACTIVE/s PASSIVE/s SIMULT/s RESETS/s TIME_WAIT CLOSE_WAIT FIN_WAIT1 FIN_WAIT2 LAST_ACK CLOSING ESTAB\n"
+		  "   80 client      0.2      12.5      0.0      0.0         0          0         0         0        0       0     0\n"
+		  "   80 server        -         -        -        -         3          0         0         0        0       0     0\n");
+	free(s);
+	s = capture(out_summary, &o);
+	check_str("output.summary", s,
+		  "1 finding (tcpclose --diagnose explains):\n"
+		  "  port 80: the server closes first (3 TIME_WAIT)\n");
+	free(s);
+	s = capture(out_json, &o);
+	check(strstr(s, "\"active_closes\":18446744073709551615,") != NULL,
+	      "output.json.u64", "%s", s);
+	check(strstr(s, "\"sockstat_tw\":-1,") != NULL, "output.json.negative",
+	      "%s", s);
+	check(strstr(s, "\"close_wait_oldest_s\":null,") != NULL &&
+	      strstr(s, "\"fin_wait2_timeouts\":null}") != NULL,
+	      "output.json.null", "%s", s);
+	check(strstr(s, "\"port_range\":[40000,40199],") != NULL,
+	      "output.json.range", "%s", s);
+	check(strstr(s, "\"meta\":{\"ports\":null,") != NULL,
+	      "output.json.absent-key", "%s", s);
+	free(s);
+	s = capture(out_prom, &o);
+	check(strstr(s, "# TYPE tcpclose_active_closes_total counter\n"
+			"tcpclose_active_closes_total{port=\"80\",role=\"client\"} 0\n"
+			"tcpclose_active_closes_total{port=\"80\",role=\"server\"} 18446744073709551615\n") != NULL,
+	      "output.prom.counter", "%s", s);
+	check(strstr(s, "# TYPE tcpclose_time_wait_sockets gauge\n") != NULL,
+	      "output.prom.gauge", "%s", s);
+	check(strstr(s, "tcpclose_close_wait_oldest") == NULL &&
+	      strstr(s, "tcpclose_sockstat_tw_sockets") == NULL,
+	      "output.prom.absent", "%s", s);
+	free(s);
+	tc_table_free(&o.t);
+}
+
+int main(void)
+{
+	test_parse_ok();
+	test_parse_errors();
+	test_u64();
+	test_select();
+	test_rates();
+	test_diagnose();
+	test_diagnose_options();
+	test_output();
+	return failures ? 1 : 0;
+}
