@@ -23,5 +23,11 @@ echo
 echo "== cat /proc/tcpclose"
 cat /proc/tcpclose
 echo
+echo "== tcpclose (the reader: table, sorted by TIME_WAIT, and a summary)"
+tcpclose
+echo
+echo "== tcpclose --diagnose"
+tcpclose --diagnose
+echo
 kill $W1 $W2 $W3 $W4
 wait 2>/dev/null

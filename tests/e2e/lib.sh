@@ -112,3 +112,10 @@ check_sockstat() {
 	check "$1" "$(($(tc_sum time_wait /tmp/tc.sum) + $(tc_meta tw_fin_wait2 /tmp/tc.sum)))" \
 		"$(sockstat_tw)"
 }
+
+# reader_v1: the first 13 fields of each line of tcpclose's text output, the
+# columns of format 1 (a later module appends columns, which the reader
+# shows when it knows them).
+reader_v1() {
+	awk '{ for (i = 1; i <= 13; i++) printf "%s%s", $i, i < 13 ? " " : "\n" }'
+}
