@@ -12,7 +12,8 @@ VERSION := $(shell sed -n 's/^\#define TCPCLOSE_VERSION "\(.*\)"/\1/p' module/ve
 CACHE ?= /var/cache/tcpclose
 export TCPCLOSE_CACHE := $(CACHE)
 
-.PHONY: all module userspace install-userspace clean check e2e kunit demo deps version
+.PHONY: all module userspace install install-userspace uninstall dkms-install dkms-remove \
+	clean check e2e kunit demo deps version
 
 all: module userspace
 
@@ -29,6 +30,42 @@ PREFIX ?= /usr/local
 install-userspace: userspace
 	install -D -m 0755 userspace/tcpclose $(DESTDIR)$(PREFIX)/sbin/tcpclose
 	install -D -m 0644 userspace/tcpclose.8 $(DESTDIR)$(PREFIX)/share/man/man8/tcpclose.8
+	install -D -m 0644 doc/tcpclose.5 $(DESTDIR)$(PREFIX)/share/man/man5/tcpclose.5
+	install -D -m 0644 contrib/modules-load.d/tcpclose.conf \
+		$(DESTDIR)$(PREFIX)/share/doc/tcpclose/examples/modules-load.d/tcpclose.conf
+	install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/doc/tcpclose/examples/systemd \
+		contrib/systemd/tcpclose-textfile.service contrib/systemd/tcpclose-textfile.timer
+
+# The kernel release KDIR builds for (headers trees know it).
+KVER ?= $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null || uname -r)
+MODDIR := $(DESTDIR)/lib/modules/$(KVER)/updates
+
+# The module goes to updates/ (searched before the kernel's own); depmod
+# runs only for a real install, packagers run it themselves.
+install: module install-userspace
+	install -D -m 0644 module/tcpclose.ko $(MODDIR)/tcpclose.ko
+	if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); fi
+
+uninstall:
+	rm -f $(MODDIR)/tcpclose.ko $(DESTDIR)$(PREFIX)/sbin/tcpclose \
+		$(DESTDIR)$(PREFIX)/share/man/man8/tcpclose.8 \
+		$(DESTDIR)$(PREFIX)/share/man/man5/tcpclose.5
+	rm -rf $(DESTDIR)$(PREFIX)/share/doc/tcpclose
+	if [ -z "$(DESTDIR)" ]; then depmod -a $(KVER); fi
+
+# DKMS rebuilds the module for every installed kernel, on every upgrade.
+DKMS_SRC := $(DESTDIR)/usr/src/tcpclose-$(VERSION)
+dkms-install:
+	rm -rf $(DKMS_SRC)
+	install -D -m 0644 -t $(DKMS_SRC) Kbuild dkms.conf
+	install -D -m 0644 -t $(DKMS_SRC)/module module/*.c module/*.h module/Kbuild
+	dkms add -m tcpclose -v $(VERSION)
+	dkms build -m tcpclose -v $(VERSION)
+	dkms install -m tcpclose -v $(VERSION)
+
+dkms-remove:
+	-dkms remove -m tcpclose -v $(VERSION) --all
+	rm -rf $(DKMS_SRC)
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null || true
