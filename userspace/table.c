@@ -460,7 +460,8 @@ static enum tc_parse_err tc_parse_body(struct tc_parser *ps,
 	if (!seen_header)
 		return tc_fail(ps, TC_PARSE_FORMAT, "no header line");
 	/* The module sorts; a hand-edited copy may not. Duplicates are wrong. */
-	qsort(t->rows, t->nrows, sizeof(*t->rows), tc_row_qcmp);
+	if (t->nrows)	/* qsort(NULL, 0, ...) is undefined */
+		qsort(t->rows, t->nrows, sizeof(*t->rows), tc_row_qcmp);
 	for (i = 1; i < t->nrows; i++)
 		if (!tc_row_cmp(&t->rows[i - 1], &t->rows[i]))
 			return tc_fail(ps, TC_PARSE_FORMAT,

@@ -5,39 +5,50 @@
  * against the table, and the tests can match them exactly.
  */
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include "output.h"
 
 #define TC_CELL 32	/* a u64 has 20 digits */
 
+/* One ", "-separated part of the meta line. */
+static void tc_part(FILE *f, const char **sep, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(*sep, f);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	*sep = ", ";
+}
+
 void tc_print_meta(FILE *f, const struct tc_table *t)
 {
 	const char *v, *sep = "";
 	uint64_t a, b;
 
-#define TC_PART(...) do { fprintf(f, "%s", sep); fprintf(f, __VA_ARGS__); \
-			  sep = ", "; } while (0)
 	if ((v = tc_table_meta(t, "version")))
-		TC_PART("module %s", v);
+		tc_part(f, &sep, "module %s", v);
 	if ((v = tc_table_meta(t, "netns")))
-		TC_PART("netns %s", v);
+		tc_part(f, &sep, "netns %s", v);
 	if (tc_table_meta_u64(t, "ports", &a)) {
 		if (tc_table_meta_u64(t, "max_ports", &b))
-			TC_PART("ports %" PRIu64 " (max %" PRIu64 ")", a, b);
+			tc_part(f, &sep, "ports %" PRIu64 " (max %" PRIu64 ")",
+				a, b);
 		else
-			TC_PART("ports %" PRIu64, a);
+			tc_part(f, &sep, "ports %" PRIu64, a);
 	}
 	if ((v = tc_table_meta(t, "sockstat_tw"))) {
-		TC_PART("sockstat tw %s", v);
+		tc_part(f, &sep, "sockstat tw %s", v);
 		if (tc_table_meta_u64(t, "tw_fin_wait2", &a))
 			fprintf(f, " (%" PRIu64 " of them FIN_WAIT2 orphans)", a);
 	}
 	if ((v = tc_table_meta(t, "dropped")))
-		TC_PART("dropped %s", v);
+		tc_part(f, &sep, "dropped %s", v);
 	if ((v = tc_table_meta(t, "untracked")))
-		TC_PART("untracked %s", v);
-#undef TC_PART
+		tc_part(f, &sep, "untracked %s", v);
 	if (*sep)
 		fputc('\n', f);
 }

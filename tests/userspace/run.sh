@@ -56,6 +56,27 @@ else
 	fail unit.build "$(head -n 5 "$out/unit-build.log")"
 fi
 
+# The same code under ASan and UBSan: the unit tests, and every fixture in
+# every output mode, must run without a single report.
+san=(-std=c11 -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all)
+if gcc "${san[@]}" -o "$out/unit-san" "$here/unit.c" \
+	$(ls "$top"/userspace/*.c | grep -v -e /main.c -e /watch.c) >"$out/san-build.log" 2>&1 &&
+   gcc "${san[@]}" -o "$out/tcpclose-san" "$top"/userspace/*.c >>"$out/san-build.log" 2>&1; then
+	"$out/unit-san" >"$out/unit-san.out" 2>&1
+	check sanitizers.unit "$? $(grep -c '^FAIL' "$out/unit-san.out")" "0 0"
+	: >"$out/san.err"
+	for f in "$fx"/*.txt; do
+		for m in "" --diagnose --json --prometheus "--sort established --top 1" \
+			"--watch 0.01 --count 2"; do
+			# shellcheck disable=SC2086
+			"$out/tcpclose-san" -f "$f" "${PR[@]}" $m >/dev/null 2>>"$out/san.err"
+		done
+	done
+	check sanitizers.fixtures "$(grep -cE 'ERROR: AddressSanitizer|runtime error|LeakSanitizer' "$out/san.err")" 0
+else
+	fail sanitizers "build failed: $(head -n 3 "$out/san-build.log")"
+fi
+
 # golden NAME ARGS...: stdout must equal expected/NAME, stderr empty, status 0.
 golden() {
 	local name=$1 st

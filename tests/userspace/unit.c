@@ -2,7 +2,7 @@
 /*
  * Unit tests of the reader's pure parts (parse, select, rates, diagnosis,
  * text/JSON/Prometheus output), linked directly with the userspace sources but
- * main.c and watch.c. Prints "PASS unit/<name>" or "FAIL unit/<name>: why"
+ * main.c and watch.c. Prints "PASS reader/unit/<name>" or "FAIL ...: why"
  * per check, as make check counts them.
  */
 #define _POSIX_C_SOURCE 200809L
@@ -21,11 +21,11 @@ static void check(int ok, const char *name, const char *fmt, ...)
 	va_list ap;
 
 	if (ok) {
-		printf("PASS unit/%s\n", name);
+		printf("PASS reader/unit/%s\n", name);
 		return;
 	}
 	failures++;
-	printf("FAIL unit/%s: ", name);
+	printf("FAIL reader/unit/%s: ", name);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
@@ -222,7 +222,7 @@ static int load(struct tc_table *t, const char *body)
 	char err[256];
 
 	if (parse3(t, META, HDR, body, err)) {
-		printf("FAIL unit/load: %s\n", err);
+		printf("FAIL reader/unit/load: %s\n", err);
 		failures++;
 		return 0;
 	}
