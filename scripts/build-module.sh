@@ -21,7 +21,10 @@ out=$top/build/$kver
 mkdir -p "$out/module"
 cp "$top/Kbuild" "$out/"
 # Copy only what changed, so that kbuild's own dependency tracking works.
+# Not *.mod.c: an in-tree build (make module) leaves modpost's output there,
+# with another kernel's symbol CRCs; copied, it would override ours.
 for f in "$top"/module/*.[ch] "$top"/module/Kbuild; do
+	case $f in *.mod.c) continue ;; esac
 	cmp -s "$f" "$out/module/${f##*/}" || cp "$f" "$out/module/"
 done
 # Headers packages have no vmlinux, so module BTF is always skipped: not news.
