@@ -11,10 +11,12 @@ pass=0 failn=0
 mkdir -p "$top/build/logs"
 for s in $series; do
 	log=$top/build/logs/e2e-$s.log
+	# Never read a previous run's console if this one fails to start.
+	rm -f "$log" "$log.txt"
 	start=$(date +%s)
 	"$top/scripts/vm.sh" "$s" /tests/run-all.sh "$log"
 	echo "# $s: console in $log ($(($(date +%s) - start)) s)"
-	tr -d '\r' <"$log" >"$log.txt"
+	tr -d '\r' <"$log" >"$log.txt" 2>/dev/null
 	while read -r line; do
 		case $line in
 		PASS\ *) pass=$((pass + 1)); echo "PASS $s/${line#PASS }" ;;

@@ -23,8 +23,9 @@ if ! "$top/scripts/build-module.sh" "$kbuild" W=1 C=2 >"$logs/kunit-build.log" 2
 	exit 1
 fi
 log=$logs/kunit.log
+rm -f "$log" "$logs/kunit.ktap" "$logs/kunit.json"
 "$top/scripts/vm.sh" kunit /tests/kunit.sh "$log"
-tr -d '\r' <"$log" | sed -n '/^@@KTAP-BEGIN/,/^@@KTAP-END/p' | sed '1d;$d' >"$logs/kunit.ktap"
+tr -d '\r' <"$log" 2>/dev/null | sed -n '/^@@KTAP-BEGIN/,/^@@KTAP-END/p' | sed '1d;$d' >"$logs/kunit.ktap"
 grep -a '^FAIL ' "$log" | tr -d '\r'
 if [ ! -s "$logs/kunit.ktap" ]; then
 	echo "FAIL kunit/results: no KTAP from the guest; last console lines:"
