@@ -6,6 +6,7 @@
 #   make userspace           build userspace/tcpclose, the reader
 #   make check               every test, ending in "N passed, N failed"
 #   make demo                boot a Debian kernel in QEMU and show a table
+#   make bench               benchmarks side by side in one QEMU boot (bench/)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 VERSION := $(shell sed -n 's/^\#define TCPCLOSE_VERSION "\(.*\)"/\1/p' module/version.h)
@@ -13,7 +14,7 @@ CACHE ?= /var/cache/tcpclose
 export TCPCLOSE_CACHE := $(CACHE)
 
 .PHONY: all module userspace install install-userspace uninstall dkms-install dkms-remove \
-	clean check e2e kunit demo deps version
+	clean check e2e kunit demo deps version bench bench-quick
 
 all: module userspace
 
@@ -88,6 +89,15 @@ e2e: deps
 # The KUnit suite on a self-built 6.12 kernel (built once, then cached).
 kunit: deps
 	tests/run-kunit.sh
+
+# Churn overhead (against bpftrace), probe cost, read cost at 100k
+# TIME_WAIT (against ss and /proc/net/tcp), memory: bench/run.sh, README.
+bench:
+	bench/run.sh full
+
+# The short run (about a minute) make check does: correctness and gross ratios only.
+bench-quick:
+	bench/run.sh quick
 
 demo: deps
 	@scripts/vm.sh $(or $(SERIES),6.12) /tests/demo.sh build/logs/demo.log; \

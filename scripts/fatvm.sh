@@ -162,7 +162,7 @@ rm -f "$out/.fatvm.done"
 # thread=single: MTTCG mishandles the guest's own code patching (static
 # keys, text_poke), which attaching a tracepoint probe does (see NOTES).
 timeout --foreground "$timeout" qemu-system-x86_64 \
-	-accel tcg,thread=single ${FATVM_QEMU_EXTRA:-} -smp "$cpus" -m "$mem" -cpu max \
+	-accel tcg,thread=single ${FATVM_QEMU_EXTRA:-} -smp "$cpus" -m "$mem" -cpu "${FATVM_CPU:-max}" \
 	-kernel "$CACHE/kernels/$kver/vmlinuz" -initrd "$top/build/$kver/fatvm-initramfs.cpio.gz" \
 	-append "console=ttyS0 quiet loglevel=4 panic=-1 oops=panic panic_on_warn=1 fatvm.init=$top/scripts/fatvm-init.sh fatvm.env=$out/.fatvm.env" \
 	-virtfs local,path=/,mount_tag=root,security_model=none,multidevs=remap,readonly=on \

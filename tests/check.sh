@@ -24,6 +24,7 @@ run tests/userspace/run.sh
 run tests/packaging.sh
 run tests/run-kunit.sh
 run tests/run-e2e.sh ${TCPCLOSE_SERIES:-6.1 6.12}
+run bench/run.sh quick
 
 p=$(grep -c '^PASS ' "$out")
 f=$(grep -c '^FAIL ' "$out")

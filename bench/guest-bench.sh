@@ -1,0 +1,381 @@
+#!/bin/bash
+# The benchmarks, inside the fat guest (scripts/fatvm.sh). Writes one record
+# per line to $TCPCLOSE_OUT/results.txt; bench/run.sh turns them into tables.
+#
+#   guest-bench.sh full|quick TPBENCH_KO [SECTION...]
+#
+# Sections: mem probe read churn (default: all, in that order: memory is
+# read first, on a quiet system). Records:
+#   meta KEY VALUE...
+#   churn MIX CONFIG ROUND RATE CONNS SECS     CONFIG: unloaded loaded bpftrace ref
+#   hits MIX HITS_PER_CONNECTION
+#   probe LABEL VARIANT NS_PER_HIT             LABEL: none empty tcpclose bpftrace ref
+#   read N METHOD MIN_NS MEDIAN_NS             METHOD: tcpclose ss proc
+#   count N METHOD COUNT                       METHOD: tcpclose ss proc sockstat
+#   mem KEY VALUE                              bytes unless the key says otherwise
+#   check NAME ok|bad DETAIL                   correctness, not speed
+set -u
+here=$(cd "$(dirname "$0")" && pwd)
+B=$TCPCLOSE_BIN
+KO=$TCPCLOSE_KO
+# A reference build of the module (bench/run.sh with BENCH_REF=REV), measured
+# as one more configuration, "ref", in the churn and probe sections.
+REF=$TCPCLOSE_OUT/bench/ref.ko
+[ -e "$REF" ] || REF=
+R=$TCPCLOSE_OUT/results.txt
+T=/sys/kernel/tracing
+
+rec() {
+	echo "$*" >>"$R"
+	echo "$*"
+}
+
+check() {	# check NAME ACTUAL EXPECTED [DETAIL]
+	if [ "$2" = "$3" ]; then
+		rec check "$1" ok "$2 ${4:-}"
+	else
+		rec check "$1" bad "got $2, want $3 ${4:-}"
+	fi
+}
+
+loaded() { grep -q '^tcpclose ' /proc/modules; }
+unload() { loaded && rmmod tcpclose; }
+
+# tc_sum COLUMN FILE: a column of /proc/tcpclose added up over all rows.
+tc_sum() {
+	awk -v c="$1" '/^#/ { next } !h { for (i = 1; i <= NF; i++) x[$i] = i; h = 1; next }
+		{ s += $(x[c]) } END { print s + 0 }' "$2"
+}
+
+sockstat_tw() {
+	awk '$1 == "TCP:" { for (i = 2; i < NF; i++) if ($i == "tw") print $(i + 1) }' /proc/net/sockstat
+}
+
+now_ns() { echo $((${EPOCHREALTIME/./} * 1000)); }
+
+median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+
+# ---- bpftrace, the peer ----
+
+BT_PID=
+bt_start() {
+	BPFTRACE_MAP_KEYS_MAX=65536 bpftrace "$here/peer.bt" >/tmp/bt.out 2>&1 &
+	BT_PID=$!
+	local i=0
+	until grep -q '^ready' /tmp/bt.out; do
+		i=$((i + 1))
+		if [ $i -ge 1200 ] || ! kill -0 $BT_PID 2>/dev/null; then
+			echo "bpftrace did not start: $(cat /tmp/bt.out)"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# bt_stop: BT_ACTIVE is set to the sum of @active over all ports. (Not
+# meant for $(...): only the shell that started bpftrace can wait for it.)
+bt_stop() {
+	kill -INT $BT_PID
+	wait $BT_PID
+	BT_ACTIVE=$(awk -F': ' '/^@active\[/ { s += $2 } END { print s + 0 }' /tmp/bt.out)
+}
+
+# ---- 1. churn ----
+
+churn_round() {	# MIX CONFIG ROUND SECONDS
+	local mix=$1 cfg=$2 r=$3 d=$4 line conns rate secs
+	case $cfg in
+	loaded) insmod "$KO" || return ;;
+	ref) insmod "$REF" || return ;;
+	bpftrace) bt_start || return ;;
+	esac
+	line=$("$B/churn" -d "$d" -m "$mix")
+	conns=$(echo "$line" | sed 's/.* conns=\([0-9]*\).*/\1/')
+	rate=$(echo "$line" | sed 's/.* rate=\([0-9.]*\).*/\1/')
+	secs=$(echo "$line" | sed 's/.* secs=\([0-9.]*\).*/\1/')
+	rec churn "$mix" "$cfg" "$r" "$rate" "$conns" "$secs"
+	case $cfg in
+	loaded | ref)
+		# Every connection has exactly one active and one passive close.
+		cat /proc/tcpclose >/tmp/tc.churn
+		check "churn/$mix/r$r/$cfg-active" "$(tc_sum active_closes /tmp/tc.churn)" "$conns"
+		check "churn/$mix/r$r/$cfg-passive" "$(tc_sum passive_closes /tmp/tc.churn)" "$conns"
+		unload
+		;;
+	bpftrace)
+		bt_stop
+		check "churn/$mix/r$r/bpftrace-active" "$BT_ACTIVE" "$conns"
+		;;
+	esac
+}
+
+# Events per connection, counted by ftrace (no probe of ours involved).
+hits_per_conn() {	# MIX
+	local n=2000 hits
+	echo 8192 >$T/buffer_size_kb
+	echo >$T/trace
+	echo 1 >$T/events/sock/inet_sock_set_state/enable
+	"$B/churn" -n $n -j 1 -m "$1" -p 29000 >/dev/null
+	echo 0 >$T/events/sock/inet_sock_set_state/enable
+	hits=$(grep -c 'inet_sock_set_state:.*protocol=IPPROTO_TCP' $T/trace)
+	echo >$T/trace
+	echo 1408 >$T/buffer_size_kb
+	rec hits "$1" "$(awk -v h="$hits" -v n=$n 'BEGIN { printf "%.2f", h / n }')"
+}
+
+sec_churn() {	# ROUNDS SECONDS "CONFIGS" MIX...
+	local rounds=$1 d=$2 cfgs=($3) mix r i n
+	shift 3
+	rec meta churn_secs "$d"
+	for mix in "$@"; do
+		# Warm-up, discarded: TIME_WAIT fills to tcp_max_tw_buckets and
+		# stays there, so every measured round sees the same steady state.
+		"$B/churn" -d "$d" -m "$mix" >/dev/null
+		n=${#cfgs[@]}
+		for r in $(seq 1 "$rounds"); do
+			# Rotate the order so no configuration always goes first.
+			for i in $(seq 0 $((n - 1))); do
+				churn_round "$mix" "${cfgs[$(((i + r - 1) % n))]}" "$r" "$d"
+			done
+		done
+		hits_per_conn "$mix"
+	done
+}
+
+# ---- 2. probe cost, measured in the kernel ----
+
+tpbench() {	# LABEL [empty=1]
+	unshare -n insmod "$TPBENCH" label="$1" ${2:-}
+	rmmod tpbench
+	dmesg | sed -n "s/.*tpbench: $1 \([a-z]*\) \([0-9.]*\)\$/\1 \2/p" | while read -r v ns; do
+		rec probe "$1" "$v" "$ns"
+	done
+}
+
+sec_probe() {	# [bpftrace]
+	tpbench none
+	tpbench empty empty=1
+	insmod "$KO" && tpbench tcpclose && unload
+	if [ -n "$REF" ]; then
+		insmod "$REF" && tpbench ref && unload
+	fi
+	if [ "${1:-}" = bpftrace ]; then
+		bt_start && { tpbench bpftrace; bt_stop; }
+	fi
+}
+
+# ---- 3. read cost at scale ----
+
+# In a fresh netns (run by sec_read through unshare): build up N TIME_WAIT
+# sockets for each N, and time the readers at each level.
+readcost() {
+	local have=0 n add k base tw0 tw1 i t ss_ns ss_med c_tc c_ss c_proc
+	ip link set lo up
+	sysctl -qw net.ipv4.tcp_max_tw_buckets=262144 net.ipv4.ip_local_port_range="1024 65535"
+	insmod "$KO" || return
+	ss_copy
+	ss_tw >/dev/null	# loads inet_diag and tcp_diag
+	for n in "$@"; do
+		# 10k connections per listening port, client ports never
+		# reused on one: no 4-tuple repeats, so none is recycled.
+		add=$((n - have))
+		k=$((add / 10000))
+		base=$((21000 + have / 10000))
+		"$B/churn" -n 10000 -j "$k" -m server-first -p "$base" -c 32768 >/dev/null
+		have=$n
+		tw0=$(sockstat_tw)
+		rec count "$n" sockstat "$tw0"
+		set -- $("$B/rdtime" -r 5 /proc/tcpclose | sed 's/[a-z_]*=//g')
+		rec read "$n" tcpclose "$3" "$4"
+		set -- $("$B/rdtime" -r 3 /proc/net/tcp /proc/net/tcp6 | sed 's/[a-z_]*=//g')
+		rec read "$n" proc "$3" "$4"
+		ss_ns=
+		for i in 1 2 3; do
+			t=$(now_ns)
+			ss_tw >/dev/null
+			ss_ns="$ss_ns $(($(now_ns) - t))"
+		done
+		ss_med=$(echo $ss_ns | tr ' ' '\n' | median)
+		rec read "$n" ss "$(echo $ss_ns | tr ' ' '\n' | sort -n | head -n 1)" "$ss_med"
+		cat /proc/tcpclose >/tmp/tc.read
+		c_tc=$(tc_sum time_wait /tmp/tc.read)
+		c_ss=$(ss_tw)
+		c_proc=$(cat /proc/net/tcp /proc/net/tcp6 | awk '$4 == "06"' | wc -l)
+		tw1=$(sockstat_tw)
+		rec count "$n" tcpclose "$c_tc"
+		rec count "$n" ss "$c_ss"
+		rec count "$n" proc "$c_proc"
+		check "read/$n/sockstat-stable" "$tw1" "$tw0"
+		check "read/$n/created" "$tw0" "$n"
+		check "read/$n/tcpclose-vs-ss" "$c_tc" "$c_ss"
+		check "read/$n/tcpclose-vs-proc" "$c_tc" "$c_proc"
+	done
+	unload
+}
+
+# ss and wc with every library they load, copied to tmpfs and run through
+# the dynamic loader there: an exec from the 9p root waits on the host, and
+# under icount a wait moves the guest clock to the next timer tick.
+SSD=/dev/shm/ss
+ss_copy() {
+	local f l
+	mkdir -p $SSD
+	for f in "$(command -v ss)" "$(command -v wc)"; do
+		cp "$f" $SSD/
+		for l in $(ldd "$f" | sed -n 's/.*=> \(\/[^ ]*\).*/\1/p; s/^[[:space:]]*\(\/[^ ]*\) .*/\1/p'); do
+			cp -L "$l" $SSD/
+		done
+	done
+	cp -L "$(ldd "$(command -v ss)" | sed -n 's/^[[:space:]]*\(\/[^ ]*ld-linux[^ ]*\) .*/\1/p')" $SSD/ld.so
+}
+
+ss_tw() {	# prints the number of TIME_WAIT sockets, as ss counts them
+	LC_ALL=C $SSD/ld.so --library-path $SSD $SSD/ss -Htan state time-wait |
+		LC_ALL=C $SSD/ld.so --library-path $SSD $SSD/wc -l
+}
+
+sec_read() {
+	unshare -n "$0" readcost "$@"
+}
+
+# ---- 4. memory ----
+
+# Unreclaimable slab (which includes kmalloc()s too large for a slab) plus
+# per-CPU memory, in bytes, with the per-CPU vmstat deltas folded in first.
+kmem() {
+	echo 1 >/proc/sys/vm/stat_refresh
+	awk '$1 == "SUnreclaim:" || $1 == "Percpu:" { s += $2 } END { print s * 1024 }' /proc/meminfo
+}
+
+# Until two readings a second apart agree within 16 KiB (RCU callbacks and
+# namespace cleanup run late); prints the last reading.
+settle() {
+	local a b i
+	b=$(kmem)
+	for i in $(seq 1 20); do
+		sync
+		echo 3 >/proc/sys/vm/drop_caches
+		sleep 1
+		a=$b
+		b=$(kmem)
+		[ $((a - b)) -lt 16384 ] && [ $((b - a)) -lt 16384 ] && break
+	done
+	echo "$b"
+}
+
+# insmod_delta ARGS...: kernel memory taken by loading tcpclose (its tables
+# for every namespace that exists, and its global state), module text aside.
+insmod_delta() {
+	local m0 m1
+	m0=$(settle)
+	insmod "$KO" "$@" || return
+	m1=$(settle)
+	echo $((m1 - m0))
+}
+
+# memdelta ARGS...: kernel memory grown while "memload ARGS" holds.
+memdelta() {
+	local m0 m1 fd
+	m0=$(settle)
+	coproc ML { "$B/memload" "$@"; }
+	read -r _ <&"${ML[0]}"
+	m1=$(settle)
+	fd=${ML[1]}
+	exec {fd}>&-
+	wait "$ML_PID"
+	echo $((m1 - m0))
+}
+
+memports() {	# N: run in a fresh netns
+	ip link set lo up
+	memdelta ports 10000 "$1"
+}
+
+# Holds NETNS namespaces while tcpclose is loaded on top of them.
+nsload() {
+	local fd d
+	coproc NS { "$B/memload" netns "$1"; }
+	read -r _ <&"${NS[0]}"
+	d=$(insmod_delta)
+	unload
+	fd=${NS[1]}
+	exec {fd}>&-
+	wait "$NS_PID"
+	echo "$d"
+}
+
+sec_mem() {	# ROUNDS NETNS PORTS...
+	local rounds=$1 nns=$2 r cfg d p i
+	shift 2
+	# TIME_WAIT sockets of earlier work would expire under the readings.
+	for i in $(seq 1 70); do
+		[ "$(sockstat_tw)" = 0 ] && break
+		sleep 1
+	done
+	insmod "$KO" || return
+	rec mem module_size "$(awk '$1 == "tcpclose" { print $2 }' /proc/modules)"
+	unload
+	for r in $(seq 1 "$rounds"); do
+		# The slope between 1 and 1 + NNS namespaces is the cost of one.
+		d=$(insmod_delta)
+		unload
+		rec mem insmod_netns "$d" 1
+		rec mem insmod_netns "$(nsload "$nns")" $((nns + 1))
+		# Ports: the same workload with and without the module.
+		for p in "$@"; do
+			for cfg in unloaded loaded; do
+				[ $cfg = loaded ] && { insmod "$KO" max_ports=65536 || return; }
+				d=$(unshare -n "$0" memports "$p")
+				rec mem "ports_${cfg}" "$d" "$p"
+				unload
+			done
+		done
+	done
+}
+
+# ---- main ----
+
+case $1 in
+readcost | memports)
+	f=$1
+	shift
+	$f "$@"
+	exit
+	;;
+esac
+
+mode=$1
+TPBENCH=$2
+shift 2
+sections=${*:-mem probe read churn}
+: >"$R"
+rec meta kernel "$(uname -r)"
+rec meta cpus "$(nproc)"
+rec meta mode "$mode"
+rec meta bpftrace "$(bpftrace --version | awk '{ print $2 }')"
+rec meta ss "$(ss -V | awk '{ print $NF }')"
+rec meta tcpclose "$(modinfo -F version "$KO")"
+# Return thunks and retpolines are instructions too: they are in every call.
+rec meta mitigations "$(cd /sys/devices/system/cpu/vulnerabilities &&
+	for f in spectre_v2 retbleed spec_rstack_overflow; do echo "$f: $(cat $f)"; done | paste -sd ';')"
+dmesg -C
+for s in $sections; do
+	start=$(now_ns)
+	# quick: what make check needs, in well under a minute; no bpftrace.
+	case $mode/$s in
+	full/churn) sec_churn 5 3 "unloaded loaded bpftrace${REF:+ ref}" server-first client-first ;;
+	quick/churn) sec_churn 1 1 "unloaded loaded" mixed ;;
+	full/probe) sec_probe bpftrace ;;
+	quick/probe) sec_probe ;;
+	full/read) sec_read 10000 50000 100000 ;;
+	quick/read) sec_read 10000 ;;
+	full/mem) sec_mem 3 50 1000 10000 ;;
+	quick/mem) sec_mem 1 20 ;;
+	esac
+	rec meta "time_$s" $((($(now_ns) - start) / 1000000))
+done
+if dmesg -l emerg,alert,crit,err,warn | grep -v 'loading out-of-tree\|module verification failed\|taints kernel' | grep -q .; then
+	rec check dmesg bad "$(dmesg -l emerg,alert,crit,err,warn | tr '\n' '|' | cut -c1-300)"
+else
+	rec check dmesg ok clean
+fi
