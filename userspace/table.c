@@ -7,11 +7,11 @@
  * error. Anything that does not fit the contract is refused with the line
  * number, rather than guessed at, since an operator acts on these numbers.
  */
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include "scan.h"
 #include "table.h"
 
 /*
@@ -118,12 +118,7 @@ int tc_role_lookup(const char *name)
 
 const char *tc_table_meta(const struct tc_table *t, const char *key)
 {
-	size_t i;
-
-	for (i = 0; i < t->nmeta; i++)
-		if (!strcmp(t->meta[i].key, key))
-			return t->meta[i].val;
-	return NULL;
+	return tc_kv_get(t->meta, t->nmeta, key);
 }
 
 int tc_table_meta_u64(const struct tc_table *t, const char *key,
@@ -163,152 +158,9 @@ const struct tc_row *tc_table_find(const struct tc_table *t,
 
 void tc_table_free(struct tc_table *t)
 {
-	size_t i;
-
-	for (i = 0; i < t->nmeta; i++) {
-		free(t->meta[i].key);
-		free(t->meta[i].val);
-	}
-	free(t->meta);
+	tc_kv_free(t->meta, t->nmeta);
 	free(t->rows);
 	memset(t, 0, sizeof(*t));
-}
-
-/* Parsing state: the input, the current line, and where to report. */
-struct tc_parser {
-	const char *p, *end;	/* rest of the input */
-	const char *line;	/* current line, without its newline */
-	size_t linelen;
-	unsigned long lineno;
-	char *err;
-	size_t errlen;
-	int *colmap;		/* header position -> enum tc_col or -1 */
-	size_t ncols;		/* fields in the header */
-	int portpos, rolepos;
-};
-
-static enum tc_parse_err tc_fail(struct tc_parser *ps, enum tc_parse_err e,
-				 const char *fmt, ...)
-{
-	va_list ap;
-	int n = 0;
-
-	if (ps->lineno)
-		n = snprintf(ps->err, ps->errlen, "line %lu: ", ps->lineno);
-	if (n < 0 || (size_t)n >= ps->errlen)
-		n = 0;
-	va_start(ap, fmt);
-	vsnprintf(ps->err + n, ps->errlen - n, fmt, ap);
-	va_end(ap);
-	return e;
-}
-
-/* Next line; 0 at the end. A last line without '\n' was cut short. */
-static int tc_next_line(struct tc_parser *ps, int *truncated)
-{
-	const char *nl;
-
-	if (ps->p >= ps->end)
-		return 0;
-	nl = memchr(ps->p, '\n', ps->end - ps->p);
-	ps->line = ps->p;
-	ps->linelen = (nl ? nl : ps->end) - ps->p;
-	ps->p = nl ? nl + 1 : ps->end;
-	ps->lineno++;
-	*truncated = !nl;
-	return 1;
-}
-
-static int tc_is_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
-
-/* The next whitespace-separated field of [*s, end); 0 when none is left. */
-static int tc_field(const char **s, const char *end, const char **f,
-		    size_t *n)
-{
-	const char *q = *s;
-
-	while (q < end && tc_is_space(*q))
-		q++;
-	if (q == end)
-		return 0;
-	*f = q;
-	while (q < end && !tc_is_space(*q))
-		q++;
-	*n = q - *f;
-	*s = q;
-	return 1;
-}
-
-static char *tc_strndup(const char *s, size_t n)
-{
-	char *d = malloc(n + 1);
-
-	if (d) {
-		memcpy(d, s, n);
-		d[n] = '\0';
-	}
-	return d;
-}
-
-static int tc_is_blank(const char *s, size_t n)
-{
-	const char *f;
-	size_t fn;
-
-	return !tc_field(&s, s + n, &f, &fn);
-}
-
-/* "# tcpclose <version> key=value ..." */
-static enum tc_parse_err tc_parse_first(struct tc_parser *ps,
-					struct tc_table *t)
-{
-	const char *s = ps->line, *end = s + ps->linelen, *f;
-	size_t n, digits;
-	uint64_t major;
-
-	if (!tc_field(&s, end, &f, &n) || n != 1 || *f != '#' ||
-	    !tc_field(&s, end, &f, &n) || n != 8 || memcmp(f, "tcpclose", 8))
-		return tc_fail(ps, TC_PARSE_FORMAT,
-			       "not a tcpclose table (no \"# tcpclose\" line)");
-	if (!tc_field(&s, end, &f, &n))
-		return tc_fail(ps, TC_PARSE_FORMAT, "no format version");
-	/* "1" or "1.N": a minor version only ever adds things. */
-	for (digits = 0; digits < n && f[digits] != '.'; digits++)
-		;
-	if (!tc_parse_u64(f, digits, &major) ||
-	    (digits < n && !tc_parse_u64(f + digits + 1, n - digits - 1,
-					 &(uint64_t){ 0 })))
-		return tc_fail(ps, TC_PARSE_FORMAT, "bad format version '%.*s'",
-			       (int)(n > 32 ? 32 : n), f);
-	if (major != TC_FORMAT)
-		return tc_fail(ps, TC_PARSE_VERSION,
-			       "unknown format version %.*s (this tcpclose reads format %d)",
-			       (int)(n > 32 ? 32 : n), f, TC_FORMAT);
-	t->format = major;
-	while (tc_field(&s, end, &f, &n)) {
-		const char *eq = memchr(f, '=', n);
-		struct tc_kv *m;
-
-		if (!eq || eq == f)	/* not key=value: a later addition */
-			continue;
-		m = realloc(t->meta, (t->nmeta + 1) * sizeof(*m));
-		if (!m)
-			return TC_PARSE_NOMEM;
-		t->meta = m;
-		m += t->nmeta;
-		m->key = tc_strndup(f, eq - f);
-		m->val = tc_strndup(eq + 1, f + n - eq - 1);
-		if (!m->key || !m->val) {
-			free(m->key);
-			free(m->val);
-			return TC_PARSE_NOMEM;
-		}
-		t->nmeta++;
-	}
-	return TC_PARSE_OK;
 }
 
 static enum tc_parse_err tc_parse_header(struct tc_parser *ps,
@@ -424,7 +276,8 @@ static enum tc_parse_err tc_parse_body(struct tc_parser *ps,
 	if (truncated)
 		return tc_fail(ps, TC_PARSE_FORMAT,
 			       "truncated (no newline at the end)");
-	e = tc_parse_first(ps, t);
+	e = tc_parse_first(ps, "tcpclose", "tcpclose table", TC_FORMAT,
+			   &t->format, &t->meta, &t->nmeta);
 	if (e)
 		return e;
 	while (tc_next_line(ps, &truncated)) {
