@@ -10,6 +10,8 @@ const char *const tc_diag_names[TC_NDIAG_KINDS] = {
 	[TC_DIAG_SERVER_CLOSES_FIRST] = "server_closes_first",
 	[TC_DIAG_CLOSE_WAIT] = "close_wait",
 	[TC_DIAG_PORT_RANGE] = "port_range",
+	[TC_DIAG_TW_OVERFLOW] = "tw_overflow",
+	[TC_DIAG_FIN_WAIT2_TIMEOUTS] = "fin_wait2_timeouts",
 };
 
 /*
@@ -59,6 +61,9 @@ static int tc_rule_close_wait(const struct tc_table *t, const struct tc_row *r,
 	d->close_wait = cw;
 	d->has_oldest = has_oldest;
 	d->oldest = oldest;
+	/* The age above leaves these out: they may well be the oldest. */
+	d->has_untracked = t->have[TC_CLOSE_WAIT_UNTRACKED];
+	d->untracked = r->v[TC_CLOSE_WAIT_UNTRACKED];
 	return 1;
 }
 
@@ -88,6 +93,47 @@ static int tc_rule_port_range(const struct tc_table *t, const struct tc_row *r,
 	return 1;
 }
 
+/*
+ * Past net.ipv4.tcp_max_tw_buckets the kernel skips TIME_WAIT and closes at
+ * once, so a late segment of an old connection can land in a new one on
+ * the same 4-tuple. A host sized for its load never gets there: any refusal
+ * is worth saying. (0 when the module lacks the column or the probe.)
+ */
+static int tc_rule_tw_overflow(const struct tc_table *t, const struct tc_row *r,
+			       const struct tc_thresholds *th,
+			       const struct tc_port_range *pr, struct tc_diag *d)
+{
+	(void)t;
+	(void)th;
+	(void)pr;
+	if (r->v[TC_TW_OVERFLOW] == 0)
+		return 0;
+	d->kind = TC_DIAG_TW_OVERFLOW;
+	d->tw_overflow = r->v[TC_TW_OVERFLOW];
+	return 1;
+}
+
+/*
+ * An orphan whose tcp_fin_timeout runs out in FIN_WAIT2 had a peer that read
+ * our FIN and never closed its side: the peer's bug (a CLOSE_WAIT leak
+ * there), and a socket held here for the whole timeout meanwhile.
+ */
+static int tc_rule_fin_wait2_timeouts(const struct tc_table *t,
+				      const struct tc_row *r,
+				      const struct tc_thresholds *th,
+				      const struct tc_port_range *pr,
+				      struct tc_diag *d)
+{
+	(void)t;
+	(void)th;
+	(void)pr;
+	if (r->v[TC_FIN_WAIT2_TIMEOUTS] == 0)
+		return 0;
+	d->kind = TC_DIAG_FIN_WAIT2_TIMEOUTS;
+	d->fin_wait2_timeouts = r->v[TC_FIN_WAIT2_TIMEOUTS];
+	return 1;
+}
+
 typedef int (*tc_rule)(const struct tc_table *t, const struct tc_row *r,
 		       const struct tc_thresholds *th,
 		       const struct tc_port_range *pr, struct tc_diag *d);
@@ -97,6 +143,8 @@ static const tc_rule tc_rules[TC_NDIAG_KINDS] = {
 	tc_rule_server_first,
 	tc_rule_close_wait,
 	tc_rule_port_range,
+	tc_rule_tw_overflow,
+	tc_rule_fin_wait2_timeouts,
 };
 
 size_t tc_diagnose(const struct tc_table *t, const struct tc_select *sel,

@@ -12,6 +12,8 @@ enum tc_diag_kind {
 	TC_DIAG_SERVER_CLOSES_FIRST,
 	TC_DIAG_CLOSE_WAIT,
 	TC_DIAG_PORT_RANGE,
+	TC_DIAG_TW_OVERFLOW,
+	TC_DIAG_FIN_WAIT2_TIMEOUTS,
 	TC_NDIAG_KINDS
 };
 
@@ -46,9 +48,13 @@ struct tc_diag {
 	uint64_t close_wait;	/* CLOSE_WAIT */
 	int has_oldest;		/* CLOSE_WAIT: close_wait_oldest_s known */
 	uint64_t oldest;
+	int has_untracked;	/* CLOSE_WAIT: close_wait_untracked known */
+	uint64_t untracked;	/* of close_wait, of unknown age */
 	unsigned int lo, hi;	/* port range */
 	uint64_t range;		/* ports in it */
 	double ratio;		/* time_wait / range */
+	uint64_t tw_overflow;	/* timewait sockets refused */
+	uint64_t fin_wait2_timeouts;	/* orphans the peer never answered */
 };
 
 /*

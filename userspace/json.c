@@ -86,6 +86,18 @@ static void tc_json_diag(FILE *f, const struct tc_diag *d)
 			fprintf(f, "%" PRIu64, d->oldest);
 		else
 			fputs("null", f);
+		fputs(",\"close_wait_untracked\":", f);
+		if (d->has_untracked)
+			fprintf(f, "%" PRIu64, d->untracked);
+		else
+			fputs("null", f);
+		break;
+	case TC_DIAG_TW_OVERFLOW:
+		fprintf(f, ",\"tw_overflow\":%" PRIu64, d->tw_overflow);
+		break;
+	case TC_DIAG_FIN_WAIT2_TIMEOUTS:
+		fprintf(f, ",\"fin_wait2_timeouts\":%" PRIu64,
+			d->fin_wait2_timeouts);
 		break;
 	case TC_DIAG_PORT_RANGE:
 		fprintf(f, ",\"time_wait\":%" PRIu64 ",\"port_range\":[%u,%u]"

@@ -50,9 +50,11 @@ const struct tc_colinfo tc_cols[TC_NCOLS] = {
 	[TC_CLOSE_WAIT_OLDEST_S] = { "close_wait_oldest_s", "CW_OLDEST_S", 0,
 		"tcpclose_close_wait_oldest_seconds",
 		"Age of the oldest CLOSE_WAIT socket whose entry tcpclose saw." },
-	[TC_CLOSE_WAIT_UNTRACKED] = { "close_wait_untracked", NULL, 0,
+	/* Beside CW_OLDEST_S, which does not count these: only when any. */
+	[TC_CLOSE_WAIT_UNTRACKED] = { "close_wait_untracked", "CW_UNTRACKED", 0,
 		"tcpclose_close_wait_untracked_sockets",
-		"CLOSE_WAIT sockets of unknown age (older than the module, or not tracked)." },
+		"CLOSE_WAIT sockets of unknown age (older than the module, or not tracked).",
+		1 },
 	[TC_TW_CREATED] = { "tw_created", NULL, 1,
 		"tcpclose_tw_created_total", "Timewait sockets created." },
 	[TC_TW_EXPIRED] = { "tw_expired", NULL, 1,

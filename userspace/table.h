@@ -48,6 +48,7 @@ struct tc_colinfo {
 	int counter;		/* cumulative since load or reset; else a gauge */
 	const char *metric;	/* Prometheus metric name */
 	const char *help;	/* Prometheus HELP text */
+	int if_nonzero;		/* text table: only when a row shown has it */
 };
 
 extern const struct tc_colinfo tc_cols[TC_NCOLS];

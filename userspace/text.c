@@ -53,15 +53,25 @@ void tc_print_meta(FILE *f, const struct tc_table *t)
 		fputc('\n', f);
 }
 
-/* The columns shown: those with a heading that the file has. */
-static size_t tc_shown_cols(const struct tc_table *t, int *cols)
+/*
+ * The columns shown: those with a heading that the file has, except those
+ * that only matter when not zero and are zero in every row shown.
+ */
+static size_t tc_shown_cols(const struct tc_table *t,
+			    const struct tc_row *const *rows, size_t nrows,
+			    int *cols)
 {
-	size_t n = 0;
-	int c;
+	size_t n = 0, i;
+	int c, any;
 
-	for (c = 0; c < TC_NCOLS; c++)
-		if (t->have[c] && tc_cols[c].label)
+	for (c = 0; c < TC_NCOLS; c++) {
+		if (!t->have[c] || !tc_cols[c].label)
+			continue;
+		for (i = 0, any = !tc_cols[c].if_nonzero; i < nrows && !any; i++)
+			any = rows[i]->v[c] != 0;
+		if (any)
 			cols[n++] = c;
+	}
 	return n;
 }
 
@@ -91,7 +101,7 @@ void tc_print_table(FILE *f, const struct tc_table *t,
 		    const struct tc_rate *rates)
 {
 	int cols[TC_NCOLS];
-	size_t w[TC_NCOLS], nc = tc_shown_cols(t, cols), i, k;
+	size_t w[TC_NCOLS], nc = tc_shown_cols(t, rows, n, cols), i, k;
 	char cell[TC_CELL];
 
 	/* Widths: the wider of the heading and the widest value. */
@@ -152,9 +162,27 @@ void tc_diag_finding(char *buf, size_t len, const struct tc_diag *d)
 			     " sockets whose peer closed, but the application has not called close()",
 			     d->port, tc_role_names[d->role], d->close_wait);
 		if (d->has_oldest && n > 0 && (size_t)n < len)
+			n += snprintf(buf + n, len - n,
+				      "; the oldest has waited %" PRIu64 " s",
+				      d->oldest);
+		if (d->has_untracked && d->untracked && n > 0 && (size_t)n < len)
 			snprintf(buf + n, len - n,
-				 "; the oldest has waited %" PRIu64 " s",
-				 d->oldest);
+				 ", not counting %" PRIu64 " of unknown age (in CLOSE_WAIT"
+				 " since before tcpclose was loaded, or not tracked)",
+				 d->untracked);
+		break;
+	case TC_DIAG_TW_OVERFLOW:
+		snprintf(buf, len,
+			 "port %u: the kernel refused %" PRIu64
+			 " TIME_WAIT sockets on the %s side because net.ipv4.tcp_max_tw_buckets"
+			 " was reached: those connections were closed without TIME_WAIT protection",
+			 d->port, d->tw_overflow, tc_role_names[d->role]);
+		break;
+	case TC_DIAG_FIN_WAIT2_TIMEOUTS:
+		snprintf(buf, len,
+			 "port %u: %" PRIu64 " %s sockets timed out in FIN_WAIT2: this side"
+			 " closed, but the peer never sent its FIN within net.ipv4.tcp_fin_timeout",
+			 d->port, d->fin_wait2_timeouts, tc_role_names[d->role]);
 		break;
 	case TC_DIAG_PORT_RANGE:
 		snprintf(buf, len,
@@ -195,6 +223,16 @@ void tc_diag_short(char *buf, size_t len, const struct tc_diag *d)
 			 " of %" PRIu64 ")",
 			 d->port, d->ratio, d->time_wait, d->range);
 		break;
+	case TC_DIAG_TW_OVERFLOW:
+		snprintf(buf, len,
+			 "port %u: %" PRIu64 " %s TIME_WAIT sockets refused (tcp_max_tw_buckets reached)",
+			 d->port, d->tw_overflow, tc_role_names[d->role]);
+		break;
+	case TC_DIAG_FIN_WAIT2_TIMEOUTS:
+		snprintf(buf, len,
+			 "port %u: %" PRIu64 " %s sockets timed out in FIN_WAIT2 (the peer never closed)",
+			 d->port, d->fin_wait2_timeouts, tc_role_names[d->role]);
+		break;
 	default:
 		snprintf(buf, len, "port %u: ?", d->port);
 	}
@@ -214,6 +252,15 @@ const char *tc_diag_advice(const struct tc_diag *d)
 		       "when the range runs out: use keep-alive or a connection pool, "
 		       "widen net.ipv4.ip_local_port_range, or consider "
 		       "net.ipv4.tcp_tw_reuse=1 (outgoing connections only).";
+	case TC_DIAG_TW_OVERFLOW:
+		return "Raise net.ipv4.tcp_max_tw_buckets (it is per network namespace), "
+		       "or stop closing first on this side: let the peer close, or use "
+		       "keep-alive, so that fewer TIME_WAIT sockets are needed.";
+	case TC_DIAG_FIN_WAIT2_TIMEOUTS:
+		return "The peer reads the end of the connection but never closes its side "
+		       "(a CLOSE_WAIT leak there): fix its missing close(). Meanwhile each "
+		       "such connection holds an orphan socket here for "
+		       "net.ipv4.tcp_fin_timeout (60 s by default).";
 	default:
 		return "";
 	}

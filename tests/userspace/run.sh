@@ -117,6 +117,10 @@ golden thresholds.diagnose -f "$fx/demo.txt" "${PR[@]}" --diagnose \
 	--min-time-wait 41 --min-close-wait 16 --active-share 0.9 --port-range-ratio 0.0008
 golden watch -f "$fx/demo.txt" "${PR[@]}" --watch 0.05 --count 2 --top 2
 golden stdin.diagnose -f - "${PR[@]}" --diagnose <"$fx/demo.txt"
+# The TIME_WAIT lifecycle columns: refused TIME_WAIT, FIN_WAIT2 timeouts.
+golden lifecycle.table -f "$fx/lifecycle.txt" "${PR[@]}"
+golden lifecycle.diagnose -f "$fx/lifecycle.txt" "${PR[@]}" --diagnose
+golden lifecycle.json -f "$fx/lifecycle.txt" "${PR[@]}" --json
 
 # The port range comes from /proc/sys unless given.
 if r=$(tr -s '\t ' '  ' </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null); then
@@ -243,13 +247,15 @@ if need jq jq; then
 	check jq.row-keys-stable "$("$bin" -f "$fx/future.txt" --json | jq -c '.rows[0] | keys')" \
 		"$("$bin" -f "$fx/demo.txt" --json | jq -c '.rows[0] | keys')"
 	check jq.oldest "$("$bin" -f "$fx/future.txt" "${PR[@]}" --json | jq -c '[.diagnoses[] | select(.kind == "close_wait") | .close_wait_oldest_s]')" '[312]'
+	check jq.lifecycle "$("$bin" -f "$fx/lifecycle.txt" "${PR[@]}" --json | jq -r '.diagnoses[] | "\(.kind) \(.port) \(.role) \(.tw_overflow // .fin_wait2_timeouts // "-")"' | tr '\n' ';')" \
+		"server_closes_first 5031 server -;tw_overflow 5031 server 7;fin_wait2_timeouts 5033 client 4;"
 else
 	fail jq "jq missing and apt-get install jq failed ($out/apt-jq.log)"
 fi
 
 # Prometheus: promtool (Debian package prometheus) accepts the output.
 if need promtool prometheus; then
-	for f in demo healthy future huge empty-table reordered; do
+	for f in demo healthy future huge empty-table reordered lifecycle; do
 		if "$bin" -f "$fx/$f.txt" --prometheus | promtool check metrics >"$out/promtool.out" 2>&1; then
 			pass "promtool.$f"
 		else

@@ -599,6 +599,69 @@ static void test_output(void)
 	tc_table_free(&o.t);
 }
 
+/* The TIME_WAIT lifecycle columns: overflow, FIN_WAIT2 timeouts, age. */
+static const char LHDR[] =
+	" port role active_closes passive_closes simultaneous_closes resets"
+	" time_wait close_wait fin_wait1 fin_wait2 last_ack closing established"
+	" close_wait_oldest_s close_wait_untracked tw_created tw_expired tw_killed"
+	" tw_overflow fin_wait2_timeouts\n";
+
+static void test_lifecycle(void)
+{
+	static struct out_args o;
+	struct tc_thresholds th = TC_THRESHOLDS_DEFAULT;
+	struct tc_select sel = { .port = -1, .role = -1, .sort = TC_SORT_PORT };
+	char err[256], buf[512], *s;
+	size_t n;
+
+	if (parse3(&o.t, META, LHDR,
+		   "5031 server 10 0 0 0 3 0 0 0 0 0 0 0 0 3 0 0 7 0\n"
+		   "5033 client 4 0 0 0 0 0 0 0 0 0 0 0 0 4 0 0 0 4\n"
+		   "6379 server 0 12 0 0 0 12 0 0 0 0 0 5 3 0 0 0 0 0\n", err)) {
+		check(0, "lifecycle.parse", "%s", err);
+		return;
+	}
+	n = tc_diagnose(&o.t, &ALL, &th, &RANGE, o.d);
+	check(n == 4 && o.d[0].kind == TC_DIAG_SERVER_CLOSES_FIRST &&
+	      o.d[1].kind == TC_DIAG_TW_OVERFLOW && o.d[1].tw_overflow == 7 &&
+	      o.d[2].kind == TC_DIAG_FIN_WAIT2_TIMEOUTS &&
+	      o.d[2].fin_wait2_timeouts == 4 && o.d[3].kind == TC_DIAG_CLOSE_WAIT,
+	      "diag.lifecycle.kinds", "%zu findings", n);
+	if (n != 4)
+		return;
+	tc_diag_finding(buf, sizeof(buf), &o.d[1]);
+	check_str("diag.tw-overflow.finding", buf,
+		  "port 5031: the kernel refused 7 TIME_WAIT sockets on the server side because net.ipv4.tcp_max_tw_buckets was reached: those connections were closed without TIME_WAIT protection");
+	tc_diag_short(buf, sizeof(buf), &o.d[1]);
+	check_str("diag.tw-overflow.short", buf,
+		  "port 5031: 7 server TIME_WAIT sockets refused (tcp_max_tw_buckets reached)");
+	check(strstr(tc_diag_advice(&o.d[1]), "Raise net.ipv4.tcp_max_tw_buckets") == tc_diag_advice(&o.d[1]),
+	      "diag.tw-overflow.advice", "%s", tc_diag_advice(&o.d[1]));
+	tc_diag_finding(buf, sizeof(buf), &o.d[2]);
+	check_str("diag.fin-wait2-timeouts.finding", buf,
+		  "port 5033: 4 client sockets timed out in FIN_WAIT2: this side closed, but the peer never sent its FIN within net.ipv4.tcp_fin_timeout");
+	tc_diag_short(buf, sizeof(buf), &o.d[2]);
+	check_str("diag.fin-wait2-timeouts.short", buf,
+		  "port 5033: 4 client sockets timed out in FIN_WAIT2 (the peer never closed)");
+	tc_diag_finding(buf, sizeof(buf), &o.d[3]);
+	check_str("diag.close-wait.untracked", buf,
+		  "port 6379: CLOSE_WAIT is accumulating on the server side: 12 sockets whose peer closed, but the application has not called close(); the oldest has waited 5 s, not counting 3 of unknown age (in CLOSE_WAIT since before tcpclose was loaded, or not tracked)");
+	/* CW_UNTRACKED: shown while a row shown has some. */
+	o.n = tc_select_rows(&o.t, &sel, NULL, o.rows);
+	s = capture(out_table, &o);
+	check(strstr(s, " CW_OLDEST_S CW_UNTRACKED\n") != NULL &&
+	      strstr(s, "           5            3\n") != NULL, "table.cw-untracked.shown",
+	      "%s", s);
+	free(s);
+	sel.port = 5031;
+	o.n = tc_select_rows(&o.t, &sel, NULL, o.rows);
+	s = capture(out_table, &o);
+	check(strstr(s, "CW_UNTRACKED") == NULL && strstr(s, "CW_OLDEST_S\n") != NULL,
+	      "table.cw-untracked.hidden", "%s", s);
+	free(s);
+	tc_table_free(&o.t);
+}
+
 int main(void)
 {
 	test_parse_ok();
@@ -609,5 +672,6 @@ int main(void)
 	test_diagnose();
 	test_diagnose_options();
 	test_output();
+	test_lifecycle();
 	return failures ? 1 : 0;
 }
