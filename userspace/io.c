@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Reading /proc/tcpclose. The module takes its snapshot at open(), so the
- * whole file is read with one loop on one descriptor: a table that is
- * consistent, whatever read sizes the kernel hands back.
+ * Reading /proc/tcpclose and /proc/tcpclose_hist. The module takes its
+ * snapshot at open(), so each whole file is read with one loop on one
+ * descriptor: a table that is consistent, whatever read sizes the kernel
+ * hands back.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <errno.h>
@@ -72,6 +73,33 @@ static int tc_is_proc(const char *path)
 	return !strncmp(path, "/proc/", 6);
 }
 
+/* The status and message of tc_read_all's error E on PATH, a WHAT. */
+static enum tc_exit tc_read_error(const char *path, int e, const char *what,
+				  char *msg, size_t len)
+{
+	if (e == ENOMEM) {
+		snprintf(msg, len, "out of memory reading %s", path);
+		return TC_EXIT_FAILURE;
+	}
+	snprintf(msg, len, "cannot read %s: %s%s",
+		 strcmp(path, "-") ? path : "standard input",
+		 e == EFBIG ? "too large for a " : strerror(e),
+		 e == EFBIG ? what : "");
+	return TC_EXIT_UNREADABLE;
+}
+
+/* A parse error of PATH as an exit status and message. */
+static enum tc_exit tc_parse_error(const char *path, enum tc_parse_err pe,
+				   const char *err, char *msg, size_t len)
+{
+	if (pe == TC_PARSE_NOMEM) {
+		snprintf(msg, len, "out of memory");
+		return TC_EXIT_FAILURE;
+	}
+	snprintf(msg, len, "%s: %s", strcmp(path, "-") ? path : "stdin", err);
+	return TC_EXIT_FORMAT;
+}
+
 enum tc_exit tc_load(const char *path, struct tc_table *t, char *msg,
 		     size_t len)
 {
@@ -89,28 +117,33 @@ enum tc_exit tc_load(const char *path, struct tc_table *t, char *msg,
 			 path);
 		return TC_EXIT_NOT_LOADED;
 	}
-	if (e == ENOMEM) {
-		snprintf(msg, len, "out of memory reading %s", path);
-		return TC_EXIT_FAILURE;
-	}
-	if (e) {
-		snprintf(msg, len, "cannot read %s: %s",
-			 strcmp(path, "-") ? path : "standard input",
-			 e == EFBIG ? "too large for a tcpclose table" :
-			 strerror(e));
-		return TC_EXIT_UNREADABLE;
-	}
+	if (e)
+		return tc_read_error(path, e, "tcpclose table", msg, len);
 	pe = tc_table_parse(t, buf, n, err, sizeof(err));
 	free(buf);
-	if (pe == TC_PARSE_NOMEM) {
-		snprintf(msg, len, "out of memory");
-		return TC_EXIT_FAILURE;
-	}
-	if (pe) {
-		snprintf(msg, len, "%s: %s", strcmp(path, "-") ? path : "stdin",
-			 err);
-		return TC_EXIT_FORMAT;
-	}
+	return pe ? tc_parse_error(path, pe, err, msg, len) : TC_EXIT_OK;
+}
+
+enum tc_exit tc_hist_load(const char *path, int optional, struct tc_hist *h,
+			  int *found, char *msg, size_t len)
+{
+	char err[256], *buf = NULL;
+	enum tc_parse_err pe;
+	size_t n = 0;
+	int e;
+
+	memset(h, 0, sizeof(*h));
+	*found = 0;
+	e = tc_read_all(path, &buf, &n);
+	if (e == ENOENT && optional)
+		return TC_EXIT_OK;
+	if (e)
+		return tc_read_error(path, e, "tcpclose_hist file", msg, len);
+	pe = tc_hist_parse(h, buf, n, err, sizeof(err));
+	free(buf);
+	if (pe)
+		return tc_parse_error(path, pe, err, msg, len);
+	*found = 1;
 	return TC_EXIT_OK;
 }
 

@@ -118,11 +118,62 @@ static void tc_json_diag(FILE *f, const struct tc_diag *d)
 	fputc('}', f);
 }
 
+/* A row as in the file: buckets not cumulative, le_us null for inf. */
+static void tc_json_hist_row(FILE *f, const struct tc_hist_row *r)
+{
+	size_t i;
+
+	fprintf(f, "{\"port\":%u,\"role\":\"%s\",\"phase\":\"%s\",\"count\":%" PRIu64
+		",\"sum_us\":%" PRIu64 ",\"buckets\":[", r->port,
+		tc_role_names[r->role], r->phase, r->count, r->sum_us);
+	for (i = 0; i < r->nb; i++) {
+		fputs(i ? ",{\"le_us\":" : "{\"le_us\":", f);
+		if (r->b[i].le_us == TC_HIST_INF)
+			fputs("null", f);
+		else
+			fprintf(f, "%" PRIu64, r->b[i].le_us);
+		fprintf(f, ",\"count\":%" PRIu64 "}", r->b[i].count);
+	}
+	fputs("]}", f);
+}
+
+/* null without the file (an older module, or --file without --hist-file). */
+static void tc_json_hist(FILE *f, const struct tc_hist *h,
+			 const struct tc_select *sel)
+{
+	static const char *const keys[] = { "max_tracked", "untracked_closes" };
+	size_t i, n = 0;
+	const char *v;
+
+	if (!h) {
+		fputs("null", f);
+		return;
+	}
+	fputc('{', f);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		fprintf(f, "\"%s\":", keys[i]);
+		if ((v = tc_hist_meta(h, keys[i])))
+			tc_json_value(f, v);
+		else
+			fputs("null", f);
+		fputc(',', f);
+	}
+	fputs("\"rows\":[", f);
+	for (i = 0; i < h->nrows; i++) {
+		if (sel && !tc_select_match_hist(sel, &h->rows[i]))
+			continue;
+		fputs(n++ ? ",\n " : "\n ", f);
+		tc_json_hist_row(f, &h->rows[i]);
+	}
+	fputs(n ? "\n]}" : "]}", f);
+}
+
 void tc_print_json(FILE *f, const struct tc_table *t,
 		   const struct tc_row *const *rows, size_t n,
 		   const struct tc_diag *d, size_t nd,
 		   const struct tc_thresholds *th,
-		   const struct tc_port_range *pr)
+		   const struct tc_port_range *pr,
+		   const struct tc_hist *h, const struct tc_select *sel)
 {
 	static const char *const keys[] = {
 		"ports", "max_ports", "dropped", "untracked", "sockstat_tw",
@@ -160,5 +211,8 @@ void tc_print_json(FILE *f, const struct tc_table *t,
 		fputs(i ? ",\n " : "\n ", f);
 		tc_json_diag(f, &d[i]);
 	}
-	fputs(nd ? "\n]\n}\n" : "]\n}\n", f);
+	fputs(nd ? "\n],\n" : "],\n", f);
+	fputs("\"histograms\":", f);
+	tc_json_hist(f, h, sel);
+	fputs("\n}\n", f);
 }

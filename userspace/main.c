@@ -21,7 +21,7 @@ static const char tc_usage[] =
 "\n"
 "Output (the default is the table, sorted by TIME_WAIT, and a short diagnosis):\n"
 "  -d, --diagnose          each finding in plain words, its numbers and advice\n"
-"  -j, --json              one JSON document: meta, rows, diagnoses\n"
+"  -j, --json              one JSON document: meta, rows, diagnoses, histograms\n"
 "      --prometheus        Prometheus text format (node_exporter textfile collector)\n"
 "  -w, --watch [SECONDS]   refresh the table every SECONDS (default 1), with the\n"
 "                          counters as per-second rates\n"
@@ -29,6 +29,8 @@ static const char tc_usage[] =
 "\n"
 "Input and rows:\n"
 "  -f, --file PATH         read PATH (a saved copy, - for stdin), not /proc/tcpclose\n"
+"      --hist-file PATH    with --json or --prometheus: the histograms from PATH,\n"
+"                          not /proc/tcpclose_hist (none with --file without it)\n"
 "  -p, --port N            only the rows of port N\n"
 "  -r, --role ROLE         only server or only client rows\n"
 "  -s, --sort COLUMN       sort by COLUMN, largest first (port: in port order);\n"
@@ -62,6 +64,7 @@ enum {
 	TC_OPT_CW_AGE,
 	TC_OPT_RANGE_RATIO,
 	TC_OPT_RANGE,
+	TC_OPT_HIST_FILE,
 };
 
 static const struct option tc_longopts[] = {
@@ -71,6 +74,7 @@ static const struct option tc_longopts[] = {
 	{ "watch", optional_argument, NULL, 'w' },
 	{ "count", required_argument, NULL, 'c' },
 	{ "file", required_argument, NULL, 'f' },
+	{ "hist-file", required_argument, NULL, TC_OPT_HIST_FILE },
 	{ "port", required_argument, NULL, 'p' },
 	{ "role", required_argument, NULL, 'r' },
 	{ "sort", required_argument, NULL, 's' },
@@ -153,7 +157,7 @@ static const char *tc_bad_opt(char **argv, char *buf)
 
 static void tc_parse_args(int argc, char **argv, struct tc_opts *o)
 {
-	int c, sort, modes = 0;
+	int c, sort, modes = 0, file = 0;
 	char opt[3];
 
 	opterr = 0;	/* our own one-line messages */
@@ -175,7 +179,8 @@ static void tc_parse_args(int argc, char **argv, struct tc_opts *o)
 		case 'c':
 			o->count = tc_arg_u64("--count", optarg, 1, 1000000000);
 			break;
-		case 'f': o->path = optarg; break;
+		case 'f': o->path = optarg; file = 1; break;
+		case TC_OPT_HIST_FILE: o->hist_path = optarg; break;
 		case 'p': o->sel.port = tc_arg_u64("--port", optarg, 0, 65535); break;
 		case 'r':
 			o->sel.role = tc_role_lookup(optarg);
@@ -253,6 +258,47 @@ static void tc_parse_args(int argc, char **argv, struct tc_opts *o)
 			      TC_SORT_PORT : TC_TIME_WAIT;
 	if (o->count && !o->watch)
 		tc_die(TC_EXIT_USAGE, "--count needs --watch");
+	if (o->hist_path && o->mode != TC_MODE_JSON && o->mode != TC_MODE_PROM)
+		tc_die(TC_EXIT_USAGE, "--hist-file: only --json and --prometheus show histograms");
+	if (o->hist_path && !strcmp(o->hist_path, "-") && !strcmp(o->path, "-"))
+		tc_die(TC_EXIT_USAGE, "--file - and --hist-file - cannot both read stdin");
+	/*
+	 * The module's two files go together; a saved table has no histograms
+	 * unless they are named too. Only the outputs that show them read them,
+	 * so a bad or missing histogram file never costs the table.
+	 */
+	if (!o->hist_path && !file &&
+	    (o->mode == TC_MODE_JSON || o->mode == TC_MODE_PROM)) {
+		o->hist_path = TC_PROC_HIST_PATH;
+		o->hist_optional = 1;	/* a module older than histograms */
+	}
+}
+
+/*
+ * The histograms that go with T, into H; 0 if there are none. Files of two
+ * namespaces (two saved copies that do not match) are refused.
+ */
+static int tc_load_hist(const struct tc_opts *o, const struct tc_table *t,
+			struct tc_hist *h)
+{
+	const char *a, *b;
+	char msg[512];
+	enum tc_exit st;
+	int found;
+
+	if (!o->hist_path)
+		return 0;
+	st = tc_hist_load(o->hist_path, o->hist_optional, h, &found, msg,
+			  sizeof(msg));
+	if (st)
+		tc_die(st, "%s", msg);
+	a = tc_table_meta(t, "netns");
+	b = tc_hist_meta(h, "netns");
+	if (found && a && b && strcmp(a, b))
+		tc_die(TC_EXIT_FORMAT, "%s: histograms of netns %s, but %s is of netns %s",
+		       strcmp(o->hist_path, "-") ? o->hist_path : "stdin", b,
+		       strcmp(o->path, "-") ? o->path : "stdin", a);
+	return found;
 }
 
 /* One snapshot, in the chosen output. */
@@ -263,6 +309,8 @@ static enum tc_exit tc_once(const struct tc_opts *o)
 	struct tc_port_range pr;
 	enum tc_exit st;
 	struct tc_table t;
+	struct tc_hist h;
+	int has_hist;
 	size_t n, nd, i, checked = 0;
 	char msg[512];
 
@@ -273,6 +321,7 @@ static enum tc_exit tc_once(const struct tc_opts *o)
 	diags = malloc((t.nrows ? t.nrows : 1) * TC_NDIAG_KINDS * sizeof(*diags));
 	if (!rows || !diags)
 		tc_die(TC_EXIT_FAILURE, "out of memory");
+	has_hist = tc_load_hist(o, &t, &h);
 	tc_port_range_get(o, &pr);
 	n = tc_select_rows(&t, &o->sel, NULL, rows);
 	nd = tc_diagnose(&t, &o->sel, &o->th, &pr, diags);
@@ -289,12 +338,16 @@ static enum tc_exit tc_once(const struct tc_opts *o)
 		tc_print_diagnoses(stdout, diags, nd, checked, &pr);
 		break;
 	case TC_MODE_JSON:
-		tc_print_json(stdout, &t, rows, n, diags, nd, &o->th, &pr);
+		tc_print_json(stdout, &t, rows, n, diags, nd, &o->th, &pr,
+			      has_hist ? &h : NULL, &o->sel);
 		break;
 	case TC_MODE_PROM:
-		tc_print_prom(stdout, &t, rows, n);
+		tc_print_prom(stdout, &t, rows, n, has_hist ? &h : NULL,
+			      &o->sel);
 		break;
 	}
+	if (has_hist)
+		tc_hist_free(&h);
 	free(rows);
 	free(diags);
 	tc_table_free(&t);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Everything tcpclose prints on stdout: the text table and diagnoses
- * (text.c), JSON (json.c) and the Prometheus exposition format (prom.c).
+ * (text.c), JSON (json.c) and the Prometheus exposition format (prom.c,
+ * promhist.c for the histograms).
  * Pure functions of their arguments, writing to any FILE.
  */
 #ifndef TCPCLOSE_OUTPUT_H
@@ -10,7 +11,9 @@
 #include <stddef.h>
 #include <stdio.h>
 #include "diagnose.h"
+#include "hist.h"
 #include "rate.h"
+#include "select.h"
 #include "table.h"
 
 /* One line about the namespace, from the "# tcpclose" line's keys. */
@@ -36,13 +39,27 @@ void tc_diag_finding(char *buf, size_t len, const struct tc_diag *d);
 void tc_diag_short(char *buf, size_t len, const struct tc_diag *d);
 const char *tc_diag_advice(const struct tc_diag *d);
 
+/*
+ * H: the histograms (NULL when there are none: "histograms" is null), of
+ * which the rows SEL's --port and --role match are printed.
+ */
 void tc_print_json(FILE *f, const struct tc_table *t,
 		   const struct tc_row *const *rows, size_t n,
 		   const struct tc_diag *d, size_t nd,
 		   const struct tc_thresholds *th,
-		   const struct tc_port_range *pr);
+		   const struct tc_port_range *pr,
+		   const struct tc_hist *h, const struct tc_select *sel);
 
 void tc_print_prom(FILE *f, const struct tc_table *t,
-		   const struct tc_row *const *rows, size_t n);
+		   const struct tc_row *const *rows, size_t n,
+		   const struct tc_hist *h, const struct tc_select *sel);
+
+/* The histogram families of H (promhist.c). */
+void tc_print_prom_hist(FILE *f, const struct tc_hist *h,
+			const struct tc_select *sel);
+
+/* "# HELP" and "# TYPE" of a family, once (prom.c). */
+void tc_prom_family(FILE *f, const char *name, const char *type,
+		    const char *help);
 
 #endif

@@ -10,8 +10,8 @@
 #include <string.h>
 #include "output.h"
 
-static void tc_prom_family(FILE *f, const char *name, const char *type,
-			   const char *help)
+void tc_prom_family(FILE *f, const char *name, const char *type,
+		    const char *help)
 {
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
@@ -48,7 +48,8 @@ static const struct {
 };
 
 void tc_print_prom(FILE *f, const struct tc_table *t,
-		   const struct tc_row *const *rows, size_t n)
+		   const struct tc_row *const *rows, size_t n,
+		   const struct tc_hist *h, const struct tc_select *sel)
 {
 	const char *version = tc_table_meta(t, "version");
 	const char *netns = tc_table_meta(t, "netns");
@@ -81,4 +82,6 @@ void tc_print_prom(FILE *f, const struct tc_table *t,
 				tc_cols[c].metric, rows[i]->port,
 				tc_role_names[rows[i]->role], rows[i]->v[c]);
 	}
+	if (h)
+		tc_print_prom_hist(f, h, sel);
 }

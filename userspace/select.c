@@ -56,6 +56,13 @@ int tc_select_match(const struct tc_select *sel, const struct tc_row *row)
 	       (sel->role < 0 || (int)row->role == sel->role);
 }
 
+int tc_select_match_hist(const struct tc_select *sel,
+			 const struct tc_hist_row *r)
+{
+	return (sel->port < 0 || r->port == (unsigned long)sel->port) &&
+	       (sel->role < 0 || (int)r->role == sel->role);
+}
+
 size_t tc_select_rows(const struct tc_table *t, const struct tc_select *sel,
 		      const struct tc_rate *rates, const struct tc_row **out)
 {

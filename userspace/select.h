@@ -4,6 +4,7 @@
 #define TCPCLOSE_SELECT_H
 
 #include <stddef.h>
+#include "hist.h"
 #include "rate.h"
 #include "table.h"
 
@@ -27,5 +28,8 @@ size_t tc_select_rows(const struct tc_table *t, const struct tc_select *sel,
 
 /* Only the --port and --role filter (what the diagnosis looks at). */
 int tc_select_match(const struct tc_select *sel, const struct tc_row *row);
+/* The same filter for a histogram row. */
+int tc_select_match_hist(const struct tc_select *sel,
+			 const struct tc_hist_row *r);
 
 #endif

@@ -4,6 +4,7 @@
 #define TCPCLOSE_TCPCLOSE_H
 
 #include "diagnose.h"
+#include "hist.h"
 #include "select.h"
 #include "table.h"
 
@@ -18,12 +19,16 @@ enum tc_exit {
 };
 
 #define TC_PROC_PATH "/proc/tcpclose"
+/* Read with TC_PROC_PATH; a module older than the histograms has none. */
+#define TC_PROC_HIST_PATH "/proc/tcpclose_hist"
 #define TC_PORT_RANGE_PATH "/proc/sys/net/ipv4/ip_local_port_range"
 
 enum tc_mode { TC_MODE_TABLE, TC_MODE_DIAGNOSE, TC_MODE_JSON, TC_MODE_PROM };
 
 struct tc_opts {
 	const char *path;
+	const char *hist_path;		/* NULL: no histograms */
+	int hist_optional;		/* hist_path may be missing */
 	enum tc_mode mode;
 	struct tc_select sel;
 	struct tc_thresholds th;
@@ -39,6 +44,13 @@ struct tc_opts {
  */
 enum tc_exit tc_load(const char *path, struct tc_table *t, char *msg,
 		     size_t len);
+
+/*
+ * The same for the histograms of PATH into H. With OPTIONAL, a PATH that
+ * does not exist (an older module) is no error and leaves *FOUND 0.
+ */
+enum tc_exit tc_hist_load(const char *path, int optional, struct tc_hist *h,
+			  int *found, char *msg, size_t len);
 
 /* All of a file in one read loop; 0 or an errno value. */
 int tc_read_all(const char *path, char **buf, size_t *len);

@@ -12,7 +12,7 @@ tcpclose >/tmp/r.out 2>&1
 check table.status $? 0
 check table.rows "$(grep -cE '^ *[0-9]+ (client|server) ' /tmp/r.out)" 4
 check table.summary "$(tail -n 1 /tmp/r.out)" "No problems found."
-check json.diagnoses "$(tcpclose --json | grep -c '^"diagnoses":\[\]$')" 1
+check json.diagnoses "$(tcpclose --json | grep -c '^"diagnoses":\[\],$')" 1
 stop_tcw
 TCW_PID=$W1
 stop_tcw

@@ -72,6 +72,12 @@ if gcc "${san[@]}" -o "$out/unit-san" "$here/unit.c" \
 			"$out/tcpclose-san" -f "$f" "${PR[@]}" $m >/dev/null 2>>"$out/san.err"
 		done
 	done
+	for f in "$fx"/hist-*.txt "$fx"/bad-hist-*.txt; do
+		for m in --json --prometheus "--json --port 8080 --role server"; do
+			# shellcheck disable=SC2086
+			"$out/tcpclose-san" -f "$fx/demo.txt" --hist-file "$f" $m >/dev/null 2>>"$out/san.err"
+		done
+	done
 	check sanitizers.fixtures "$(grep -cE 'ERROR: AddressSanitizer|runtime error|LeakSanitizer' "$out/san.err")" 0
 else
 	fail sanitizers "build failed: $(head -n 3 "$out/san-build.log")"
@@ -121,6 +127,19 @@ golden stdin.diagnose -f - "${PR[@]}" --diagnose <"$fx/demo.txt"
 golden lifecycle.table -f "$fx/lifecycle.txt" "${PR[@]}"
 golden lifecycle.diagnose -f "$fx/lifecycle.txt" "${PR[@]}" --diagnose
 golden lifecycle.json -f "$fx/lifecycle.txt" "${PR[@]}" --json
+# Histograms (/proc/tcpclose_hist) beside the table, in JSON and Prometheus.
+golden demo-hist.json -f "$fx/demo.txt" --hist-file "$fx/hist-demo.txt" "${PR[@]}" --json
+golden demo-hist.prom -f "$fx/demo.txt" --hist-file "$fx/hist-demo.txt" --prometheus
+golden demo-hist.5432-server.json -f "$fx/demo.txt" --hist-file "$fx/hist-demo.txt" "${PR[@]}" \
+	--json --port 5432 --role server
+golden future-hist.json -f "$fx/future.txt" --hist-file "$fx/hist-future.txt" "${PR[@]}" --json
+golden future-hist.prom -f "$fx/future.txt" --hist-file "$fx/hist-future.txt" --prometheus
+golden empty-hist.prom -f "$fx/empty-table.txt" --hist-file "$fx/hist-empty.txt" --prometheus
+# From stdin, the same; a saved table alone has no histograms (as before).
+"$bin" -f "$fx/demo.txt" --hist-file - "${PR[@]}" --json <"$fx/hist-demo.txt" >"$out/hist-stdin.json" 2>&1
+check hist.stdin "$(cmp "$out/hist-stdin.json" "$exp/demo-hist.json" 2>&1)" ""
+check hist.absent "$("$bin" -f "$fx/demo.txt" "${PR[@]}" --json | grep -c '^"histograms":null$')" 1
+check hist.absent-prom "$("$bin" -f "$fx/demo.txt" --prometheus | cmp - "$exp/demo.prom" 2>&1)" ""
 
 # The port range comes from /proc/sys unless given.
 if r=$(tr -s '\t ' '  ' </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null); then
@@ -163,6 +182,42 @@ err format.json-too 5 "tcpclose: $fx/bad-version.txt: line 1: unknown format ver
 	"$bin" -f "$fx/bad-version.txt" --json
 err format.prometheus-too 5 "tcpclose: $fx/bad-truncated-row.txt: line 4: truncated row: 7 of 13 columns" \
 	"$bin" -f "$fx/bad-truncated-row.txt" --prometheus
+# The same for the histograms, next to a good table.
+while IFS='|' read -r f msg; do
+	err "hist.$f" 5 "tcpclose: $fx/bad-hist-$f.txt: $msg" \
+		"$bin" -f "$fx/demo.txt" --hist-file "$fx/bad-hist-$f.txt" --prometheus
+done <<'EOF'
+version|line 1: unknown format version 2 (this tcpclose reads format 1)
+not-hist|line 1: not a tcpclose_hist file (no "# tcpclose_hist" line)
+unit|line 1: unit=ns, this tcpclose reads unit=us
+no-unit|line 1: no unit=us key
+buckets-kind|line 1: buckets=linear, this tcpclose reads buckets=log2
+not-pow2|line 3: bucket '100:3': le is not a power of two or inf
+duplicate-bucket|line 3: bucket 64 twice
+decreasing|line 3: bucket 64 after 128: bounds must increase
+after-inf|line 3: bucket 64 after inf: bounds must increase
+bucket-overflow|line 3: bucket '64:18446744073709551616': count is not a number below 2^64
+bucket-sum|line 3: bucket counts add up to more than 2^64-1
+bucket-token|line 3: bucket '64=5' is not le:count
+bucket-count|line 3: bucket '64:five': count is not a number below 2^64
+count-overflow|line 3: count: not a number below 2^64: '18446744073709551616'
+truncated-row|line 3: truncated row: 3 of 5 columns
+no-newline|line 3: truncated (no newline at the end)
+phase|line 3: bad phase 'FIN-WAIT2'
+role|line 3: unknown role 'proxy'
+port|line 3: bad port '70000'
+duplicate-row|two rows for port 8080 server total
+buckets-not-last|line 2: 'buckets' is not the last column
+missing-column|line 2: header has no 'sum_us' column
+no-header|no header line
+empty|empty file
+EOF
+err hist.json-too 5 "tcpclose: $fx/bad-hist-decreasing.txt: line 3: bucket 64 after 128: bounds must increase" \
+	"$bin" -f "$fx/demo.txt" --hist-file "$fx/bad-hist-decreasing.txt" --json
+err hist.other-netns 5 "tcpclose: $fx/bad-hist-other-netns.txt: histograms of netns 4026532001, but $fx/demo.txt is of netns 4026531840" \
+	"$bin" -f "$fx/demo.txt" --hist-file "$fx/bad-hist-other-netns.txt" --json
+err hist.missing 4 "tcpclose: cannot read $out/nonexistent: No such file or directory" \
+	"$bin" -f "$fx/demo.txt" --hist-file "$out/nonexistent" --prometheus
 err format.watch-too 5 "tcpclose: $fx/bad-version.txt: line 1: unknown format version 2 (this tcpclose reads format 1)" \
 	"$bin" -f "$fx/bad-version.txt" --watch 0.05 --count 1
 
@@ -214,6 +269,10 @@ two-modes|--diagnose, --json and --prometheus exclude each other|--json --promet
 watch-json|--watch shows the table; not with --diagnose, --json or --prometheus|--watch 1 --json
 watch-stdin|--watch rereads its file; not with --file -|--watch -f -
 count-alone|--count needs --watch|--count 2
+hist-table|--hist-file: only --json and --prometheus show histograms|--hist-file x
+hist-diagnose|--hist-file: only --json and --prometheus show histograms|--hist-file x --diagnose
+hist-stdin-twice|--file - and --hist-file - cannot both read stdin|--json -f - --hist-file -
+hist-missing-arg|--hist-file needs an argument (see tcpclose --help)|--json --hist-file
 argument|unexpected argument 'extra' (see tcpclose --help)|extra
 EOF
 
@@ -243,10 +302,23 @@ if need jq jq; then
 	check jq.diagnoses "$("$bin" -f "$fx/demo.txt" "${PR[@]}" --json | jq -r '.diagnoses[] | "\(.kind) \(.port) \(.role)"' | tr '\n' ';')" \
 		"close_wait 6379 server;server_closes_first 8080 server;"
 	check jq.keys "$("$bin" -f "$fx/demo.txt" --json | jq -c keys)" \
-		'["diagnoses","format","meta","netns","port_range","rows","thresholds","version"]'
+		'["diagnoses","format","histograms","meta","netns","port_range","rows","thresholds","version"]'
 	check jq.row-keys-stable "$("$bin" -f "$fx/future.txt" --json | jq -c '.rows[0] | keys')" \
 		"$("$bin" -f "$fx/demo.txt" --json | jq -c '.rows[0] | keys')"
 	check jq.oldest "$("$bin" -f "$fx/future.txt" "${PR[@]}" --json | jq -c '[.diagnoses[] | select(.kind == "close_wait") | .close_wait_oldest_s]')" '[312]'
+	for f in demo future empty; do
+		t=$f; [ $f = empty ] && t=empty-table
+		if "$bin" -f "$fx/$t.txt" --hist-file "$fx/hist-$f.txt" --json | jq -e . >/dev/null 2>"$out/jq.err"; then
+			pass "jq.hist-$f"
+		else
+			fail "jq.hist-$f" "$(head -n 1 "$out/jq.err")"
+		fi
+	done
+	check jq.hist "$("$bin" -f "$fx/demo.txt" --hist-file "$fx/hist-demo.txt" --json |
+		jq -c '[.histograms.rows[] | select(.port == 6379 and .phase == "close_wait")] | .[0] | [.role, .count, .sum_us, .buckets]')" \
+		'["server",2,2600000000,[{"le_us":1073741824,"count":1},{"le_us":null,"count":1}]]'
+	check jq.hist-meta "$("$bin" -f "$fx/demo.txt" --hist-file "$fx/hist-demo.txt" --json | jq -c '.histograms | [.max_tracked, .untracked_closes, (.rows | length)]')" \
+		'[32768,3,16]'
 	check jq.lifecycle "$("$bin" -f "$fx/lifecycle.txt" "${PR[@]}" --json | jq -r '.diagnoses[] | "\(.kind) \(.port) \(.role) \(.tw_overflow // .fin_wait2_timeouts // "-")"' | tr '\n' ';')" \
 		"server_closes_first 5031 server -;tw_overflow 5031 server 7;fin_wait2_timeouts 5033 client 4;"
 else
@@ -262,12 +334,32 @@ if need promtool prometheus; then
 			fail "promtool.$f" "$(head -n 3 "$out/promtool.out" | tr '\n' '|')"
 		fi
 	done
+	for f in demo-hist future-hist empty-hist; do
+		if promtool check metrics <"$exp/$f.prom" >"$out/promtool.out" 2>&1; then
+			pass "promtool.$f"
+		else
+			fail "promtool.$f" "$(head -n 3 "$out/promtool.out" | tr '\n' '|')"
+		fi
+	done
 else
 	fail promtool "promtool missing and apt-get install prometheus failed ($out/apt-prometheus.log)"
 fi
 check prom.help-once "$("$bin" -f "$fx/demo.txt" --prometheus | grep '^# HELP' | cut -d' ' -f3 | sort | uniq -d | wc -l)" 0
 check prom.types "$("$bin" -f "$fx/demo.txt" --prometheus | awk '/^# TYPE/ && $3 ~ /_total$/ && $4 != "counter" || /^# TYPE/ && $3 !~ /_total$/ && $4 != "gauge"' | wc -l)" 0
 check prom.counters "$("$bin" -f "$fx/demo.txt" --prometheus | grep -c '^# TYPE .* counter$')" 5
+# Histograms as Prometheus wants them, beyond what promtool checks
+# (cumulative, the same bounds in every series, +Inf equal to _count); the
+# guest's 26-reader-hist runs the same script on the real module's.
+prom_hist_check() { sh "$top/tests/e2e/prom-hist-check.sh" "$1"; }
+for f in demo-hist future-hist empty-hist; do
+	check "prom.hist-structure.$f" "$(prom_hist_check "$exp/$f.prom")" ok
+done
+printf '%s\n' '# TYPE x histogram' 'x_bucket{a="1",le="1"} 2' 'x_bucket{a="1",le="2"} 1' \
+	'x_bucket{a="1",le="+Inf"} 2' 'x_count{a="1"} 2' >"$out/bad.prom"
+check prom.hist-structure.self-test "$(prom_hist_check "$out/bad.prom")" 'not cumulative: x_bucket{a="1",le="2"} 1'
+check prom.hist-help-once "$(grep '^# HELP' "$exp/demo-hist.prom" | cut -d' ' -f3 | sort | uniq -d | wc -l)" 0
+check prom.hist-series "$(grep -c '^tcpclose_close_duration_seconds_count{' "$exp/demo-hist.prom") $(grep -c '^tcpclose_close_phase_duration_seconds_count{' "$exp/demo-hist.prom")" "5 11"
+check prom.hist-bounds "$(grep -c '^tcpclose_close_phase_duration_seconds_bucket{port="5432",role="client",phase="fin_wait2",' "$exp/demo-hist.prom")" 32
 
 # --watch: a file that disappears is waited for; Ctrl-C ends cleanly.
 "$bin" -f "$out/nonexistent" --watch 0.05 --count 2 >"$out/watch-missing" 2>&1

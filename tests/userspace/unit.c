@@ -520,14 +520,15 @@ static void out_json(FILE *f, void *a)
 	struct out_args *o = a;
 	struct tc_thresholds th = TC_THRESHOLDS_DEFAULT;
 
-	tc_print_json(f, &o->t, o->rows, o->n, o->d, o->nd, &th, &RANGE);
+	tc_print_json(f, &o->t, o->rows, o->n, o->d, o->nd, &th, &RANGE, NULL,
+		      NULL);
 }
 
 static void out_prom(FILE *f, void *a)
 {
 	struct out_args *o = a;
 
-	tc_print_prom(f, &o->t, o->rows, o->n);
+	tc_print_prom(f, &o->t, o->rows, o->n, NULL, NULL);
 }
 
 static void out_summary(FILE *f, void *a)
@@ -596,6 +597,303 @@ static void test_output(void)
 	      strstr(s, "tcpclose_sockstat_tw_sockets") == NULL,
 	      "output.prom.absent", "%s", s);
 	free(s);
+	tc_table_free(&o.t);
+}
+
+
+/* /proc/tcpclose_hist: parsing. */
+static const char HMETA[] =
+	"# tcpclose_hist 1 version=0.1.0 netns=7 unit=us buckets=log2 max_tracked=64 untracked_closes=2\n";
+static const char HHDR[] = " port role   phase           count         sum_us buckets\n";
+
+static enum tc_parse_err hparse(struct tc_hist *h, const char *meta,
+				const char *hdr, const char *body, char *err)
+{
+	char buf[4096];
+
+	snprintf(buf, sizeof(buf), "%s%s%s", meta, hdr, body);
+	return tc_hist_parse(h, buf, strlen(buf), err, 256);
+}
+
+static void hist_fails(const char *name, const char *text,
+		       enum tc_parse_err want, const char *msg)
+{
+	struct tc_hist h;
+	char err[256], n[96];
+	enum tc_parse_err e = tc_hist_parse(&h, text, strlen(text), err,
+					    sizeof(err));
+
+	snprintf(n, sizeof(n), "hist.parse.%s.status", name);
+	check(e == want, n, "expected status %d, got %d (%s)", want, e, err);
+	snprintf(n, sizeof(n), "hist.parse.%s.message", name);
+	check_str(n, err, msg);
+	snprintf(n, sizeof(n), "hist.parse.%s.empty", name);
+	check(h.nrows == 0 && h.rows == NULL && h.nmeta == 0 &&
+	      h.buckets == NULL, n, "a failed parse left data behind");
+}
+
+static void test_hist_parse(void)
+{
+	struct tc_hist h;
+	char err[256];
+	enum tc_parse_err e;
+
+	/* Out of order, a blank line, a comment, CRLF: sorted by phase order. */
+	e = hparse(&h, HMETA, HHDR,
+		   " 8080 server total               3            700 128:1 256:2\n"
+		   "\n# a comment\n"
+		   " 8080 server fin_wait1           3            100 1:1 64:2\r\n"
+		   " 80 client close_wait 2 2600000000 1073741824:1 inf:1\n"
+		   " 80 client last_ack 0 0\n", err);
+	check(e == TC_PARSE_OK, "hist.parse.ok.status", "%s", err);
+	check_u64("hist.parse.ok.rows", h.nrows, 4);
+	if (e || h.nrows != 4)
+		return;
+	check(h.rows[0].port == 80 && !strcmp(h.rows[0].phase, "close_wait") &&
+	      !strcmp(h.rows[1].phase, "last_ack") &&
+	      h.rows[2].port == 8080 && !strcmp(h.rows[2].phase, "fin_wait1") &&
+	      !strcmp(h.rows[3].phase, "total"), "hist.parse.ok.sorted",
+	      "%u %s, %s, %s", h.rows[0].port, h.rows[0].phase,
+	      h.rows[2].phase, h.rows[3].phase);
+	check(h.rows[0].nb == 2 && h.rows[0].b[0].le_us == 1073741824 &&
+	      h.rows[0].b[1].le_us == TC_HIST_INF && h.rows[0].b[1].count == 1 &&
+	      h.rows[0].sum_us == 2600000000ULL, "hist.parse.ok.inf",
+	      "wrong buckets");
+	check(h.rows[1].nb == 0 && h.rows[1].count == 0, "hist.parse.ok.no-buckets",
+	      "%zu buckets", h.rows[1].nb);
+	check(h.rows[2].nb == 2 && h.rows[2].b[0].le_us == 1 &&
+	      h.rows[2].b[1].count == 2 && h.rows[2].role == TC_SERVER,
+	      "hist.parse.ok.buckets", "wrong buckets");
+	check_u64("hist.total", tc_hist_total(&h.rows[3]), 3);
+	check_u64("hist.top-exp", (uint64_t)tc_hist_top_exp(&h), 30);
+	check_str("hist.meta", tc_hist_meta(&h, "max_tracked"), "64");
+	tc_hist_free(&h);
+
+	/* A later module: a minor version, a column before the buckets, a
+	 * phase this reader does not know (after the known ones), 2^63. */
+	e = hparse(&h, "# tcpclose_hist 1.3 unit=us buckets=log2 odd\n",
+		   " port role phase count sum_us new buckets\n",
+		   "1 server total 1 5 x 9223372036854775808:1\n"
+		   "1 server closing 1 5 y 8:1\n"
+		   "1 server abc 1 5 y 8:1\n", err);
+	check(e == TC_PARSE_OK && h.nrows == 3 &&
+	      !strcmp(h.rows[0].phase, "total") &&
+	      !strcmp(h.rows[1].phase, "abc") &&
+	      !strcmp(h.rows[2].phase, "closing"), "hist.parse.later",
+	      "%s", err);
+	check_u64("hist.top-exp-63", (uint64_t)tc_hist_top_exp(&h), 63);
+	tc_hist_free(&h);
+
+	e = hparse(&h, HMETA, HHDR, "", err);
+	check(e == TC_PARSE_OK && h.nrows == 0 && tc_hist_top_exp(&h) == -1,
+	      "hist.parse.empty-table", "%s", err);
+	tc_hist_free(&h);
+}
+
+static void test_hist_errors(void)
+{
+	char buf[4096];
+
+#define HFAILS(name, body, want, msg) do { \
+	snprintf(buf, sizeof(buf), "%s%s%s", HMETA, HHDR, body); \
+	hist_fails(name, buf, want, msg); \
+} while (0)
+	HFAILS("not-pow2", "80 server total 1 1 100:1\n", TC_PARSE_FORMAT,
+	       "line 3: bucket '100:1': le is not a power of two or inf");
+	HFAILS("zero-le", "80 server total 1 1 0:1\n", TC_PARSE_FORMAT,
+	       "line 3: bucket '0:1': le is not a power of two or inf");
+	HFAILS("le-2^64", "80 server total 1 1 18446744073709551616:1\n",
+	       TC_PARSE_FORMAT,
+	       "line 3: bucket '18446744073709551616:1': le is not a power of two or inf");
+	HFAILS("inf-case", "80 server total 1 1 +Inf:1\n", TC_PARSE_FORMAT,
+	       "line 3: bucket '+Inf:1': le is not a power of two or inf");
+	HFAILS("duplicate", "80 server total 2 1 64:1 64:1\n", TC_PARSE_FORMAT,
+	       "line 3: bucket 64 twice");
+	HFAILS("duplicate-inf", "80 server total 2 1 inf:1 inf:1\n",
+	       TC_PARSE_FORMAT, "line 3: bucket inf twice");
+	HFAILS("decreasing", "80 server total 2 1 128:1 64:1\n", TC_PARSE_FORMAT,
+	       "line 3: bucket 64 after 128: bounds must increase");
+	HFAILS("after-inf", "80 server total 2 1 inf:1 64:1\n", TC_PARSE_FORMAT,
+	       "line 3: bucket 64 after inf: bounds must increase");
+	HFAILS("no-colon", "80 server total 1 1 64\n", TC_PARSE_FORMAT,
+	       "line 3: bucket '64' is not le:count");
+	HFAILS("empty-count", "80 server total 1 1 64:\n", TC_PARSE_FORMAT,
+	       "line 3: bucket '64:': count is not a number below 2^64");
+	HFAILS("count-2^64", "80 server total 1 1 64:18446744073709551616\n",
+	       TC_PARSE_FORMAT,
+	       "line 3: bucket '64:18446744073709551616': count is not a number below 2^64");
+	HFAILS("sum-past-2^64",
+	       "80 server total 1 1 1:9223372036854775808 2:9223372036854775808\n",
+	       TC_PARSE_FORMAT, "line 3: bucket counts add up to more than 2^64-1");
+	HFAILS("count", "80 server total -1 1\n", TC_PARSE_FORMAT,
+	       "line 3: count: not a number below 2^64: '-1'");
+	HFAILS("sum", "80 server total 1 18446744073709551616\n", TC_PARSE_FORMAT,
+	       "line 3: sum_us: not a number below 2^64: '18446744073709551616'");
+	HFAILS("truncated", "80 server total 1\n", TC_PARSE_FORMAT,
+	       "line 3: truncated row: 4 of 5 columns");
+	HFAILS("no-newline", "80 server total 1 1 64:1", TC_PARSE_FORMAT,
+	       "line 3: truncated (no newline at the end)");
+	HFAILS("phase-case", "80 server Total 1 1\n", TC_PARSE_FORMAT,
+	       "line 3: bad phase 'Total'");
+	HFAILS("phase-long", "80 server a_phase_name_of_24_chars 1 1\n",
+	       TC_PARSE_FORMAT, "line 3: bad phase 'a_phase_name_of_24_chars'");
+	HFAILS("phase-quote", "80 server fin\"wait 1 1\n", TC_PARSE_FORMAT,
+	       "line 3: bad phase 'fin\"wait'");
+	HFAILS("role", "80 proxy total 1 1\n", TC_PARSE_FORMAT,
+	       "line 3: unknown role 'proxy'");
+	HFAILS("port", "65536 server total 1 1\n", TC_PARSE_FORMAT,
+	       "line 3: bad port '65536'");
+	HFAILS("duplicate-row", "80 server total 1 1\n80 server total 1 1\n",
+	       TC_PARSE_FORMAT, "two rows for port 80 server total");
+#undef HFAILS
+	hist_fails("version-2", "# tcpclose_hist 2 unit=us buckets=log2\n",
+		   TC_PARSE_VERSION,
+		   "line 1: unknown format version 2 (this tcpclose reads format 1)");
+	hist_fails("not-hist", "# tcpclose 1 unit=us buckets=log2\n",
+		   TC_PARSE_FORMAT,
+		   "line 1: not a tcpclose_hist file (no \"# tcpclose_hist\" line)");
+	hist_fails("unit", "# tcpclose_hist 1 unit=ms buckets=log2\n",
+		   TC_PARSE_FORMAT, "line 1: unit=ms, this tcpclose reads unit=us");
+	hist_fails("no-buckets-key", "# tcpclose_hist 1 unit=us\n",
+		   TC_PARSE_FORMAT, "line 1: no buckets=log2 key");
+	hist_fails("empty", "", TC_PARSE_FORMAT, "empty file");
+	hist_fails("no-header", HMETA, TC_PARSE_FORMAT, "no header line");
+	snprintf(buf, sizeof(buf), "%s port role phase count sum_us buckets count\n", HMETA);
+	hist_fails("column-twice", buf, TC_PARSE_FORMAT, "line 2: column 'count' twice");
+	snprintf(buf, sizeof(buf), "%s port role phase count buckets sum_us\n", HMETA);
+	hist_fails("buckets-not-last", buf, TC_PARSE_FORMAT,
+		   "line 2: 'buckets' is not the last column");
+	snprintf(buf, sizeof(buf), "%s port role count sum_us buckets\n", HMETA);
+	hist_fails("no-phase", buf, TC_PARSE_FORMAT,
+		   "line 2: header has no 'phase' column");
+}
+
+struct hist_args {
+	struct tc_hist h;
+	struct tc_select sel;
+};
+
+static void out_prom_hist(FILE *f, void *a)
+{
+	struct hist_args *o = a;
+
+	tc_print_prom_hist(f, &o->h, &o->sel);
+}
+
+/* Lines of S that start with PREFIX. */
+static unsigned int count_lines(const char *s, const char *prefix)
+{
+	unsigned int n = 0;
+	size_t len = strlen(prefix);
+
+	for (; s && *s; s = strchr(s, '\n') ? strchr(s, '\n') + 1 : "")
+		n += !strncmp(s, prefix, len);
+	return n;
+}
+
+static void test_hist_prom(void)
+{
+	static struct hist_args o;
+	char err[256], *s;
+
+	o.sel = ALL;
+	if (hparse(&o.h, HMETA, HHDR,
+		   "5021 client fin_wait2 5 1485905 524288:5\n"
+		   "5021 client total 6 1000000 1:1 524288:4 inf:1\n"
+		   "5022 server close_wait 2 18446744073709551615 2:2\n", err)) {
+		check(0, "hist.prom.parse", "%s", err);
+		return;
+	}
+	s = capture(out_prom_hist, &o);
+	check(strstr(s, "# HELP tcpclose_close_phase_duration_seconds ") != NULL &&
+	      strstr(s, "# TYPE tcpclose_close_phase_duration_seconds histogram\n") != NULL &&
+	      strstr(s, "# TYPE tcpclose_close_duration_seconds histogram\n") != NULL,
+	      "hist.prom.families", "%s", s);
+	check(strstr(s,
+		     "tcpclose_close_phase_duration_seconds_bucket{port=\"5021\",role=\"client\",phase=\"fin_wait2\",le=\"0.262144\"} 0\n"
+		     "tcpclose_close_phase_duration_seconds_bucket{port=\"5021\",role=\"client\",phase=\"fin_wait2\",le=\"0.524288\"} 5\n"
+		     "tcpclose_close_phase_duration_seconds_bucket{port=\"5021\",role=\"client\",phase=\"fin_wait2\",le=\"1.048576\"} 5\n") != NULL,
+	      "hist.prom.cumulative", "%s", s);
+	check(strstr(s,
+		     "tcpclose_close_phase_duration_seconds_bucket{port=\"5021\",role=\"client\",phase=\"fin_wait2\",le=\"1073.741824\"} 5\n"
+		     "tcpclose_close_phase_duration_seconds_bucket{port=\"5021\",role=\"client\",phase=\"fin_wait2\",le=\"+Inf\"} 5\n"
+		     "tcpclose_close_phase_duration_seconds_sum{port=\"5021\",role=\"client\",phase=\"fin_wait2\"} 1.485905\n"
+		     "tcpclose_close_phase_duration_seconds_count{port=\"5021\",role=\"client\",phase=\"fin_wait2\"} 5\n") != NULL,
+	      "hist.prom.inf-sum-count", "%s", s);
+	/* The whole close: no phase label; first bound 1 us; _count is the
+	 * +Inf bucket (6), whatever the file's count says; whole seconds. */
+	check(strstr(s,
+		      "tcpclose_close_duration_seconds_bucket{port=\"5021\",role=\"client\",le=\"0.000001\"} 1\n"
+		      "tcpclose_close_duration_seconds_bucket{port=\"5021\",role=\"client\",le=\"0.000002\"} 1\n") != NULL &&
+	      strstr(s,
+		     "tcpclose_close_duration_seconds_bucket{port=\"5021\",role=\"client\",le=\"1073.741824\"} 5\n"
+		     "tcpclose_close_duration_seconds_bucket{port=\"5021\",role=\"client\",le=\"+Inf\"} 6\n"
+		     "tcpclose_close_duration_seconds_sum{port=\"5021\",role=\"client\"} 1\n"
+		     "tcpclose_close_duration_seconds_count{port=\"5021\",role=\"client\"} 6\n") != NULL,
+	      "hist.prom.total", "%s", s);
+	check(strstr(s, "phase=\"total\"") == NULL, "hist.prom.total-apart", "%s", s);
+	check(strstr(s, "tcpclose_close_phase_duration_seconds_sum{port=\"5022\",role=\"server\",phase=\"close_wait\"} 18446744073709.551615\n") != NULL,
+	      "hist.prom.sum-u64-max", "%s", s);
+	/* Every series: the 31 bounds 2^0 .. 2^30 us and +Inf. */
+	check_u64("hist.prom.bounds",
+		  count_lines(s, "tcpclose_close_phase_duration_seconds_bucket{port=\"5022\""), 32);
+	check_u64("hist.prom.series", count_lines(s, "tcpclose_close_duration_seconds_count"), 1);
+	check(strstr(s, "# TYPE tcpclose_untracked_closes_total counter\ntcpclose_untracked_closes_total 2\n") != NULL &&
+	      strstr(s, "# TYPE tcpclose_max_tracked gauge\ntcpclose_max_tracked 64\n") != NULL,
+	      "hist.prom.meta", "%s", s);
+	free(s);
+	/* --port and --role apply to the histograms too. */
+	o.sel.port = 5022;
+	s = capture(out_prom_hist, &o);
+	check(count_lines(s, "tcpclose_close_duration_seconds_") == 0 &&
+	      count_lines(s, "tcpclose_close_phase_duration_seconds_count{port=\"5022\"") == 1 &&
+	      count_lines(s, "tcpclose_close_phase_duration_seconds_count") == 1,
+	      "hist.prom.select", "%s", s);
+	free(s);
+	tc_hist_free(&o.h);
+}
+
+static void test_hist_json(void)
+{
+	static struct out_args o;
+	struct tc_hist h;
+	struct tc_thresholds th = TC_THRESHOLDS_DEFAULT;
+	struct tc_select sel = ALL;
+	char err[256], *s = NULL;
+	FILE *f;
+	long n;
+
+	if (!load(&o.t, "80 server 1 0 0 0 1 0 0 0 0 0 0\n") ||
+	    hparse(&h, HMETA, HHDR, "80 server total 2 70 64:1 inf:1\n"
+		   "81 client total 1 3 4:1\n", err)) {
+		check(0, "hist.json.parse", "%s", err);
+		return;
+	}
+	f = tmpfile();
+	if (!f)
+		return;
+	tc_print_json(f, &o.t, NULL, 0, NULL, 0, &th, &RANGE, &h, &sel);
+	sel.role = TC_CLIENT;
+	tc_print_json(f, &o.t, NULL, 0, NULL, 0, &th, &RANGE, &h, &sel);
+	tc_print_json(f, &o.t, NULL, 0, NULL, 0, &th, &RANGE, NULL, &sel);
+	n = ftell(f);
+	rewind(f);
+	s = calloc(1, n + 1);
+	if (s && fread(s, 1, n, f) != (size_t)n)
+		s[0] = '\0';
+	fclose(f);
+	check(s && strstr(s, "\"histograms\":{\"max_tracked\":64,\"untracked_closes\":2,\"rows\":[\n"
+			  " {\"port\":80,\"role\":\"server\",\"phase\":\"total\",\"count\":2,\"sum_us\":70,"
+			  "\"buckets\":[{\"le_us\":64,\"count\":1},{\"le_us\":null,\"count\":1}]},\n"
+			  " {\"port\":81,") != NULL, "hist.json.rows", "%s", s);
+	check(s && strstr(s, "\"histograms\":{\"max_tracked\":64,\"untracked_closes\":2,\"rows\":[\n"
+			  " {\"port\":81,\"role\":\"client\",\"phase\":\"total\",\"count\":1,\"sum_us\":3,"
+			  "\"buckets\":[{\"le_us\":4,\"count\":1}]}\n]}\n}\n") != NULL,
+	      "hist.json.select", "%s", s);
+	check(s && strstr(s, "\"diagnoses\":[],\n\"histograms\":null\n}\n") != NULL,
+	      "hist.json.null", "%s", s);
+	free(s);
+	tc_hist_free(&h);
 	tc_table_free(&o.t);
 }
 
@@ -672,6 +970,10 @@ int main(void)
 	test_diagnose();
 	test_diagnose_options();
 	test_output();
+	test_hist_parse();
+	test_hist_errors();
+	test_hist_prom();
+	test_hist_json();
 	test_lifecycle();
 	return failures ? 1 : 0;
 }
