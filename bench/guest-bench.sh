@@ -152,7 +152,12 @@ tpbench() {	# LABEL [empty=1]
 	done
 }
 
+# One vCPU online: under icount the clock also counts what another vCPU
+# executes meanwhile, and with bpftrace attached that varied from run to
+# run (up to 2x); on one vCPU every figure repeats to the tenth of a ns.
 sec_probe() {	# [bpftrace]
+	local c
+	for c in /sys/devices/system/cpu/cpu[1-9]*/online; do echo 0 >"$c"; done
 	tpbench none
 	tpbench empty empty=1
 	insmod "$KO" && tpbench tcpclose && unload
@@ -162,6 +167,7 @@ sec_probe() {	# [bpftrace]
 	if [ "${1:-}" = bpftrace ]; then
 		bt_start && { tpbench bpftrace; bt_stop; }
 	fi
+	for c in /sys/devices/system/cpu/cpu[1-9]*/online; do echo 1 >"$c"; done
 }
 
 # ---- 3. read cost at scale ----

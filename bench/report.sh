@@ -71,7 +71,7 @@ END {
 	if (("none", "conn") in probe) {
 		print "### Probe cost per tracepoint hit, measured in the kernel"
 		print ""
-		print "ns per hit (guest time) above the same call with no probe attached; bench/tpbench calls the tracepoint iterator in a loop with the transitions of one connection (best of 7 runs)."
+		print "ns per hit (guest time) above the same call with no probe attached; bench/tpbench calls the tracepoint iterator in a loop with the transitions of one connection (best of 7 runs, one vCPU online)."
 		print ""
 		pref = ("ref", "conn") in probe
 		printf "| transitions | empty probe | tcpclose | bpftrace |%s tcpclose / empty |\n", pref ? " ref |" : ""

@@ -12,7 +12,7 @@
  * transitions of one connection, or with one transition repeated. The
  * sockets never send anything. Results go to the kernel log as
  *   tpbench: LABEL VARIANT NS_PER_HIT
- * (the best of several repeats, in tenths of ns); load with empty=1 to
+ * (the best of several repeats, to a tenth of a ns); load with empty=1 to
  * attach an empty probe of its own first. The module stays loaded until
  * rmmod; it does nothing after init.
  */
