@@ -120,7 +120,23 @@ static void tcpclose_find_tp(struct tracepoint *tp, void *priv)
 		*(struct tracepoint **)priv = tp;
 }
 
-int tcpclose_hook_attach(unsigned int max_tracked)
+/*
+ * The close tracker lives longer than the probe: opening /proc/net/tcpclose
+ * reads it too (the CLOSE_WAIT ages), so it is allocated before the
+ * per-netns files exist and freed only once they are gone (around
+ * tcpclose_netns_register() and tcpclose_netns_unregister()).
+ */
+int tcpclose_hook_alloc(unsigned int max_tracked)
+{
+	return tcpclose_tracker_init(&tcpclose_closing, max_tracked);
+}
+
+void tcpclose_hook_free(void)
+{
+	tcpclose_tracker_destroy(&tcpclose_closing);
+}
+
+int tcpclose_hook_attach(void)
 {
 	int err;
 
@@ -132,14 +148,9 @@ int tcpclose_hook_attach(unsigned int max_tracked)
 		pr_err("tracepoint %s not found\n", TCPCLOSE_TRACEPOINT);
 		return -ENOENT;
 	}
-	err = tcpclose_tracker_init(&tcpclose_closing, max_tracked);
-	if (err)
-		return err;
 	err = tracepoint_probe_register(tcpclose_tp, tcpclose_probe, NULL);
-	if (err) {
+	if (err)
 		pr_err("cannot attach to %s: %d\n", TCPCLOSE_TRACEPOINT, err);
-		tcpclose_tracker_destroy(&tcpclose_closing);
-	}
 	return err;
 }
 
@@ -148,5 +159,4 @@ void tcpclose_hook_detach(void)
 	tracepoint_probe_unregister(tcpclose_tp, tcpclose_probe, NULL);
 	/* No probe may still be running when the tables are freed. */
 	tracepoint_synchronize_unregister();
-	tcpclose_tracker_destroy(&tcpclose_closing);
 }

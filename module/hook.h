@@ -6,7 +6,9 @@
 
 extern struct tcpclose_tracker tcpclose_closing;
 
-int tcpclose_hook_attach(unsigned int max_tracked);
+int tcpclose_hook_alloc(unsigned int max_tracked);
+void tcpclose_hook_free(void);
+int tcpclose_hook_attach(void);
 void tcpclose_hook_detach(void);
 
 #endif

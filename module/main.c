@@ -71,11 +71,15 @@ static int __init tcpclose_init(void)
 {
 	int err;
 
+	/* The tracker before the per-netns files, whose open reads it. */
+	err = tcpclose_hook_alloc(tcpclose_max_tracked);
+	if (err)
+		return err;
 	/* Tables first: the probe must never see a netns without one. */
 	err = tcpclose_netns_register();
 	if (err)
-		return err;
-	err = tcpclose_hook_attach(tcpclose_max_tracked);
+		goto err_free;
+	err = tcpclose_hook_attach();
 	if (err)
 		goto err_netns;
 	tcpclose_netns_seed_listeners();
@@ -93,6 +97,8 @@ err_hook:
 	tcpclose_hook_detach();
 err_netns:
 	tcpclose_netns_unregister();
+err_free:
+	tcpclose_hook_free();
 	return err;
 }
 
@@ -102,6 +108,7 @@ static void __exit tcpclose_exit(void)
 	tcpclose_twprobe_detach();
 	tcpclose_hook_detach();
 	tcpclose_netns_unregister();
+	tcpclose_hook_free();
 	pr_info("unloaded\n");
 }
 
