@@ -155,6 +155,25 @@ bool tcpclose_table_count(struct tcpclose_table *tbl, const struct tcpclose_key 
 }
 
 /*
+ * The same for kprobe handlers, which run in NMI context (int3): no
+ * allocation and no lock, so an event counts only on a port that already
+ * has an entry (its close was counted, or a snapshot saw its sockets), and
+ * is dropped otherwise. Under rcu_read_lock().
+ */
+bool tcpclose_table_count_nmi(struct tcpclose_table *tbl, const struct tcpclose_key *key,
+			      enum tcpclose_counter counter)
+{
+	struct tcpclose_port *p = tcpclose_port_find(tbl, key->port);
+
+	if (unlikely(!p)) {
+		atomic64_inc(&tbl->dropped);
+		return false;
+	}
+	this_cpu_inc(p->pcpu->v[key->role][counter]);
+	return true;
+}
+
+/*
  * Records a close-phase duration. Called under rcu_read_lock(), only for
  * closes whose port has an entry (their first FIN was counted). The first
  * duration of a port allocates its histograms; a racing loser frees its

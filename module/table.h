@@ -63,6 +63,8 @@ bool tcpclose_table_listens(const struct tcpclose_table *tbl, u16 port);
 
 bool tcpclose_table_count(struct tcpclose_table *tbl, const struct tcpclose_key *key,
 			  enum tcpclose_counter counter);
+bool tcpclose_table_count_nmi(struct tcpclose_table *tbl, const struct tcpclose_key *key,
+			      enum tcpclose_counter counter);
 void tcpclose_table_reset(struct tcpclose_table *tbl);
 
 /* Snapshot building, all under tbl->mutex. */

@@ -46,7 +46,7 @@ static void tcpclose_tw_count(struct net *net, u16 lport, u16 rport,
 	rcu_read_lock();
 	tbl = tcpclose_net_table(net);
 	if (tbl && tcpclose_key(tbl, net, lport, rport, &key))
-		tcpclose_table_count(tbl, &key, counter);
+		tcpclose_table_count_nmi(tbl, &key, counter);
 	rcu_read_unlock();
 }
 
