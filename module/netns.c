@@ -19,7 +19,11 @@ struct tcpclose_net {
 
 static unsigned int tcpclose_net_id __read_mostly;
 
-/* Under rcu_read_lock(), or with a reference on @net held. */
+/*
+ * Under rcu_read_lock(), with a reference on @net held, or under net_rwsem:
+ * a netns still on net_namespace_list has not run its exit methods, even
+ * when its last reference is already gone.
+ */
 struct tcpclose_table *tcpclose_net_table(const struct net *net)
 {
 	struct tcpclose_net *tn = net_generic(net, tcpclose_net_id);
@@ -27,7 +31,8 @@ struct tcpclose_table *tcpclose_net_table(const struct net *net)
 	/* NULL before our init of a new netns has run (its kernel sockets). */
 	if (unlikely(!tn))
 		return NULL;
-	return rcu_dereference_check(tn->tbl, refcount_read(&net->ns.count));
+	return rcu_dereference_check(tn->tbl, refcount_read(&net->ns.count) ||
+				     lockdep_is_held(&net_rwsem));
 }
 
 static int __net_init tcpclose_net_init(struct net *net)
