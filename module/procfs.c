@@ -33,6 +33,7 @@ struct tcpclose_snap {
 	void *rows;		/* struct tcpclose_row or tcpclose_hist_row */
 	unsigned int nrows;
 	struct tcpclose_summary sum;
+	char tw_probes[64];	/* sum.tw_probes: a copy, see below */
 	char line[TCPCLOSE_LINE_MAX];
 };
 
@@ -43,7 +44,13 @@ static int tcpclose_snap_take(struct tcpclose_snap *st)
 	memset(&st->sum, 0, sizeof(st->sum));
 	st->sum.netns = st->net->ns.inum;
 	st->sum.max_tracked = tcpclose_closing.nbuckets * TCPCLOSE_TRACK_WAYS;
-	st->sum.tw_probes = tcpclose_twprobe_status();
+	/*
+	 * Copied, not pointed to: the per-netns files exist while the module
+	 * loads and unloads, when the probes' status changes, and every read
+	 * of this descriptor must print the same header.
+	 */
+	strscpy(st->tw_probes, tcpclose_twprobe_status(), sizeof(st->tw_probes));
+	st->sum.tw_probes = st->tw_probes;
 	mutex_lock(&tbl->mutex);
 	if (st->hist) {
 		st->rows = tcpclose_table_hist_rows(tbl, &st->nrows, &st->sum);
