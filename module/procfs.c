@@ -188,16 +188,18 @@ static const struct proc_ops tcpclose_proc_ops = {
 };
 
 /*
- * Entries under net->proc_net are owned by the root of the namespace's user
- * namespace, so 0644 lets that root (and only it) open for writing; the
- * capability check in write is what actually guards reset. Writing "reset"
- * to either file resets both.
+ * World-writable on purpose: the capability check in write, against the
+ * namespace's user namespace, is what guards reset. The file owner cannot:
+ * a netns created in the same unshare(2) as its user namespace (unshare
+ * -Urn, LXC) exists before the uid map, so its /proc/net entries fall back
+ * to the global root's ownership and 0644 would lock that namespace's own
+ * root out. Writing "reset" to either file resets both.
  */
 int tcpclose_proc_net_init(struct net *net)
 {
-	if (!proc_create_data(TCPCLOSE_PROC_NAME, 0644, net->proc_net, &tcpclose_proc_ops, net))
+	if (!proc_create_data(TCPCLOSE_PROC_NAME, 0666, net->proc_net, &tcpclose_proc_ops, net))
 		return -ENOMEM;
-	if (!proc_create_data(TCPCLOSE_HIST_NAME, 0644, net->proc_net, &tcpclose_proc_ops, net)) {
+	if (!proc_create_data(TCPCLOSE_HIST_NAME, 0666, net->proc_net, &tcpclose_proc_ops, net)) {
 		remove_proc_entry(TCPCLOSE_PROC_NAME, net->proc_net);
 		return -ENOMEM;
 	}
