@@ -7,6 +7,7 @@
 #   make check               every test, ending in "N passed, N failed"
 #   make demo                boot a Debian kernel in QEMU and show a table
 #   make bench               benchmarks side by side in one QEMU boot (bench/)
+#   make stress              the stress suite on a debug kernel (KASAN, lockdep, ...)
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 VERSION := $(shell sed -n 's/^\#define TCPCLOSE_VERSION "\(.*\)"/\1/p' module/version.h)
@@ -14,7 +15,7 @@ CACHE ?= /var/cache/tcpclose
 export TCPCLOSE_CACHE := $(CACHE)
 
 .PHONY: all module userspace install install-userspace uninstall dkms-install dkms-remove \
-	clean check e2e kunit demo deps version bench bench-quick
+	clean check e2e kunit demo deps version bench bench-quick stress stress-quick
 
 all: module userspace
 
@@ -89,6 +90,17 @@ e2e: deps
 # The KUnit suite on a self-built 6.12 kernel (built once, then cached).
 kunit: deps
 	tests/run-kunit.sh
+
+# Everything at once on a self-built debug kernel (KASAN, UBSAN, lockdep,
+# kmemleak; built once, then cached), 2 CPUs, panic_on_warn: churn of every
+# close kind, readers, resets, fuzzed writes, 100 rmmod/insmod and 100
+# network namespaces, then exact totals and a kmemleak scan. The quick form
+# is part of make check.
+stress: deps
+	tests/run-stress.sh full
+
+stress-quick: deps
+	tests/run-stress.sh quick
 
 # Churn overhead (against bpftrace), probe cost, read cost at 100k
 # TIME_WAIT (against ss and /proc/net/tcp), memory: bench/run.sh, README.

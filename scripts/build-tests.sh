@@ -5,7 +5,7 @@ set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$top/build/bin
 mkdir -p "$out"
-for src in "$top"/tests/e2e/*.c; do
+for src in "$top"/tests/e2e/*.c "$top"/tests/stress/*.c; do
 	exe=$out/$(basename "$src" .c)
 	[ "$exe" -nt "$src" ] && continue
 	gcc -std=c11 -D_GNU_SOURCE -O2 -Wall -Wextra -Werror -static -o "$exe" "$src"

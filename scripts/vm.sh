@@ -6,7 +6,9 @@
 #   scripts/vm.sh SERIES GUEST_SCRIPT [LOG]
 #
 # SERIES is 6.1 or 6.12 (the newest Debian cloud kernel of that series, as
-# resolved by deps.sh), or "kunit" (the self-built KUnit kernel). GUEST_SCRIPT is a path inside the guest, e.g.
+# resolved by deps.sh), "kunit" (the self-built KUnit kernel) or "debug" (the
+# self-built debug kernel: KASAN, lockdep, kmemleak; more memory, and warnings
+# on the console). GUEST_SCRIPT is a path inside the guest, e.g.
 # /tests/run-all.sh. The console goes to LOG (default: stdout).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -15,11 +17,14 @@ series=${1:?usage: vm.sh SERIES GUEST_SCRIPT [LOG]}
 script=${2:?usage: vm.sh SERIES GUEST_SCRIPT [LOG]}
 log=${3:-/dev/stdout}
 timeout=${TCPCLOSE_VM_TIMEOUT:-1200}
+mem=1024 loglevel=4
 
-if [ "$series" = kunit ]; then
-	kbuild=$("$top/scripts/kunit-kernel.sh")
+if [ "$series" = kunit ] || [ "$series" = debug ]; then
+	kbuild=$("$top/scripts/$series-kernel.sh")
 	kver=$(basename "$kbuild")
 	kimg=$kbuild/arch/x86/boot/bzImage
+	# KASAN's shadow and quarantine; lockdep splats are KERN_WARNING.
+	[ "$series" = debug ] && mem=2048 loglevel=5
 else
 	read -r _ kver <"$CACHE/kernels/series-$series" ||
 		{ echo "vm.sh: kernel $series not prepared (run scripts/deps.sh)" >&2; exit 1; }
@@ -33,7 +38,7 @@ bin=$("$top/scripts/build-tests.sh" | tail -n 1)
 # The initramfs: busybox, /init, the module, test binaries and scripts.
 root=$top/build/$kver/initramfs
 rm -rf "$root"
-mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,lib/tcpclose,tests}
+mkdir -p "$root"/{bin,sbin,proc,sys,dev,tmp,run,lib/tcpclose,tests/stress}
 cp /bin/busybox "$root/bin/busybox"
 for a in $(/bin/busybox --list); do
 	[ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"
@@ -42,15 +47,16 @@ cp "$top/tests/e2e/init.sh" "$root/init"
 cp "$(dirname "$ko")"/*.ko "$root/lib/tcpclose/"
 cp "$bin"/* "$root/bin/"
 cp "$top"/tests/e2e/*.sh "$root/tests/"
-chmod +x "$root/init" "$root"/tests/*.sh
+cp "$top"/tests/stress/*.sh "$root/tests/stress/"
+chmod +x "$root/init" "$root"/tests/*.sh "$root"/tests/stress/*.sh
 initrd=$top/build/$kver/initramfs.cpio.gz
 (cd "$root" && find . | cpio -o -H newc --quiet | gzip -1) >"$initrd"
 
 # thread=single: MTTCG mishandles the guest's own code patching (static
 # keys, text_poke), which attaching a tracepoint probe does (see NOTES).
 timeout --foreground "$timeout" qemu-system-x86_64 \
-	-accel tcg,thread=single -smp 2 -m 1024 -cpu max \
+	-accel tcg,thread=single -smp 2 -m $mem -cpu max \
 	-kernel "$kimg" -initrd "$initrd" \
-	-append "console=ttyS0 quiet loglevel=4 panic=-1 oops=panic panic_on_warn=1 tcpclose.run=$script" \
+	-append "console=ttyS0 quiet loglevel=$loglevel panic=-1 oops=panic panic_on_warn=1 tcpclose.run=$script" \
 	-display none -serial stdio -monitor none -no-reboot -nodefaults \
 	</dev/null >"$log" 2>&1 || true

@@ -23,6 +23,7 @@ run tests/build-check.sh
 run tests/userspace/run.sh
 run tests/packaging.sh
 run tests/run-kunit.sh
+run tests/run-stress.sh quick
 run tests/run-e2e.sh ${TCPCLOSE_SERIES:-6.1 6.12}
 run bench/run.sh quick
 

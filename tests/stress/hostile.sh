@@ -1,0 +1,106 @@
+# Hostile input, on a quiet netns with known rows: fuzzed writes are all
+# rejected with the documented error and change nothing; readers with tiny
+# buffers, rereads and seeks see one consistent snapshot per open; every
+# module parameter refuses out-of-range values at insmod and cannot be
+# written once loaded.
+P=5101
+start_tcw h server-first -n 10 -p $P || return
+expect rows $P server active_closes=10 time_wait=10
+cat $PROC >$ST/h.before
+for f in $(tables); do cat $f >$ST/h.before.${f##*/}; done
+
+# Readers run all along, on each table.
+rm -f $ST/h.stop
+i=0 readers=
+for f in $(tables); do
+	i=$((i + 1))
+	tcfuzz read -t $ST/h.stop -s $i $f >$ST/h.read$i 2>&1 &
+	readers="$readers $!"
+done
+# As root: EINVAL (EFAULT for a buffer running into an unmapped page,
+# ESPIPE for pwrite).
+tcfuzz write -n $FUZZ -s 1 $PROC >$ST/h.w.root 2>&1
+check_fuzz fuzz.root $ST/h.w.root writes
+[ -e $HIST ] && tcfuzz write -n $((FUZZ / 4)) -s 2 $HIST >$ST/h.w.hist 2>&1 &&
+	check_fuzz fuzz.hist $ST/h.w.hist writes
+# Root without CAP_NET_ADMIN: EPERM for every write, whatever the bytes.
+tcw as -k tcfuzz write -n $((FUZZ / 4)) -s 3 -e EPERM $PROC >$ST/h.w.nocap 2>&1
+check_fuzz fuzz.nocap $ST/h.w.nocap writes
+# Another user: EPERM as well.
+tcw as -u 65534 tcfuzz write -n $((FUZZ / 8)) -s 4 -e EPERM $PROC >$ST/h.w.user 2>&1
+check_fuzz fuzz.user $ST/h.w.user writes
+touch $ST/h.stop
+wait $readers
+i=0
+for f in $(tables); do
+	i=$((i + 1))
+	check_fuzz "reads.${f##*/}" $ST/h.read$i reads
+done
+# Nothing changed: the counters of every row are those of before.
+cat $PROC >$ST/h.after
+counters $ST/h.before >$ST/h.cb
+counters $ST/h.after >$ST/h.ca
+check unchanged "$(cmp -s $ST/h.cb $ST/h.ca && echo same || { cat $ST/h.cb $ST/h.ca; echo changed; })" same
+if [ -e $HIST ]; then
+	grep -v '^#' $ST/h.before.${HIST##*/} >$ST/h.hb
+	grep -v '^#' $HIST >$ST/h.ha
+	check unchanged.hist "$(cmp -s $ST/h.hb $ST/h.ha && echo same || echo changed)" same
+fi
+check dropped "$(tc_meta dropped $ST/h.after)" 0
+# Opens of a quiet table read the same, whatever the buffer size (thrice
+# in a row, in case a TIME_WAIT expires in between).
+same=differ
+for i in 1 2 3; do
+	cat $PROC >$ST/h.cat
+	dd if=$PROC bs=1 2>/dev/null >$ST/h.dd1
+	dd if=$PROC bs=7 2>/dev/null >$ST/h.dd7
+	cmp -s $ST/h.cat $ST/h.dd1 && cmp -s $ST/h.cat $ST/h.dd7 && same=same && break
+done
+check tiny-reads $same same
+# A seek past the end reads nothing; SEEK_END is not supported by seq_file.
+check seek-past-end "$(dd if=$PROC bs=1 skip=1000000 2>/dev/null | wc -c)" 0
+stop_tcw
+
+# Module parameters: out-of-range and malformed values fail insmod with
+# EINVAL and leave nothing loaded; valid bounds load and read back; a
+# loaded parameter cannot be written.
+params=$(ls /sys/module/tcpclose/parameters)
+check params.present "$(echo $params | grep -c max_ports)" 1
+for p in $params; do
+	val=$(cat /sys/module/tcpclose/parameters/$p)
+	check "param.$p.readonly" "$(tcw write /sys/module/tcpclose/parameters/$p 1)" "err EACCES"
+	check "param.$p.kept" "$(cat /sys/module/tcpclose/parameters/$p)" "$val"
+done
+rmmod tcpclose
+junk="-1 abc '' ' ' 1x 0x 99999999999999999999 4294967296 '\"1 2\"' 1.5 +-3"
+for p in $params; do
+	case $p in
+	max_ports) bad="0 65537 4294967295 $junk" good="1 65536 0x100" ;;
+	max_tracked) bad="0 7 4194305 $junk" good="8 4194304" ;;
+	*) bad="2 -1 abc '' x" good= ;;	# a bool: what no parser takes
+	esac
+	eval "set -- $bad"
+	# The quick run tries the bounds and one malformed value.
+	[ $MODE = quick ] && [ $# -gt 4 ] && set -- "$1" "$2" "$3" "$4" && good=${good%% *}
+	for v in "$@"; do
+		msg=$(insmod $KO "$p=$v" 2>&1)
+		if is_loaded; then
+			fail "param.$p=$v" "accepted"
+			rmmod tcpclose
+		elif echo "$msg" | grep -q 'Invalid argument'; then
+			pass "param.$p=$v"
+		else
+			fail "param.$p=$v" "refused, but not with EINVAL: $msg"
+		fi
+		check "param.$p=$v.no-proc" "$(test -e $PROC && echo present || echo absent)" absent
+	done
+	for v in $good; do
+		if insmod $KO "$p=$v"; then
+			check "param.$p=$v" "$(cat /sys/module/tcpclose/parameters/$p)" "$(printf %d $v)"
+			rmmod tcpclose
+		else
+			fail "param.$p=$v" "refused"
+		fi
+	done
+done
+insmod $KO || fail insmod "reload failed"

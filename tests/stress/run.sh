@@ -1,0 +1,48 @@
+#!/bin/sh
+# Guest side of `make stress` / `make stress-quick` (tests/run-stress.sh):
+# hostile input, isolation, everything at once, then a quiet phase with
+# exact totals, and a kmemleak scan. Each part runs in a fresh network
+# namespace. Sizes come from the caller (quick.sh, full.sh).
+cd /tests || exit 1
+. ./stress/lib.sh
+export MODE MOD_CYCLES NS_CYCLES FUZZ EXACT_N EXACT_CHURN RELOADS
+KML=/sys/kernel/debug/kmemleak
+
+# Boot-time reports are not ours: only what leaks from now on counts.
+[ -e $KML ] && echo clear >$KML
+# Every kprobe hit through int3, whose handler runs in NMI context: not
+# jump-optimized (a normal context) a few jiffies after registration.
+echo 0 >/proc/sys/debug/kprobes-optimization
+echo "@@STRESS $MODE mod=$MOD_CYCLES ns=$NS_CYCLES fuzz=$FUZZ exact=$EXACT_N cpus=$(nproc)"
+for t in hostile isolation reload chaos exact; do
+	echo "@@TEST $t $(cut -d' ' -f1 /proc/uptime)"
+	unshare -n sh -c "ip link set lo up; T=stress/$t; . ./lib.sh; . ./stress/lib.sh; . ./stress/$t.sh"
+done
+echo "@@TEST final $(cut -d' ' -f1 /proc/uptime)"
+T=stress/final
+. ./lib.sh
+# Unload, so that anything the module failed to free is unreferenced, then
+# scan (objects younger than 5 s are not reported; the full run scans
+# twice, against pointers that linger in a stack or register).
+rmmod tcpclose || fail rmmod "final rmmod failed"
+echo "# final: scanning from $(now)"
+if [ -e $KML ]; then
+	sleep 6
+	echo scan >$KML
+	[ $MODE = quick ] || { sleep 1; echo scan >$KML; }
+	cat $KML >$ST/kmemleak
+	leaks=$(grep -c 'unreferenced object' $ST/kmemleak)
+	check kmemleak "$leaks" 0
+	[ "$leaks" = 0 ] || head -n 60 $ST/kmemleak
+else
+	fail kmemleak "no $KML (not a debug kernel?)"
+fi
+echo "# final: scanned at $(now)"
+insmod $KO || fail insmod "reload after the scan failed"
+bad=$(dmesg | grep -E 'BUG:|WARNING:|Oops|general protection|Call Trace|KASAN|UBSAN|suspected memory leak|refcount_t|list_add corruption|INFO:|suspicious RCU|possible recursive|circular locking|inconsistent lock|sleeping function')
+check dmesg-clean "${bad:-none}" none
+check alive yes yes
+closes=$(sed -n 's/^tcw: .* done \([0-9]*\)$/\1/p' $ST/tcw.out | awk '{ s += $1 } END { print s + 0 }')
+echo "@@FIGURES closes=$closes load_unload=$(sum $ST/mod.cycles) netns=$(sum $ST/ns.cycles)" \
+	"fuzzed_writes=$(sum $ST/fuzz.writes) reads=$(sum $ST/fuzz.reads) resets=$(sum $ST/resets)" \
+	"uptime=$(cut -d' ' -f1 /proc/uptime)"
