@@ -15,22 +15,17 @@
 # The guest runs under QEMU's icount (-icount shift=0,sleep=off): guest time
 # advances 1 ns per emulated instruction, so rates and times are those of
 # a 1-instruction-per-ns machine and do not depend on the host's load.
-# BENCH_CLOCK=real boots without icount (guest time is host time, noisy).
 # BENCH_REF=REV also measures the module as committed at REV ("ref"), in
 # the same boot, in the churn and probe sections.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 mode=${1:-full}
 case $mode in full | quick) ;; *) echo "usage: bench/run.sh [full|quick]" >&2; exit 64 ;; esac
-clock=${BENCH_CLOCK:-icount}
-export FATVM_QEMU_EXTRA= FATVM_CPU=max
-if [ "$clock" = icount ]; then
-	FATVM_QEMU_EXTRA="-icount shift=0,sleep=off"
-	# Under icount, QEMU 7.2 twice left garbage in EFLAGS right after
-	# SLUB's cmpxchg16b (a panic in kmem_cache_alloc, once during boot,
-	# no module loaded); without CX16 the kernel takes its other path.
-	FATVM_CPU=max,-cx16
-fi
+export FATVM_QEMU_EXTRA="-icount shift=0,sleep=off"
+# Under icount, QEMU 7.2 twice left garbage in EFLAGS right after SLUB's
+# cmpxchg16b (a panic in kmem_cache_alloc, once during boot, no module
+# loaded); without CX16 the kernel takes its other path.
+export FATVM_CPU=max,-cx16
 
 kver=$("$top/scripts/fatvm.sh" --prepare | tail -n 1)
 "$top/bench/build.sh" "$kver" >/dev/null
@@ -63,7 +58,7 @@ fi
 secs=$(($(date +%s) - start))
 
 {
-	echo "meta clock $clock"
+	echo "meta clock icount"
 	echo "meta host_cpu $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //') x $(nproc)"
 	echo "meta host_load $load0 at start, $(host_load) at end; $others0 other qemu/compiler processes at start"
 	echo "meta wall_seconds $secs"

@@ -15,7 +15,9 @@
 # and TCPCLOSE_OUT=OUTDIR set. The module is not loaded: SCRIPT decides.
 # Exit status 0 when the guest script ran to its end.
 #
-# Environment: TCPCLOSE_FAT_SERIES (default 6.12), TCPCLOSE_CACHE.
+# Environment: TCPCLOSE_FAT_SERIES (default 6.12), TCPCLOSE_CACHE, FATVM_CPU
+# (QEMU's -cpu, default max), FATVM_QEMU_EXTRA (more QEMU options, e.g. the
+# benchmarks' -icount).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${TCPCLOSE_CACHE:-/var/cache/tcpclose}
