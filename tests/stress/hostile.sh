@@ -5,7 +5,7 @@
 # written once loaded.
 P=5101
 start_tcw h server-first -n 10 -p $P || return
-expect rows $P server active_closes=10 time_wait=10
+expect rows $P server active_closes=10
 cat $PROC >$ST/h.before
 for f in $(tables); do cat $f >$ST/h.before.${f##*/}; done
 

@@ -4,7 +4,7 @@
 # reset only their own rows.
 P=5201
 start_tcw iso client-first -n 10 -p $P || return
-expect rows $P client active_closes=10 time_wait=10
+expect rows $P client active_closes=10
 A=$$	# a process of netns A, for /proc/A/net
 U=1000
 mkdir -p $ST/u && chown $U $ST/u

@@ -46,3 +46,5 @@ closes=$(sed -n 's/^tcw: .* done \([0-9]*\)$/\1/p' $ST/tcw.out | awk '{ s += $1 
 echo "@@FIGURES closes=$closes load_unload=$(sum $ST/mod.cycles) netns=$(sum $ST/ns.cycles)" \
 	"fuzzed_writes=$(sum $ST/fuzz.writes) reads=$(sum $ST/fuzz.reads) resets=$(sum $ST/resets)" \
 	"uptime=$(cut -d' ' -f1 /proc/uptime)"
+# Let the console drain before init powers off (its messages would cut in).
+sleep 1
