@@ -26,7 +26,8 @@ log=$logs/kunit.log
 rm -f "$log" "$logs/kunit.ktap" "$logs/kunit.json"
 "$top/scripts/vm.sh" kunit /tests/kunit.sh "$log"
 tr -d '\r' <"$log" 2>/dev/null | sed -n '/^@@KTAP-BEGIN/,/^@@KTAP-END/p' | sed '1d;$d' >"$logs/kunit.ktap"
-grep -a '^FAIL ' "$log" | tr -d '\r'
+grep -a '^\(PASS\|FAIL\) ' "$log" | tr -d '\r'
+guest_fails=$(grep -ac '^FAIL ' "$log")
 if [ ! -s "$logs/kunit.ktap" ]; then
 	echo "FAIL kunit/results: no KTAP from the guest; last console lines:"
 	tail -n 30 "$log" | sed 's/^/    /'
@@ -52,6 +53,7 @@ walk(doc, [])
 sys.exit(1 if failed else 0)
 PY
 rc=$?
+[ "$guest_fails" = 0 ] || rc=1
 tail -n 3 "$logs/kunit.parse" | sed 's/^/# /'
 echo "# kunit: $(($(date +%s) - start)) s in all"
 exit $rc
