@@ -371,21 +371,18 @@ static enum tc_parse_err tc_hist_body(struct tc_parser *ps, struct tc_hist *h)
 	return TC_PARSE_OK;
 }
 
+static enum tc_parse_err tc_hist_run(struct tc_parser *ps, void *h)
+{
+	return tc_hist_body(ps, h);
+}
+
 enum tc_parse_err tc_hist_parse(struct tc_hist *h, const char *buf,
 				size_t len, char *err, size_t errlen)
 {
-	struct tc_parser ps = {
-		.p = buf, .end = buf + len, .err = err, .errlen = errlen,
-	};
 	enum tc_parse_err e;
 
 	memset(h, 0, sizeof(*h));
-	if (errlen)
-		err[0] = '\0';
-	e = tc_hist_body(&ps, h);
-	free(ps.colmap);
-	if (e == TC_PARSE_NOMEM)
-		snprintf(err, errlen, "out of memory");
+	e = tc_parse_run(buf, len, err, errlen, tc_hist_run, h);
 	if (e)
 		tc_hist_free(h);
 	return e;

@@ -10,6 +10,24 @@
 #include <string.h>
 #include "scan.h"
 
+enum tc_parse_err tc_parse_run(const char *buf, size_t len, char *err, size_t errlen,
+			       enum tc_parse_err (*body)(struct tc_parser *ps, void *out),
+			       void *out)
+{
+	struct tc_parser ps = {
+		.p = buf, .end = buf + len, .err = err, .errlen = errlen,
+	};
+	enum tc_parse_err e;
+
+	if (errlen)
+		err[0] = '\0';
+	e = body(&ps, out);
+	free(ps.colmap);
+	if (e == TC_PARSE_NOMEM)
+		snprintf(err, errlen, "out of memory");
+	return e;
+}
+
 enum tc_parse_err tc_fail(struct tc_parser *ps, enum tc_parse_err e,
 			  const char *fmt, ...)
 {

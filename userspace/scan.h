@@ -29,6 +29,15 @@ struct tc_parser {
 	int portpos, rolepos;
 };
 
+/*
+ * Runs BODY over [buf, buf + len) with a fresh parser on OUT, frees the
+ * parser's state and words an out-of-memory error; what BODY built in OUT
+ * is the caller's to free on error.
+ */
+enum tc_parse_err tc_parse_run(const char *buf, size_t len, char *err, size_t errlen,
+			       enum tc_parse_err (*body)(struct tc_parser *ps, void *out),
+			       void *out);
+
 /* ERR = "line N: " (while on a line) and the message; returns E. */
 enum tc_parse_err tc_fail(struct tc_parser *ps, enum tc_parse_err e,
 			  const char *fmt, ...) TC_PRINTF(3, 4);

@@ -326,21 +326,18 @@ static enum tc_parse_err tc_parse_body(struct tc_parser *ps,
 	return TC_PARSE_OK;
 }
 
+static enum tc_parse_err tc_table_run(struct tc_parser *ps, void *t)
+{
+	return tc_parse_body(ps, t);
+}
+
 enum tc_parse_err tc_table_parse(struct tc_table *t, const char *buf,
 				 size_t len, char *err, size_t errlen)
 {
-	struct tc_parser ps = {
-		.p = buf, .end = buf + len, .err = err, .errlen = errlen,
-	};
 	enum tc_parse_err e;
 
 	memset(t, 0, sizeof(*t));
-	if (errlen)
-		err[0] = '\0';
-	e = tc_parse_body(&ps, t);
-	free(ps.colmap);
-	if (e == TC_PARSE_NOMEM)
-		snprintf(err, errlen, "out of memory");
+	e = tc_parse_run(buf, len, err, errlen, tc_table_run, t);
 	if (e)
 		tc_table_free(t);
 	return e;
