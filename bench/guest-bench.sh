@@ -7,9 +7,11 @@
 # Sections: mem probe read churn (default: all, in that order: memory is
 # read first, on a quiet system). Records:
 #   meta KEY VALUE...
-#   churn MIX CONFIG ROUND RATE CONNS SECS     CONFIG: unloaded loaded bpftrace ref
+#   churn MIX CONFIG ROUND RATE CONNS SECS     CONFIG: unloaded loaded counts bpftrace ref
+#                                              (counts: timing=0 tw_probes=0)
 #   hits MIX HITS_PER_CONNECTION
-#   probe LABEL VARIANT NS_PER_HIT             LABEL: none empty tcpclose bpftrace ref
+#   probe LABEL VARIANT NS_PER_HIT             LABEL: none empty tcpclose counts bpftrace ref
+#   clock NAME NS_PER_READ                     ktime_get_ns and other kernel clocks
 #   read N METHOD MIN_NS MEDIAN_NS             METHOD: tcpclose ss proc
 #   count N METHOD COUNT                       METHOD: tcpclose ss proc sockstat
 #   mem KEY VALUE                              bytes unless the key says otherwise
@@ -86,6 +88,7 @@ churn_round() {	# MIX CONFIG ROUND SECONDS
 	local mix=$1 cfg=$2 r=$3 d=$4 line conns rate secs
 	case $cfg in
 	loaded) insmod "$KO" || return ;;
+	counts) insmod "$KO" timing=0 tw_probes=0 || return ;;
 	ref) insmod "$REF" || return ;;
 	bpftrace) bt_start || return ;;
 	esac
@@ -95,7 +98,7 @@ churn_round() {	# MIX CONFIG ROUND SECONDS
 	secs=$(echo "$line" | sed 's/.* secs=\([0-9.]*\).*/\1/')
 	rec churn "$mix" "$cfg" "$r" "$rate" "$conns" "$secs"
 	case $cfg in
-	loaded | ref)
+	loaded | counts | ref)
 		# Every connection has exactly one active and one passive close.
 		cat /proc/tcpclose >/tmp/tc.churn
 		check "churn/$mix/r$r/$cfg-active" "$(tc_sum active_closes /tmp/tc.churn)" "$conns"
@@ -160,7 +163,15 @@ sec_probe() {	# [bpftrace]
 	for c in /sys/devices/system/cpu/cpu[1-9]*/online; do echo 0 >"$c"; done
 	tpbench none
 	tpbench empty empty=1
-	insmod "$KO" && tpbench tcpclose && unload
+	unshare -n insmod "$TPBENCH" clocks=1 && rmmod tpbench
+	dmesg | sed -n 's/.*tpbench: clock \([a-z_]*\) \([0-9.]*\)$/\1 \2/p' | while read -r c ns; do
+		rec clock "$c" "$ns"
+	done
+	insmod "$KO" && tpbench tcpclose
+	# Optimized (a jump) or int3 (a trap per hit): it shows in the churn.
+	rec meta kprobes "$(grep -c OPTIMIZED /sys/kernel/debug/kprobes/list) of $(wc -l </sys/kernel/debug/kprobes/list) optimized"
+	unload
+	insmod "$KO" timing=0 tw_probes=0 && tpbench counts && unload
 	if [ -n "$REF" ]; then
 		insmod "$REF" && tpbench ref && unload
 	fi
@@ -356,6 +367,7 @@ shift 2
 sections=${*:-mem probe read churn}
 : >"$R"
 rec meta kernel "$(uname -r)"
+rec meta clocksource "$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
 rec meta cpus "$(nproc)"
 rec meta mode "$mode"
 rec meta bpftrace "$(bpftrace --version | awk '{ print $2 }')"
@@ -369,7 +381,7 @@ for s in $sections; do
 	start=$(now_ns)
 	# quick: what make check needs, in well under a minute; no bpftrace.
 	case $mode/$s in
-	full/churn) sec_churn 5 3 "unloaded loaded bpftrace${REF:+ ref}" server-first client-first ;;
+	full/churn) sec_churn 5 3 "unloaded loaded counts bpftrace${REF:+ ref}" server-first client-first ;;
 	quick/churn) sec_churn 1 1 "unloaded loaded" mixed ;;
 	full/probe) sec_probe bpftrace ;;
 	quick/probe) sec_probe ;;

@@ -29,6 +29,8 @@ $1 == "churn" {
 }
 $1 == "hits" { hits[$2] = $3 }
 $1 == "probe" { probe[$2, $3] = $4 }
+$1 == "clock" { clk[++nclk] = $2; clkns[$2] = $3 }
+$1 == "meta" && $2 == "clocksource" { clocksource = $3 }
 $1 == "read" { rmin[$2, $3] = $4; rmed[$2, $3] = $5; if (!($2 in seenn)) { seenn[$2] = 1; ns[++nn] = $2 } }
 $1 == "count" { count[$2, $3] = $4 }
 $1 == "mem" && $2 == "module_size" { modsize = $3 }
@@ -41,6 +43,7 @@ END {
 	if (meta["clock"] == "icount")
 		print "Guest time advances 1 ns per emulated instruction: times are instruction counts, ratios do not depend on the load of the host."
 	if (meta["mitigations"] != "") print "Mitigations in the guest: " meta["mitigations"] "."
+	if (meta["kprobes"] != "") print "TIME_WAIT lifecycle kprobes (tw_probes=1): " meta["kprobes"] "."
 	print ""
 
 	if (nmix) {
@@ -49,19 +52,25 @@ END {
 		print ""
 		print "Connections per second (guest time), median of " rounds[mixes[1]] " alternating rounds of " meta["churn_secs"] " s in one boot; the ratios are to the module not loaded."
 		if (ref) print "\n\"ref\" is tcpclose built from " meta["ref"] "."
+		cts = ("churn " mixes[1] " counts") in cnt
+		if (cts) print "\n\"counts only\" is tcpclose loaded with timing=0 tw_probes=0: counters and gauges, no close timing and no TIME_WAIT kprobes."
 		print ""
-		printf "| mix | unloaded | tcpclose | ratio | bpftrace | ratio |%s tcpclose cost per connection | per hit |\n", ref ? " ref | ratio |" : ""
-		printf "|---|---:|---:|---:|---:|---:|%s---:|---:|\n", ref ? "---:|---:|" : ""
+		printf "| mix | unloaded | tcpclose | ratio |%s bpftrace | ratio |%s tcpclose cost per connection | per hit |\n", cts ? " counts only | ratio |" : "", ref ? " ref | ratio |" : ""
+		printf "|---|---:|---:|---:|%s---:|---:|%s---:|---:|\n", cts ? "---:|---:|" : "", ref ? "---:|---:|" : ""
 		for (m = 1; m <= nmix; m++) {
 			x = mixes[m]
 			u = median("churn " x " unloaded"); l = median("churn " x " loaded"); b = median("churn " x " bpftrace")
 			r = ref ? median("churn " x " ref") : ""
+			c = cts ? median("churn " x " counts") : ""
 			per = (1 / l - 1 / u) * 1e9
-			printf "| %s | %.0f | %.0f | %s | %s | %s |", x, u, l, pct(l / u),
-				b == "" ? "-" : sprintf("%.0f", b), b == "" ? "-" : pct(b / u)
+			printf "| %s | %.0f | %.0f | %s |", x, u, l, pct(l / u)
+			if (cts) printf " %.0f | %s |", c, pct(c / u)
+			printf " %s | %s |", b == "" ? "-" : sprintf("%.0f", b), b == "" ? "-" : pct(b / u)
 			if (ref) printf " %.0f | %s |", r, pct(r / u)
 			printf " %.0f ns | %s |\n", per, hits[x] ? sprintf("%.0f ns (%s hits)", per / hits[x], hits[x]) : "-"
 			target("churn " x ": tcpclose >= 99% of unloaded", sprintf("%.1f%%", 100 * l / u), l / u >= 0.99)
+			if (cts)
+				target("churn " x ": counts only (timing=0 tw_probes=0) >= 99% of unloaded", sprintf("%.1f%%", 100 * c / u), c / u >= 0.99)
 			if (b != "")
 				target("churn " x ": tcpclose cheaper than bpftrace", sprintf("%.1f%% vs %.1f%%", 100 * l / u, 100 * b / u), l > b)
 		}
@@ -74,8 +83,9 @@ END {
 		print "ns per hit (guest time) above the same call with no probe attached; bench/tpbench calls the tracepoint iterator in a loop with the transitions of one connection (best of 7 runs, one vCPU online)."
 		print ""
 		pref = ("ref", "conn") in probe
-		printf "| transitions | empty probe | tcpclose | bpftrace |%s tcpclose / empty |\n", pref ? " ref |" : ""
-		printf "|---|---:|---:|---:|%s---:|\n", pref ? "---:|" : ""
+		pcts = ("counts", "conn") in probe
+		printf "| transitions | empty probe | tcpclose |%s bpftrace |%s tcpclose / empty |\n", pcts ? " counts only |" : "", pref ? " ref |" : ""
+		printf "|---|---:|---:|%s---:|%s---:|\n", pcts ? "---:|" : "", pref ? "---:|" : ""
 		split("conn nonclose listener active passive", vs, " ")
 		vn["conn"] = "one whole connection (10 hits), per hit"
 		vn["nonclose"] = "SYN_RECV -> ESTABLISHED (not a close)"
@@ -86,7 +96,9 @@ END {
 			v = vs[i]; z = probe["none", v]
 			e = probe["empty", v] - z; t = probe["tcpclose", v] - z
 			bb = (("bpftrace", v) in probe) ? sprintf("%.1f", probe["bpftrace", v] - z) : "-"
-			printf "| %s | %.1f | %.1f | %s |", vn[v], e, t, bb
+			printf "| %s | %.1f | %.1f |", vn[v], e, t
+			if (pcts) printf " %.1f |", probe["counts", v] - z
+			printf " %s |", bb
 			if (pref) printf " %.1f |", probe["ref", v] - z
 			printf " %.1fx |\n", (e > 0 ? t / e : 0)
 			if (v == "conn") { pconn = t; pempty = e }
@@ -94,6 +106,12 @@ END {
 		print ""
 		printf "Per connection tcpclose adds %.0f ns here. Natively an empty probe costs about 15 ns (NOTES); at the same ratio tcpclose would cost about %.0f ns per hit.\n\n", pconn * 10, (pempty > 0 ? 15 * pconn / pempty : 0)
 		target("probe: tens of ns per hit natively (est. 15 ns x ratio to empty)", sprintf("%.0f ns", pempty > 0 ? 15 * pconn / pempty : 0), pempty > 0 && 15 * pconn / pempty < 100)
+		if (nclk) {
+			printf "One read of each kernel clock (clocksource %s), ns:", clocksource
+			for (i = 1; i <= nclk; i++)
+				printf "%s %s %s", (i > 1 ? "," : ""), clk[i], clkns[clk[i]]
+			print ".\n"
+		}
 	}
 
 	if (nn) {

@@ -16,7 +16,9 @@
 # advances 1 ns per emulated instruction, so rates and times are those of
 # a 1-instruction-per-ns machine and do not depend on the host's load.
 # BENCH_REF=REV also measures the module as committed at REV ("ref"), in
-# the same boot, in the churn and probe sections.
+# the same boot, in the churn and probe sections. BENCH_SECTIONS="probe
+# churn" runs only those sections of bench/guest-bench.sh (a partial full
+# run prints its report but writes nothing to bench/results).
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 mode=${1:-full}
@@ -54,7 +56,7 @@ if [ -n "${BENCH_REF:-}" ]; then
 	cp "$refdir/module/tcpclose.ko" "$out/bench/ref.ko"
 fi
 "$top/scripts/fatvm.sh" -c 2 -m 2048 "$out" "$out/bench/guest-bench.sh" "$mode" \
-	"$top/build/$kver/tpbench/tpbench.ko" || rc=$?
+	"$top/build/$kver/tpbench/tpbench.ko" ${BENCH_SECTIONS:-} || rc=$?
 secs=$(($(date +%s) - start))
 
 {
@@ -85,6 +87,7 @@ report >"$out/report.md"
 
 if [ "$mode" = full ]; then
 	cat "$out/report.md"
+	[ -z "${BENCH_SECTIONS:-}" ] || exit "$rc"
 	stamp=$(date -u +%Y%m%d-%H%M)-$(awk '$1 == "meta" && $2 == "kernel" { print $3 }' "$out/results.txt")
 	mkdir -p "$top/bench/results"
 	cp "$out/report.md" "$top/bench/results/$stamp.md"
