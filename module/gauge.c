@@ -14,6 +14,7 @@
 #include <net/inet_timewait_sock.h>
 #include <net/tcp_states.h>
 #include "compat.h"
+#include "classify.h"
 #include "gauge.h"
 #include "hook.h"
 

@@ -4,7 +4,7 @@
  * lockless accumulation, and the text of /proc/tcpclose_hist.
  *
  * Counts are shared atomics rather than per-CPU: a port's histograms take
- * 2.7 KiB once, not per CPU, and only a close that completes a phase
+ * 2.6 KiB once, not per CPU, and only a close that completes a phase
  * touches them.
  */
 #include <linux/kernel.h>
@@ -22,51 +22,22 @@ const char *const tcpclose_phase_names[TCPCLOSE_NR_PHASES] = {
 	[TCPCLOSE_PH_TOTAL] = "total",
 };
 
-unsigned int tcpclose_hist_bucket(u64 us)
-{
-	unsigned int b = us <= 1 ? 0 : fls64(us - 1);
-
-	return min_t(unsigned int, b, TCPCLOSE_HIST_BUCKETS - 1);
-}
-
 /* The inclusive upper bound of a bucket, U64_MAX for the last (+Inf). */
 u64 tcpclose_hist_upper(unsigned int bucket)
 {
 	return bucket >= TCPCLOSE_HIST_BUCKETS - 1 ? U64_MAX : 1ULL << bucket;
 }
 
-/* The phase a socket leaving @state has spent time in, or -1. */
-int tcpclose_phase_of(int state)
-{
-	switch (state) {
-	case TCP_FIN_WAIT1:
-		return TCPCLOSE_PH_FIN_WAIT1;
-	case TCP_FIN_WAIT2:
-		return TCPCLOSE_PH_FIN_WAIT2;
-	case TCP_CLOSE_WAIT:
-		return TCPCLOSE_PH_CLOSE_WAIT;
-	case TCP_LAST_ACK:
-		return TCPCLOSE_PH_LAST_ACK;
-	default:
-		return -1;
-	}
-}
-
-void tcpclose_hist_add(struct tcpclose_hist *h, u64 us)
-{
-	atomic64_inc(&h->bucket[tcpclose_hist_bucket(us)]);
-	atomic64_add(us, &h->sum_us);
-	atomic64_inc(&h->count);
-}
-
 void tcpclose_hist_read(struct tcpclose_hist *h, struct tcpclose_hist_row *row)
 {
 	unsigned int b;
 
-	row->count = atomic64_read(&h->count);
+	row->count = 0;
 	row->sum_us = atomic64_read(&h->sum_us);
-	for (b = 0; b < TCPCLOSE_HIST_BUCKETS; b++)
+	for (b = 0; b < TCPCLOSE_HIST_BUCKETS; b++) {
 		row->bucket[b] = atomic64_read(&h->bucket[b]);
+		row->count += row->bucket[b];
+	}
 }
 
 /* Reset: a close completing meanwhile may be counted in part. */
@@ -74,7 +45,6 @@ void tcpclose_hist_zero(struct tcpclose_hist *h)
 {
 	unsigned int b;
 
-	atomic64_set(&h->count, 0);
 	atomic64_set(&h->sum_us, 0);
 	for (b = 0; b < TCPCLOSE_HIST_BUCKETS; b++)
 		atomic64_set(&h->bucket[b], 0);
@@ -83,9 +53,9 @@ void tcpclose_hist_zero(struct tcpclose_hist *h)
 int tcpclose_format_hist_comment(char *buf, size_t len, const struct tcpclose_summary *s)
 {
 	return scnprintf(buf, len,
-			 "# tcpclose_hist %d version=%s netns=%llu unit=us buckets=log2 max_tracked=%u untracked_closes=%llu\n",
+			 "# tcpclose_hist %d version=%s netns=%llu unit=us buckets=log2 max_tracked=%u untracked_closes=%llu timing=%s\n",
 			 TCPCLOSE_FORMAT_VERSION, TCPCLOSE_VERSION, s->netns,
-			 s->max_tracked, s->untracked_closes);
+			 s->max_tracked, s->untracked_closes, s->timing ? "on" : "off");
 }
 
 int tcpclose_format_hist_columns(char *buf, size_t len)

@@ -4,6 +4,9 @@
 
 #include <linux/types.h>
 #include <linux/atomic.h>
+#include <linux/bitops.h>
+#include <linux/minmax.h>
+#include <net/tcp_states.h>
 #include "tcpclose.h"
 
 /*
@@ -24,8 +27,8 @@ enum tcpclose_phase {
 	TCPCLOSE_NR_PHASES
 };
 
+/* No count: it is the sum of the buckets, and one atomic less per close step. */
 struct tcpclose_hist {
-	atomic64_t count;
 	atomic64_t sum_us;
 	atomic64_t bucket[TCPCLOSE_HIST_BUCKETS];
 };
@@ -47,12 +50,41 @@ struct tcpclose_hist_row {
 
 extern const char *const tcpclose_phase_names[TCPCLOSE_NR_PHASES];
 
-unsigned int tcpclose_hist_bucket(u64 us);
 u64 tcpclose_hist_upper(unsigned int bucket);
-int tcpclose_phase_of(int state);
-void tcpclose_hist_add(struct tcpclose_hist *h, u64 us);
 void tcpclose_hist_read(struct tcpclose_hist *h, struct tcpclose_hist_row *row);
 void tcpclose_hist_zero(struct tcpclose_hist *h);
+
+/* The bucket of a duration: inline, as the probe runs it per closing step. */
+static inline unsigned int tcpclose_hist_bucket(u64 us)
+{
+	unsigned int b = us <= 1 ? 0 : fls64(us - 1);
+
+	return min_t(unsigned int, b, TCPCLOSE_HIST_BUCKETS - 1);
+}
+
+/* The phase a socket leaving @state has spent time in, or -1. */
+static inline int tcpclose_phase_of(int state)
+{
+	switch (state) {
+	case TCP_FIN_WAIT1:
+		return TCPCLOSE_PH_FIN_WAIT1;
+	case TCP_FIN_WAIT2:
+		return TCPCLOSE_PH_FIN_WAIT2;
+	case TCP_CLOSE_WAIT:
+		return TCPCLOSE_PH_CLOSE_WAIT;
+	case TCP_LAST_ACK:
+		return TCPCLOSE_PH_LAST_ACK;
+	default:
+		return -1;
+	}
+}
+
+/* Lockless: two atomics, shared with other CPUs closing on the same port. */
+static inline void tcpclose_hist_add(struct tcpclose_hist *h, u64 us)
+{
+	atomic64_inc(&h->bucket[tcpclose_hist_bucket(us)]);
+	atomic64_add(us, &h->sum_us);
+}
 
 int tcpclose_format_hist_comment(char *buf, size_t len, const struct tcpclose_summary *s);
 int tcpclose_format_hist_columns(char *buf, size_t len);

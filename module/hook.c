@@ -11,14 +11,17 @@
 #include <linux/in.h>
 #include <linux/ktime.h>
 #include <linux/math64.h>
+#include <linux/jump_label.h>
 #include <net/tcp_states.h>
 #include <net/sock.h>
 #include <net/inet_sock.h>
 #include <trace/events/sock.h>
 #include "netns.h"
+#include "classify.h"
 #include "gauge.h"
 #include "hook.h"
 #include "track.h"
+#include "twprobe.h"
 
 #define TCPCLOSE_TRACEPOINT "inet_sock_set_state"
 
@@ -30,6 +33,12 @@ struct tcpclose_tracker tcpclose_closing;
 /* A socket leaving one of these states may have a tracker slot. */
 #define TCPCLOSE_CLOSING_STATES (TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2 | TCPF_CLOSE_WAIT | \
 				 TCPF_LAST_ACK | TCPF_CLOSING)
+/* Entering one of these may start or count a close, or reveal a listener. */
+#define TCPCLOSE_EVENT_STATES (TCPF_FIN_WAIT1 | TCPF_CLOSE_WAIT | TCPF_CLOSING | \
+			       TCPF_CLOSE | TCPF_SYN_RECV)
+
+/* Close timing (the tracker and the histograms) is on: see tcpclose_set_timing(). */
+static DEFINE_STATIC_KEY_TRUE(tcpclose_timing);
 
 /*
  * A tracked socket changes state: the time spent in the state it leaves
@@ -37,26 +46,21 @@ struct tcpclose_tracker tcpclose_closing;
  * the slot is freed. Runs even without a table (netns going away) so that
  * no slot outlives its socket.
  */
-static void tcpclose_track_step(struct tcpclose_table *tbl, const struct sock *sk,
+static void tcpclose_track_step(struct tcpclose_table *tbl, struct tcpclose_track *t,
 				int oldstate, int newstate)
 {
-	struct tcpclose_track *t = tcpclose_track_find(&tcpclose_closing, sk);
-	struct tcpclose_key key;
-	int phase;
-	u64 now;
+	int phase = tcpclose_phase_of(oldstate);
+	struct tcpclose_hist *h = NULL;
+	u64 now = ktime_get_ns();
 
-	if (!t)
-		return;
-	now = ktime_get_ns();
-	key.port = t->port;
-	key.role = t->role;
-	phase = tcpclose_phase_of(oldstate);
-	if (tbl && phase >= 0)
-		tcpclose_table_time(tbl, &key, phase, div_u64(now - t->t_state, NSEC_PER_USEC));
+	if (tbl)
+		h = tcpclose_table_hists(tbl, t->port, t->role);
+	if (h && phase >= 0)
+		tcpclose_hist_add(&h[phase], div_u64(now - t->t_state, NSEC_PER_USEC));
 	if (newstate == TCP_CLOSE) {
-		if (tbl)
-			tcpclose_table_time(tbl, &key, TCPCLOSE_PH_TOTAL,
-					    div_u64(now - t->t_fin, NSEC_PER_USEC));
+		if (h)
+			tcpclose_hist_add(&h[TCPCLOSE_PH_TOTAL],
+					  div_u64(now - t->t_fin, NSEC_PER_USEC));
 		tcpclose_track_end(t);
 		return;
 	}
@@ -65,53 +69,104 @@ static void tcpclose_track_step(struct tcpclose_table *tbl, const struct sock *s
 }
 
 /*
- * Runs on every TCP state change, with preemption disabled. Everything
- * that is not part of a close or a listener's child returns after a few
- * compares; a close costs an RCU lookup, a per-CPU increment and, while it
- * lasts, one tracker slot.
+ * Everything but the filter of tcpclose_probe(), kept out of line so that
+ * the common hit pays for no stack frame. Runs with preemption disabled,
+ * as every tracepoint probe does: that is an RCU read-side critical
+ * section, which the table lookups rely on (see tcpclose_rcu_held()).
+ */
+static noinline void tcpclose_hit(const struct sock *sk, int oldstate, int newstate)
+{
+	const struct inet_sock *inet = inet_sk(sk);
+	enum tcpclose_counter counter = TCPCLOSE_NR_COUNTERS;
+	struct tcpclose_track *t = NULL;
+	struct tcpclose_table *tbl;
+	struct tcpclose_key key;
+	enum tcpclose_event ev;
+	bool fw2_timeout;
+
+	ev = tcpclose_classify(oldstate, newstate, &counter);
+	if (ev == TCPCLOSE_EV_LISTENER) {
+		tbl = tcpclose_net_table_probe(sock_net(sk));
+		/* sk_num is already 0 at ->CLOSE; inet_sport survives. */
+		if (tbl)
+			tcpclose_table_mark_listener(tbl, ntohs(inet->inet_sport));
+		return;
+	}
+	if (((1 << oldstate) & TCPCLOSE_CLOSING_STATES) &&
+	    static_branch_likely(&tcpclose_timing))
+		t = tcpclose_track_find(&tcpclose_closing, sk);
+	fw2_timeout = tcpclose_fin_wait2_timeout(oldstate, newstate, sock_flag(sk, SOCK_DONE),
+						 READ_ONCE(sk->sk_err)) &&
+		      !tcpclose_twprobe_handoff(sk);
+	if (!t && ev == TCPCLOSE_EV_NONE && !fw2_timeout)
+		return;
+	tbl = tcpclose_net_table_probe(sock_net(sk));
+	if (t) {
+		/* Every count of one close lands on the row of its first FIN. */
+		key.port = t->port;
+		key.role = t->role;
+	} else if (!tbl || !tcpclose_key(tbl, sock_net(sk), ntohs(inet->inet_sport),
+					 ntohs(inet->inet_dport), &key)) {
+		return;
+	}
+
+	if (ev == TCPCLOSE_EV_COUNT && tbl && tcpclose_table_count(tbl, &key, counter) &&
+	    (counter == TCPCLOSE_ACTIVE || counter == TCPCLOSE_PASSIVE)) {
+		/* The first FIN, either way: the close starts. */
+		if (static_branch_likely(&tcpclose_timing) &&
+		    !tcpclose_track_start(&tcpclose_closing, sk, &key, newstate, ktime_get_ns()))
+			atomic64_inc(&tbl->untracked_closes);
+		return;
+	}
+	if (fw2_timeout && tbl)
+		tcpclose_table_count(tbl, &key, TCPCLOSE_FIN_WAIT2_TIMEOUTS);
+	if (t)
+		tcpclose_track_step(tbl, t, oldstate, newstate);
+}
+
+/*
+ * Runs on every TCP state change. Most are not part of a close (connects,
+ * accepts completing) and leave on the first compare, before touching the
+ * socket; the rest cost a table lookup, a per-CPU increment and, while a
+ * close lasts, one tracker slot and a clock read per step.
  */
 static void tcpclose_probe(void *data, const struct sock *sk, const int oldstate,
 			   const int newstate)
 {
-	const struct inet_sock *inet = inet_sk(sk);
-	enum tcpclose_counter counter = TCPCLOSE_NR_COUNTERS;
-	enum tcpclose_event ev;
-	struct tcpclose_table *tbl;
-	struct tcpclose_key key;
-	bool keyed;
-	u16 lport;
-
+	/* Without timing, the steps inside a close (FIN_WAIT1 -> FIN_WAIT2...) are not needed. */
+	if (likely(!((1 << newstate) & TCPCLOSE_EVENT_STATES) &&
+		   !(((1 << oldstate) & TCPCLOSE_CLOSING_STATES) &&
+		     static_branch_likely(&tcpclose_timing))))
+		return;
 	if (sk->sk_protocol != IPPROTO_TCP)
 		return;
-	ev = tcpclose_classify(oldstate, newstate, &counter);
-	if (likely(ev == TCPCLOSE_EV_NONE) && !((1 << oldstate) & TCPCLOSE_CLOSING_STATES))
-		return;
+	tcpclose_hit(sk, oldstate, newstate);
+}
 
-	/* sk_num is already 0 at ->CLOSE; inet_sport survives. */
-	lport = ntohs(inet->inet_sport);
-	rcu_read_lock();
-	tbl = tcpclose_net_table(sock_net(sk));
-	if (ev == TCPCLOSE_EV_LISTENER) {
-		if (tbl)
-			tcpclose_table_mark_listener(tbl, lport);
-		goto out;
+bool tcpclose_timing_enabled(void)
+{
+	return static_key_enabled(&tcpclose_timing);
+}
+
+/*
+ * Turning timing off empties the tracker, so that no slot outlives its
+ * socket while nothing ends slots; turning it on starts from an empty
+ * tracker: closes already under way are not timed, and their CLOSE_WAIT
+ * sockets count as close_wait_untracked. Called under the module's
+ * parameter lock, while the tracker exists.
+ */
+void tcpclose_set_timing(bool on)
+{
+	if (on == static_key_enabled(&tcpclose_timing))
+		return;
+	if (on) {
+		static_branch_enable(&tcpclose_timing);
+		return;
 	}
-	keyed = tbl && tcpclose_key(tbl, sock_net(sk), lport, ntohs(inet->inet_dport), &key);
-	/* The first FIN, either way: the close starts. */
-	if (ev == TCPCLOSE_EV_COUNT && keyed && tcpclose_table_count(tbl, &key, counter) &&
-	    (counter == TCPCLOSE_ACTIVE || counter == TCPCLOSE_PASSIVE)) {
-		if (!tcpclose_track_start(&tcpclose_closing, sk, &key, newstate, ktime_get_ns()))
-			atomic64_inc(&tbl->untracked_closes);
-		goto out;
-	}
-	if (keyed && tcpclose_fin_wait2_timeout(oldstate, newstate,
-						READ_ONCE(sk->sk_shutdown) & RCV_SHUTDOWN,
-						READ_ONCE(sk->sk_err)))
-		tcpclose_table_count(tbl, &key, TCPCLOSE_FIN_WAIT2_TIMEOUTS);
-	if ((1 << oldstate) & TCPCLOSE_CLOSING_STATES)
-		tcpclose_track_step(tbl, sk, oldstate, newstate);
-out:
-	rcu_read_unlock();
+	static_branch_disable(&tcpclose_timing);
+	/* Probes that saw the key on have finished: they run with preemption off. */
+	synchronize_rcu();
+	tcpclose_tracker_clear(&tcpclose_closing);
 }
 
 static void tcpclose_find_tp(struct tracepoint *tp, void *priv)

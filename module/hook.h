@@ -10,5 +10,7 @@ int tcpclose_hook_alloc(unsigned int max_tracked);
 void tcpclose_hook_free(void);
 int tcpclose_hook_attach(void);
 void tcpclose_hook_detach(void);
+void tcpclose_set_timing(bool on);
+bool tcpclose_timing_enabled(void);
 
 #endif

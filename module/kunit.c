@@ -4,7 +4,7 @@
  * linked from the very objects tcpclose.ko is built from.
  *
  * Expected values are written out here independently of the code under
- * test: the transition table below is the README's, not classify.c's.
+ * test: the transition table below is the README's, not classify.h's.
  */
 #include <kunit/test.h>
 #include <linux/kthread.h>
@@ -12,6 +12,7 @@
 #include <linux/slab.h>
 #include <net/tcp_states.h>
 #include "tcpclose.h"
+#include "classify.h"
 #include "table.h"
 #include "track.h"
 #include "hist.h"
@@ -547,16 +548,21 @@ static void tcpclose_table_histograms(struct kunit *test)
 	struct tcpclose_summary sum = { };
 	struct tcpclose_key other = { 81, TCPCLOSE_SERVER };
 	struct tcpclose_hist_row *rows;
+	struct tcpclose_hist *h;
 	unsigned int n;
 
 	/* Only ports whose first FIN was counted are timed. */
 	tcpclose_count(tbl, 80, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 1);
 	rcu_read_lock();
-	tcpclose_table_time(tbl, &other, TCPCLOSE_PH_FIN_WAIT2, 100);
-	tcpclose_table_time(tbl, &srv, TCPCLOSE_PH_FIN_WAIT2, 100);
-	tcpclose_table_time(tbl, &srv, TCPCLOSE_PH_FIN_WAIT2, 120);
-	tcpclose_table_time(tbl, &srv, TCPCLOSE_PH_TOTAL, 3000);
-	tcpclose_table_time(tbl, &cli, TCPCLOSE_PH_CLOSE_WAIT, 2000000);
+	KUNIT_EXPECT_NULL(test, tcpclose_table_hists(tbl, other.port, other.role));
+	h = tcpclose_table_hists(tbl, srv.port, srv.role);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	tcpclose_hist_add(&h[TCPCLOSE_PH_FIN_WAIT2], 100);
+	tcpclose_hist_add(&h[TCPCLOSE_PH_FIN_WAIT2], 120);
+	tcpclose_hist_add(&h[TCPCLOSE_PH_TOTAL], 3000);
+	h = tcpclose_table_hists(tbl, cli.port, cli.role);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	tcpclose_hist_add(&h[TCPCLOSE_PH_CLOSE_WAIT], 2000000);
 	rcu_read_unlock();
 	mutex_lock(&tbl->mutex);
 	rows = tcpclose_table_hist_rows(tbl, &n, &sum);

@@ -20,6 +20,9 @@
 unsigned int tcpclose_max_ports = 4096;
 static unsigned int tcpclose_max_tracked = 32768;
 static bool tcpclose_tw_probes = true;
+static bool tcpclose_timing_on = true;
+/* The tracker exists: set and read under kernel_param_lock(THIS_MODULE). */
+static bool tcpclose_live;
 
 /* Parameters are read-only once loaded; out of range fails insmod. */
 static int tcpclose_param_range(const char *val, const struct kernel_param *kp,
@@ -63,9 +66,45 @@ module_param_cb(max_tracked, &tcpclose_max_tracked_ops, &tcpclose_max_tracked, 0
 MODULE_PARM_DESC(max_tracked,
 		 "sockets timed while closing, all namespaces, 8..4194304 (default 32768, 32 bytes each); closes beyond are counted as untracked_closes");
 
+/*
+ * The one parameter that may change while loaded: a write waits for
+ * running probes and, when turning timing off, empties the tracker.
+ */
+static int tcpclose_set_timing_param(const char *val, const struct kernel_param *kp)
+{
+	bool on;
+
+	if (kstrtobool(val, &on)) {
+		pr_err("timing=%s: must be 0 or 1 (or n/y)\n", val);
+		return -EINVAL;
+	}
+	*(bool *)kp->arg = on;
+	if (tcpclose_live)
+		tcpclose_set_timing(on);
+	return 0;
+}
+
+static const struct kernel_param_ops tcpclose_timing_ops = {
+	.set = tcpclose_set_timing_param,
+	.get = param_get_bool,
+};
+
+module_param_cb(timing, &tcpclose_timing_ops, &tcpclose_timing_on, 0644);
+MODULE_PARM_DESC(timing,
+		 "time closes: the duration histograms and close_wait_oldest_s; default Y, may be changed while loaded (/sys/module/tcpclose/parameters/timing)");
+
 module_param_named(tw_probes, tcpclose_tw_probes, bool, 0444);
 MODULE_PARM_DESC(tw_probes,
 		 "attach kprobes for the TIME_WAIT lifecycle columns (tw_*, fin_wait2_timeouts); default Y");
+
+/* After this, a write to the timing parameter leaves the tracker alone. */
+static void tcpclose_untrack(void)
+{
+	kernel_param_lock(THIS_MODULE);
+	tcpclose_live = false;
+	kernel_param_unlock(THIS_MODULE);
+	tcpclose_hook_free();
+}
 
 static int __init tcpclose_init(void)
 {
@@ -75,6 +114,10 @@ static int __init tcpclose_init(void)
 	err = tcpclose_hook_alloc(tcpclose_max_tracked);
 	if (err)
 		return err;
+	kernel_param_lock(THIS_MODULE);
+	tcpclose_set_timing(tcpclose_timing_on);
+	tcpclose_live = true;
+	kernel_param_unlock(THIS_MODULE);
 	/* Tables first: the probe must never see a netns without one. */
 	err = tcpclose_netns_register();
 	if (err)
@@ -88,8 +131,8 @@ static int __init tcpclose_init(void)
 	err = tcpclose_proc_init();
 	if (err)
 		goto err_hook;
-	pr_info("version %s loaded, max_ports=%u max_tracked=%u\n", TCPCLOSE_VERSION,
-		tcpclose_max_ports, tcpclose_max_tracked);
+	pr_info("version %s loaded, max_ports=%u max_tracked=%u timing=%d\n", TCPCLOSE_VERSION,
+		tcpclose_max_ports, tcpclose_max_tracked, tcpclose_timing_on);
 	return 0;
 
 err_hook:
@@ -98,7 +141,7 @@ err_hook:
 err_netns:
 	tcpclose_netns_unregister();
 err_free:
-	tcpclose_hook_free();
+	tcpclose_untrack();
 	return err;
 }
 
@@ -108,7 +151,7 @@ static void __exit tcpclose_exit(void)
 	tcpclose_twprobe_detach();
 	tcpclose_hook_detach();
 	tcpclose_netns_unregister();
-	tcpclose_hook_free();
+	tcpclose_untrack();
 	pr_info("unloaded\n");
 }
 

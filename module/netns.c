@@ -19,6 +19,16 @@ struct tcpclose_net {
 
 static unsigned int tcpclose_net_id __read_mostly;
 
+static struct tcpclose_table *tcpclose_tn_table(const struct net *net,
+						struct tcpclose_net *tn)
+{
+	/* NULL before our init of a new netns has run (its kernel sockets). */
+	if (unlikely(!tn))
+		return NULL;
+	return rcu_dereference_check(tn->tbl, refcount_read(&net->ns.count) ||
+				     lockdep_is_held(&net_rwsem) || rcu_read_lock_sched_held());
+}
+
 /*
  * Under rcu_read_lock(), with a reference on @net held, or under net_rwsem:
  * a netns still on net_namespace_list has not run its exit methods, even
@@ -26,13 +36,17 @@ static unsigned int tcpclose_net_id __read_mostly;
  */
 struct tcpclose_table *tcpclose_net_table(const struct net *net)
 {
-	struct tcpclose_net *tn = net_generic(net, tcpclose_net_id);
+	return tcpclose_tn_table(net, net_generic(net, tcpclose_net_id));
+}
 
-	/* NULL before our init of a new netns has run (its kernel sockets). */
-	if (unlikely(!tn))
-		return NULL;
-	return rcu_dereference_check(tn->tbl, refcount_read(&net->ns.count) ||
-				     lockdep_is_held(&net_rwsem));
+/*
+ * The same for the probe, which runs with preemption off and so is an RCU
+ * reader already: net_generic() without its own rcu_read_lock(), which on
+ * a preemptible-RCU kernel costs two calls per hit.
+ */
+struct tcpclose_table *tcpclose_net_table_probe(const struct net *net)
+{
+	return tcpclose_tn_table(net, rcu_dereference_sched(net->gen)->ptr[tcpclose_net_id]);
 }
 
 static int __net_init tcpclose_net_init(struct net *net)

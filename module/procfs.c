@@ -44,6 +44,7 @@ static int tcpclose_snap_take(struct tcpclose_snap *st)
 	memset(&st->sum, 0, sizeof(st->sum));
 	st->sum.netns = st->net->ns.inum;
 	st->sum.max_tracked = tcpclose_closing.nbuckets * TCPCLOSE_TRACK_WAYS;
+	st->sum.timing = tcpclose_timing_enabled();
 	/*
 	 * Copied, not pointed to: the per-netns files exist while the module
 	 * loads and unloads, when the probes' status changes, and every read

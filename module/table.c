@@ -70,17 +70,20 @@ bool tcpclose_table_listens(const struct tcpclose_table *tbl, u16 port)
 	return test_bit(port, tbl->listen);
 }
 
-/* Under rcu_read_lock() or tbl->mutex (entries are never removed). */
+/*
+ * Under rcu_read_lock(), with preemption off (the probe: an RCU-sched
+ * reader is an RCU reader) or under tbl->mutex (entries are never removed).
+ */
 static struct tcpclose_port *tcpclose_port_find(struct tcpclose_table *tbl, u16 port)
 {
 	struct tcpclose_block *blk;
 
 	blk = rcu_dereference_check(tbl->dir[port >> TCPCLOSE_BLOCK_SHIFT],
-				    lockdep_is_held(&tbl->mutex));
+				    lockdep_is_held(&tbl->mutex) || rcu_read_lock_sched_held());
 	if (!blk)
 		return NULL;
 	return rcu_dereference_check(blk->port[port & (TCPCLOSE_BLOCK_SIZE - 1)],
-				     lockdep_is_held(&tbl->mutex));
+				     lockdep_is_held(&tbl->mutex) || rcu_read_lock_sched_held());
 }
 
 /*
@@ -140,18 +143,26 @@ out:
 	return p;
 }
 
-/* The fast path. Called under rcu_read_lock(). False if dropped. */
-bool tcpclose_table_count(struct tcpclose_table *tbl, const struct tcpclose_key *key,
-			  enum tcpclose_counter counter)
+static bool tcpclose_port_inc(struct tcpclose_table *tbl, struct tcpclose_port *p,
+			      const struct tcpclose_key *key, enum tcpclose_counter counter)
 {
-	struct tcpclose_port *p = tcpclose_port_get(tbl, key->port, GFP_ATOMIC);
-
 	if (unlikely(!p)) {
 		atomic64_inc(&tbl->dropped);
 		return false;
 	}
 	this_cpu_inc(p->pcpu->v[key->role][counter]);
 	return true;
+}
+
+/*
+ * The fast path, from the probe (preemption off) or under rcu_read_lock().
+ * False if dropped.
+ */
+bool tcpclose_table_count(struct tcpclose_table *tbl, const struct tcpclose_key *key,
+			  enum tcpclose_counter counter)
+{
+	return tcpclose_port_inc(tbl, tcpclose_port_get(tbl, key->port, GFP_ATOMIC), key,
+				 counter);
 }
 
 /*
@@ -163,36 +174,29 @@ bool tcpclose_table_count(struct tcpclose_table *tbl, const struct tcpclose_key 
 bool tcpclose_table_count_nmi(struct tcpclose_table *tbl, const struct tcpclose_key *key,
 			      enum tcpclose_counter counter)
 {
-	struct tcpclose_port *p = tcpclose_port_find(tbl, key->port);
-
-	if (unlikely(!p)) {
-		atomic64_inc(&tbl->dropped);
-		return false;
-	}
-	this_cpu_inc(p->pcpu->v[key->role][counter]);
-	return true;
+	return tcpclose_port_inc(tbl, tcpclose_port_find(tbl, key->port), key, counter);
 }
 
 /*
- * Records a close-phase duration. Called under rcu_read_lock(), only for
- * closes whose port has an entry (their first FIN was counted). The first
- * duration of a port allocates its histograms; a racing loser frees its
- * copy; without memory the duration is counted as untracked.
+ * The close-phase histograms of (@port, @role), indexed by phase, or NULL.
+ * For closes whose port has an entry (their first FIN was counted), from
+ * the probe (preemption off) or under rcu_read_lock(). The first duration
+ * of a port allocates them; a racing loser frees its copy; without memory
+ * the duration is counted as untracked.
  */
-void tcpclose_table_time(struct tcpclose_table *tbl, const struct tcpclose_key *key,
-			 enum tcpclose_phase phase, u64 us)
+struct tcpclose_hist *tcpclose_table_hists(struct tcpclose_table *tbl, u16 port, u8 role)
 {
-	struct tcpclose_port *p = tcpclose_port_find(tbl, key->port);
+	struct tcpclose_port *p = tcpclose_port_find(tbl, port);
 	struct tcpclose_hists *h, *newh;
 
 	if (unlikely(!p))
-		return;
-	h = rcu_dereference(p->hists);
+		return NULL;
+	h = rcu_dereference_check(p->hists, rcu_read_lock_sched_held());
 	if (unlikely(!h)) {
 		newh = kzalloc(sizeof(*newh), GFP_ATOMIC);
 		if (!newh) {
 			atomic64_inc(&tbl->untracked_closes);
-			return;
+			return NULL;
 		}
 		h = cmpxchg((struct tcpclose_hists __force **)&p->hists, NULL, newh);
 		if (h)
@@ -200,7 +204,7 @@ void tcpclose_table_time(struct tcpclose_table *tbl, const struct tcpclose_key *
 		else
 			h = newh;
 	}
-	tcpclose_hist_add(&h->h[key->role][phase], us);
+	return h->h[role];
 }
 
 static void tcpclose_port_sum(const struct tcpclose_port *p,

@@ -75,8 +75,7 @@ struct tcpclose_row *tcpclose_table_rows(struct tcpclose_table *tbl, unsigned in
 					 struct tcpclose_summary *sum, u64 now);
 
 /* Close-phase durations. */
-void tcpclose_table_time(struct tcpclose_table *tbl, const struct tcpclose_key *key,
-			 enum tcpclose_phase phase, u64 us);
+struct tcpclose_hist *tcpclose_table_hists(struct tcpclose_table *tbl, u16 port, u8 role);
 struct tcpclose_hist_row *tcpclose_table_hist_rows(struct tcpclose_table *tbl,
 						   unsigned int *nrows,
 						   struct tcpclose_summary *sum);

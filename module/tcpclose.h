@@ -2,7 +2,7 @@
 /*
  * tcpclose: per-port accounting of TCP closes.
  *
- * The pure logic (classify.c, format.c) uses only the types declared here
+ * The pure logic (classify.h, format.c) uses only the types declared here
  * so that KUnit can test it without tracepoints, procfs or sockets.
  */
 #ifndef TCPCLOSE_H
@@ -84,15 +84,8 @@ struct tcpclose_summary {
 	u32 max_tracked;	/* the max_tracked parameter */
 	const char *tw_probes;	/* which lifecycle probes are attached */
 	u64 untracked_closes;	/* closes not timed: the tracker was full */
+	bool timing;		/* closes are being timed (the timing parameter) */
 };
-
-/* classify.c */
-enum tcpclose_event tcpclose_classify(int oldstate, int newstate,
-				      enum tcpclose_counter *counter);
-int tcpclose_gauge_of(int state, int tw_substate);
-bool tcpclose_fin_wait2_timeout(int oldstate, int newstate, bool rcv_shutdown, int err);
-bool tcpclose_key_of(u16 lport, u16 rport, bool lport_listens,
-		     const struct tcpclose_range *eph, struct tcpclose_key *key);
 
 /* format.c */
 #define TCPCLOSE_LINE_MAX 1280	/* a histogram line with every bucket */

@@ -28,6 +28,14 @@ int tcpclose_tracker_init(struct tcpclose_tracker *trk, unsigned int max_tracked
 	return 0;
 }
 
+/* Free every slot: only once no probe can be using the tracker. */
+void tcpclose_tracker_clear(struct tcpclose_tracker *trk)
+{
+	if (trk->slots)
+		memset(trk->slots, 0,
+		       (size_t)trk->nbuckets * TCPCLOSE_TRACK_WAYS * sizeof(*trk->slots));
+}
+
 void tcpclose_tracker_destroy(struct tcpclose_tracker *trk)
 {
 	kvfree(trk->slots);
@@ -55,21 +63,22 @@ struct tcpclose_track *tcpclose_track_find(struct tcpclose_tracker *trk, const v
 	return NULL;
 }
 
-/* NULL when the socket's bucket is full: the caller counts it. */
+/*
+ * NULL when the socket's bucket is full: the caller counts it. Called at a
+ * socket's first FIN, which it has only once; its previous slot, if any,
+ * was freed when it last reached CLOSE, so there is nothing to look up.
+ */
 struct tcpclose_track *tcpclose_track_start(struct tcpclose_tracker *trk, const void *sk,
 					    const struct tcpclose_key *key, int state, u64 now)
 {
-	struct tcpclose_track *t = tcpclose_track_find(trk, sk);
+	struct tcpclose_track *t = tcpclose_bucket(trk, sk);
 	unsigned int i;
 
-	if (!t) {
-		t = tcpclose_bucket(trk, sk);
-		for (i = 0; i < TCPCLOSE_TRACK_WAYS; i++, t++)
-			if (!READ_ONCE(t->sk) && !cmpxchg(&t->sk, NULL, TCPCLOSE_TRACK_BUSY))
-				break;
-		if (i == TCPCLOSE_TRACK_WAYS)
-			return NULL;
-	}
+	for (i = 0; i < TCPCLOSE_TRACK_WAYS; i++, t++)
+		if (!READ_ONCE(t->sk) && !cmpxchg(&t->sk, NULL, TCPCLOSE_TRACK_BUSY))
+			break;
+	if (i == TCPCLOSE_TRACK_WAYS)
+		return NULL;
 	t->t_state = now;
 	t->t_fin = now;
 	t->port = key->port;

@@ -30,6 +30,7 @@ struct tcpclose_tracker {
 };
 
 int tcpclose_tracker_init(struct tcpclose_tracker *trk, unsigned int max_tracked);
+void tcpclose_tracker_clear(struct tcpclose_tracker *trk);
 void tcpclose_tracker_destroy(struct tcpclose_tracker *trk);
 
 struct tcpclose_track *tcpclose_track_start(struct tcpclose_tracker *trk, const void *sk,

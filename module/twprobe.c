@@ -20,6 +20,7 @@
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/kprobes.h>
+#include <linux/hash.h>
 #include <linux/ptrace.h>
 #include <linux/in.h>
 #include <net/sock.h>
@@ -30,6 +31,9 @@
 #include "gauge.h"
 #include "netns.h"
 #include "twprobe.h"
+
+/* Which of tcpclose_kprobes[] are attached: created, expired, killed. */
+static bool tcpclose_kprobe_ok[3];
 
 /* A timewait socket of TCP (DCCP has its own death row). */
 static bool tcpclose_tw_is_tcp(const struct inet_timewait_sock *tw)
@@ -57,10 +61,39 @@ static void tcpclose_tw_event(struct inet_timewait_sock *tw, enum tcpclose_count
 	tcpclose_tw_count(twsk_net(tw), ntohs(tw->tw_sport), ntohs(tw->tw_dport), counter);
 }
 
+/*
+ * Orphans whose FIN_WAIT2 goes on in a timewait socket: their full
+ * socket's FIN_WAIT2 -> CLOSE follows the creation on the same thread and
+ * is no timeout (the timewait socket's timer decides). Slots by socket
+ * address cover that short window; two handoffs colliding in it can only
+ * make one look like a timeout.
+ */
+#define TCPCLOSE_HANDOFF_BITS 10
+static const void *tcpclose_handoff[1 << TCPCLOSE_HANDOFF_BITS];
+
 static int tcpclose_tw_created(struct kprobe *kp, struct pt_regs *regs)
 {
-	tcpclose_tw_event((void *)regs_get_kernel_argument(regs, 0), TCPCLOSE_TW_CREATED);
+	struct inet_timewait_sock *tw = (void *)regs_get_kernel_argument(regs, 0);
+	const struct sock *sk = (void *)regs_get_kernel_argument(regs, 1);
+
+	if (READ_ONCE(tw->tw_substate) == TCP_FIN_WAIT2)
+		WRITE_ONCE(tcpclose_handoff[hash_ptr(sk, TCPCLOSE_HANDOFF_BITS)], sk);
+	tcpclose_tw_event(tw, TCPCLOSE_TW_CREATED);
 	return 0;
+}
+
+/*
+ * Whether @sk, closing from FIN_WAIT2 without the peer's FIN, was just
+ * handed to a timewait socket. Without the creation probe that cannot be
+ * known, and no timeout is claimed.
+ */
+bool tcpclose_twprobe_handoff(const struct sock *sk)
+{
+	const void **slot = &tcpclose_handoff[hash_ptr(sk, TCPCLOSE_HANDOFF_BITS)];
+
+	if (!READ_ONCE(tcpclose_kprobe_ok[0]))
+		return true;
+	return READ_ONCE(*slot) == sk && cmpxchg(slot, sk, NULL) == sk;
 }
 
 static int tcpclose_tw_timer(struct kprobe *kp, struct pt_regs *regs)
@@ -106,6 +139,8 @@ static struct kprobe tcpclose_kprobes[] = {
 	{ .symbol_name = "inet_twsk_deschedule_put", .pre_handler = tcpclose_tw_killed },
 };
 
+static_assert(ARRAY_SIZE(tcpclose_kprobes) == ARRAY_SIZE(tcpclose_kprobe_ok));
+
 static struct kretprobe tcpclose_kretprobe = {
 	.kp.symbol_name = "inet_twsk_alloc",
 	.entry_handler = tcpclose_tw_alloc_entry,
@@ -114,7 +149,6 @@ static struct kretprobe tcpclose_kretprobe = {
 	.maxactive = 64,
 };
 
-static bool tcpclose_kprobe_ok[ARRAY_SIZE(tcpclose_kprobes)];
 static bool tcpclose_kretprobe_ok;
 static char tcpclose_status[64];
 

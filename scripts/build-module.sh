@@ -27,6 +27,11 @@ for f in "$top"/module/*.[ch] "$top"/module/Kbuild; do
 	case $f in *.mod.c) continue ;; esac
 	cmp -s "$f" "$out/module/${f##*/}" || cp "$f" "$out/module/"
 done
+# A source file removed from the tree must not linger in the copy.
+for f in "$out"/module/*.[ch]; do
+	case $f in *.mod.c) continue ;; esac
+	[ -e "$top/module/${f##*/}" ] || rm -f "$f" "${f%.[ch]}.o"
+done
 # Headers packages have no vmlinux, so module BTF is always skipped: not news.
 # (pipefail: the status is make's.)
 make -s -C "$kdir" M="$out" "$@" modules 2>&1 | { grep -v "^Skipping BTF generation" || true; } >&2

@@ -141,7 +141,7 @@ static void tc_json_hist_row(FILE *f, const struct tc_hist_row *r)
 static void tc_json_hist(FILE *f, const struct tc_hist *h,
 			 const struct tc_select *sel)
 {
-	static const char *const keys[] = { "max_tracked", "untracked_closes" };
+	static const char *const keys[] = { "max_tracked", "timing", "untracked_closes" };
 	size_t i, n = 0;
 	const char *v;
 

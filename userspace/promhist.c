@@ -94,6 +94,7 @@ void tc_print_prom_hist(FILE *f, const struct tc_hist *h,
 			const struct tc_select *sel)
 {
 	int top = tc_hist_top_exp(h);
+	const char *t;
 	uint64_t v;
 
 	if (top < TC_HIST_TOP_EXP)
@@ -109,5 +110,10 @@ void tc_print_prom_hist(FILE *f, const struct tc_hist *h,
 		tc_prom_family(f, "tcpclose_max_tracked", "gauge",
 			       "The max_tracked module parameter: closing sockets timed at once.");
 		fprintf(f, "tcpclose_max_tracked %" PRIu64 "\n", v);
+	}
+	if ((t = tc_hist_meta(h, "timing"))) {
+		tc_prom_family(f, "tcpclose_timing_enabled", "gauge",
+			       "1 if closes are being timed (the timing module parameter).");
+		fprintf(f, "tcpclose_timing_enabled %d\n", strcmp(t, "on") == 0);
 	}
 }

@@ -78,3 +78,44 @@ check flood.untracked_closes "$([ "$uc" -ge "$u" ] && echo ok || echo "$uc < $u"
 stop_tcw
 rmmod tcpclose
 insmod $KO
+
+# 6. timing=0 turns the tracker off at runtime: closes are still counted,
+# not timed; CLOSE_WAIT sockets tracked so far become untracked (the
+# tracker is emptied); turned on again, only closes that start afterwards
+# are timed. Bad values are refused and change nothing.
+P=/sys/module/tcpclose/parameters/timing
+check param.default "$(cat $P)" Y
+start_tcw rt leak -n $N -p 5024 || return
+expect rt.on 5024 server close_wait=$N close_wait_untracked=0
+echo 0 >$P || fail param.off "write refused"
+check param.off "$(cat $P)" N
+expect rt.off.emptied 5024 server close_wait=$N close_wait_untracked=$N close_wait_oldest_s=0
+tcw server-first -n $N -p 5025 >/dev/null || fail rt.off.workload "tcw failed"
+expect rt.off.counted 5025 server active_closes=$N
+check rt.off.untimed "$(hist_get 5025 server total count)" 0
+for bad in 2 x maybe -1; do
+	if echo "$bad" >$P 2>/dev/null; then fail "param.bad.$bad" "accepted"; else pass "param.bad.$bad"; fi
+done
+check param.bad.unchanged "$(cat $P)" N
+echo 1 >$P || fail param.on "write refused"
+check param.on "$(cat $P)" Y
+expect rt.on.still-untracked 5024 server close_wait=$N close_wait_untracked=$N
+tcw server-first -n $N -p 5026 >/dev/null || fail rt.on.workload "tcw failed"
+check rt.on.timed "$(hist_get 5026 server total count)" $N
+check rt.on.timed.client "$(hist_get 5026 client total count)" $N
+stop_tcw
+# At load: timing=0 times nothing; a bad value fails insmod.
+rmmod tcpclose
+insmod $KO timing=0 || fail load.off "insmod timing=0 failed"
+check load.off "$(cat $P)" N
+tcw server-first -n $N -p 5027 >/dev/null || fail load.off.workload "tcw failed"
+expect load.off.counted 5027 server active_closes=$N
+check load.off.untimed "$(grep -vc '^#\| port ' $HIST)" 0
+rmmod tcpclose
+if insmod $KO timing=maybe 2>/dev/null; then
+	fail load.bad "insmod timing=maybe succeeded"
+	rmmod tcpclose
+else
+	pass load.bad
+fi
+insmod $KO

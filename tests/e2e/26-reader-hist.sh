@@ -124,7 +124,7 @@ for ph in fin_wait2 total; do
 		print "]}" }' /tmp/h.txt)
 	check json.row.$ph "$(tcpclose --json --port $P | grep -cxF " $want,")" 1
 done
-check json.meta "$(tcpclose --json | grep -c '^"histograms":{"max_tracked":32768,"untracked_closes":0,"rows":\[$')" 1
+check json.meta "$(tcpclose --json | grep -c '^"histograms":{"max_tracked":32768,"timing":"on","untracked_closes":0,"rows":\[$')" 1
 # A table read with --file alone has no histograms; --hist-file adds them.
 check json.file-only "$(tcpclose --json --file /proc/net/tcpclose | grep -c '^"histograms":null$')" 1
 check json.hist-file "$(tcpclose --json --file /proc/net/tcpclose --hist-file /proc/net/tcpclose_hist --port $P |

@@ -603,7 +603,7 @@ static void test_output(void)
 
 /* /proc/tcpclose_hist: parsing. */
 static const char HMETA[] =
-	"# tcpclose_hist 1 version=0.1.0 netns=7 unit=us buckets=log2 max_tracked=64 untracked_closes=2\n";
+	"# tcpclose_hist 1 version=0.1.0 netns=7 unit=us buckets=log2 max_tracked=64 untracked_closes=2 timing=off\n";
 static const char HHDR[] = " port role   phase           count         sum_us buckets\n";
 
 static enum tc_parse_err hparse(struct tc_hist *h, const char *meta,
@@ -838,6 +838,8 @@ static void test_hist_prom(void)
 	check_u64("hist.prom.bounds",
 		  count_lines(s, "tcpclose_close_phase_duration_seconds_bucket{port=\"5022\""), 32);
 	check_u64("hist.prom.series", count_lines(s, "tcpclose_close_duration_seconds_count"), 1);
+	check(strstr(s, "# TYPE tcpclose_timing_enabled gauge\ntcpclose_timing_enabled 0\n") != NULL,
+	      "hist.prom.timing", "%s", s);
 	check(strstr(s, "# TYPE tcpclose_untracked_closes_total counter\ntcpclose_untracked_closes_total 2\n") != NULL &&
 	      strstr(s, "# TYPE tcpclose_max_tracked gauge\ntcpclose_max_tracked 64\n") != NULL,
 	      "hist.prom.meta", "%s", s);
@@ -882,11 +884,11 @@ static void test_hist_json(void)
 	if (s && fread(s, 1, n, f) != (size_t)n)
 		s[0] = '\0';
 	fclose(f);
-	check(s && strstr(s, "\"histograms\":{\"max_tracked\":64,\"untracked_closes\":2,\"rows\":[\n"
+	check(s && strstr(s, "\"histograms\":{\"max_tracked\":64,\"timing\":\"off\",\"untracked_closes\":2,\"rows\":[\n"
 			  " {\"port\":80,\"role\":\"server\",\"phase\":\"total\",\"count\":2,\"sum_us\":70,"
 			  "\"buckets\":[{\"le_us\":64,\"count\":1},{\"le_us\":null,\"count\":1}]},\n"
 			  " {\"port\":81,") != NULL, "hist.json.rows", "%s", s);
-	check(s && strstr(s, "\"histograms\":{\"max_tracked\":64,\"untracked_closes\":2,\"rows\":[\n"
+	check(s && strstr(s, "\"histograms\":{\"max_tracked\":64,\"timing\":\"off\",\"untracked_closes\":2,\"rows\":[\n"
 			  " {\"port\":81,\"role\":\"client\",\"phase\":\"total\",\"count\":1,\"sum_us\":3,"
 			  "\"buckets\":[{\"le_us\":4,\"count\":1}]}\n]}\n}\n") != NULL,
 	      "hist.json.select", "%s", s);
