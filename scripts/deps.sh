@@ -13,7 +13,7 @@ mkdir -p "$CACHE/kernels"
 SUDO=
 [ "$(id -u)" = 0 ] || SUDO=sudo
 
-base_pkgs="qemu-system-x86 busybox-static gcc make libc6-dev cpio gzip kmod
+base_pkgs="qemu-system-x86 busybox-static gcc make libc6-dev cpio gzip xz-utils kmod
 	iproute2 sparse bc bison flex libelf-dev libssl-dev python3 perl"
 
 missing() {

@@ -44,6 +44,17 @@ for a in $(/bin/busybox --list); do
 	[ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"
 done
 cp "$top/tests/e2e/init.sh" "$root/init"
+# The kernel's socket-diag modules, for the SOCK_DESTROY (ss -K) test: the
+# guest has no module tree, and busybox insmod cannot read .ko.xz.
+mkdir -p "$root/lib/kmod"
+for m in inet_diag tcp_diag; do
+	for f in "$CACHE/kernels/$kver/modules/kernel/net/ipv4/$m.ko"*; do
+		case $f in
+		*.xz) xz -dc "$f" >"$root/lib/kmod/$m.ko" ;;
+		*.ko) cp "$f" "$root/lib/kmod/" ;;
+		esac
+	done
+done
 cp "$(dirname "$ko")"/*.ko "$root/lib/tcpclose/"
 cp "$bin"/* "$root/bin/"
 cp "$top"/tests/e2e/*.sh "$root/tests/"

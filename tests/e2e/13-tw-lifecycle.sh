@@ -1,6 +1,7 @@
 # The TIME_WAIT lifecycle, seen by kprobes: created, expired by the timer,
-# killed early (reuse by connect), refused (tcp_max_tw_buckets), and
-# orphans whose FIN_WAIT2 timed out.
+# killed early (reuse by connect, an RST from the peer, SOCK_DESTROY as
+# sent by ss -K), refused (tcp_max_tw_buckets), and orphans whose
+# FIN_WAIT2 timed out.
 check probes "$(tc_meta tw_probes)" created,expired,killed,overflow
 
 # 1. Five TIME_WAIT sockets now; their expiry is checked at the end.
@@ -26,6 +27,25 @@ for i in 1 2 3; do
 done
 expect reuse 5032 client tw_created=3 tw_killed=2 time_wait=1 active_closes=3
 sysctl -qw net.ipv4.ip_local_port_range="32768 60999"
+
+# 3b. An in-window RST from the peer ends TIME_WAIT early (the "TIME_WAIT
+# assassination" of RFC 1337, which Linux allows while tcp_rfc1337 is 0,
+# the default). With tcp_rfc1337=1 the same RSTs are ignored.
+tcw tw-rst -n 4 -p 5034 >/dev/null || fail rst.workload "tcw failed"
+expect rst 5034 server tw_created=4 tw_killed=4 time_wait=0 active_closes=4
+sysctl -qw net.ipv4.tcp_rfc1337=1
+tcw tw-rst -n 3 -p 5035 >/dev/null || fail rst1337.workload "tcw failed"
+expect rst1337 5035 server tw_created=3 tw_killed=0 time_wait=3
+sysctl -qw net.ipv4.tcp_rfc1337=0
+
+# 3c. SOCK_DESTROY, what `ss -K` sends: tcp_abort() ends timewait sockets
+# (Debian's 6.1 and 6.12 both do).
+for m in inet_diag tcp_diag; do
+	grep -q "^$m " /proc/modules || insmod /lib/kmod/$m.ko || fail kill.modules "insmod $m failed"
+done
+out=$(tcw tw-kill -n 4 -p 5036) || fail kill.workload "tcw failed"
+check kill.result "$(echo "$out" | sed -n 's/^tcw: \(destroyed .*\)/\1/p')" "destroyed 4 of 4"
+expect kill 5036 server tw_created=4 tw_killed=4 time_wait=0
 
 # 4. Orphans in FIN_WAIT2 whose peer (a server that never closes) sends no
 # FIN: with tcp_fin_timeout 2 s they time out, whether the kernel kept them

@@ -25,13 +25,24 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/prctl.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <linux/capability.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
+
+#ifndef TCP_REPAIR_OFF_NO_WP
+#define TCP_REPAIR_OFF_NO_WP -1
+#endif
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-enum mode { M_SERVER_FIRST, M_CLIENT_FIRST, M_LEAK, M_ABORT, M_CHURN, M_HALF_CLOSE };
+enum mode {
+	M_SERVER_FIRST, M_CLIENT_FIRST, M_LEAK, M_ABORT, M_CHURN, M_HALF_CLOSE,
+	M_TW_RST, M_TW_KILL
+};
 
 /* State numbers as printed in /proc/net/tcp (include/net/tcp_states.h). */
 #define ST(s) (1u << (s))
@@ -51,6 +62,8 @@ static const struct {
 	[M_ABORT] = { "abort", 0 },
 	[M_CHURN] = { "churn", TIME_WAIT },
 	[M_HALF_CLOSE] = { "half-close", TIME_WAIT },
+	[M_TW_RST] = { "tw-rst", TIME_WAIT },
+	[M_TW_KILL] = { "tw-kill", TIME_WAIT },
 };
 
 static struct {
@@ -70,8 +83,9 @@ static void die(const char *what)
 
 static void usage(void)
 {
-	fputs("usage: tcw server-first|client-first|leak|abort [-6] [-n N] "
+	fputs("usage: tcw server-first|client-first|leak|abort|tw-kill [-6] [-n N] "
 	      "[-p PORT] [-r READYFILE] [-h SECONDS]\n"
+	      "       tcw tw-rst [-n N] [-p PORT] [-r READYFILE] [-h SECONDS]\n"
 	      "       tcw half-close -w MS [-6] [-n N] [-p PORT] [-r READYFILE] "
 	      "[-h SECONDS]\n"
 	      "       tcw churn [-6] [-d SECONDS] [-p PORT] [-r READYFILE] "
@@ -276,6 +290,158 @@ static long churn(int l)
 	}
 }
 
+/*
+ * tw-rst and tw-kill: server-first closes leave N TIME_WAIT sockets on the
+ * server side, which are then ended early, by an in-window RST from the
+ * client's address and port (what a reset from the peer looks like), or by
+ * SOCK_DESTROY (what `ss -K` sends).
+ */
+struct tw_conn {
+	unsigned short cport;	/* the client's port, host order */
+	uint32_t rst_seq;	/* the server's rcv_nxt: the client's FIN + 1 */
+};
+
+/* write_seq, the sequence number the next segment (our FIN) will carry. */
+static uint32_t send_seq(int fd)
+{
+	int on = 1, q = TCP_SEND_QUEUE, off = TCP_REPAIR_OFF_NO_WP;
+	socklen_t len = sizeof(uint32_t);
+	uint32_t seq;
+
+	if (setsockopt(fd, IPPROTO_TCP, TCP_REPAIR, &on, sizeof(on)) ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_REPAIR_QUEUE, &q, sizeof(q)) ||
+	    getsockopt(fd, IPPROTO_TCP, TCP_QUEUE_SEQ, &seq, &len) ||
+	    setsockopt(fd, IPPROTO_TCP, TCP_REPAIR, &off, sizeof(off)))
+		die("TCP_REPAIR");
+	return seq;
+}
+
+static void tw_conn(int l, struct tw_conn *tc)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	int c = dial(), s = take(l);
+
+	if (getsockname(c, (struct sockaddr *)&ss, &len))
+		die("getsockname");
+	tc->cport = ntohs(o.v6 ? ((struct sockaddr_in6 *)&ss)->sin6_port :
+			  ((struct sockaddr_in *)&ss)->sin_port);
+	put_byte(s);
+	xclose(s);
+	expect(c, 1);
+	expect(c, 0);
+	tc->rst_seq = send_seq(c) + 1;
+	xclose(c);
+}
+
+static uint16_t csum_add(uint32_t sum, const void *p, size_t n)
+{
+	const uint8_t *b = p;
+
+	for (; n > 1; n -= 2, b += 2)
+		sum += (uint32_t)b[0] << 8 | b[1];
+	if (n)
+		sum += (uint32_t)b[0] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return sum;
+}
+
+/* A bare RST, client -> server, over a raw socket (IPv4 loopback). */
+static void send_rst(const struct tw_conn *tc)
+{
+	struct sockaddr_in dst = { .sin_family = AF_INET,
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct {
+		uint32_t src, dst;
+		uint8_t zero, proto;
+		uint16_t len;
+	} __attribute__((packed)) ph = { htonl(INADDR_LOOPBACK), htonl(INADDR_LOOPBACK), 0,
+					 IPPROTO_TCP, htons(sizeof(struct tcphdr)) };
+	struct tcphdr th = { 0 };
+	int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_TCP);
+	uint32_t sum;
+
+	if (fd < 0)
+		die("raw socket");
+	th.source = htons(tc->cport);
+	th.dest = htons(o.port);
+	th.seq = htonl(tc->rst_seq);
+	th.doff = sizeof(th) / 4;
+	th.rst = 1;
+	sum = csum_add(0, &ph, sizeof(ph));
+	th.check = htons(~csum_add(sum, &th, sizeof(th)));
+	if (sendto(fd, &th, sizeof(th), 0, (struct sockaddr *)&dst, sizeof(dst)) != sizeof(th))
+		die("send rst");
+	close(fd);
+}
+
+/* SOCK_DESTROY of the server's side: 0, or the kernel's errno. */
+static int destroy(const struct tw_conn *tc)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct inet_diag_req_v2 r;
+	} req = {
+		.nh = { .nlmsg_len = sizeof(req), .nlmsg_type = SOCK_DESTROY,
+			.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK },
+		.r = { .sdiag_family = o.v6 ? AF_INET6 : AF_INET, .sdiag_protocol = IPPROTO_TCP,
+		       .idiag_states = ~0u },
+	};
+	struct {
+		struct nlmsghdr nh;
+		struct nlmsgerr err;
+	} ack;
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+
+	if (fd < 0)
+		die("netlink socket");
+	req.r.id.idiag_sport = htons(o.port);
+	req.r.id.idiag_dport = htons(tc->cport);
+	if (o.v6) {
+		memcpy(req.r.id.idiag_src, &in6addr_loopback, 16);
+		memcpy(req.r.id.idiag_dst, &in6addr_loopback, 16);
+	} else {
+		req.r.id.idiag_src[0] = htonl(INADDR_LOOPBACK);
+		req.r.id.idiag_dst[0] = htonl(INADDR_LOOPBACK);
+	}
+	req.r.id.idiag_cookie[0] = INET_DIAG_NOCOOKIE;
+	req.r.id.idiag_cookie[1] = INET_DIAG_NOCOOKIE;
+	if (send(fd, &req, sizeof(req), 0) != sizeof(req))
+		die("send SOCK_DESTROY");
+	if (recv(fd, &ack, sizeof(ack), 0) < (ssize_t)sizeof(ack) ||
+	    ack.nh.nlmsg_type != NLMSG_ERROR)
+		die("SOCK_DESTROY ack");
+	close(fd);
+	return -ack.err.error;
+}
+
+/*
+ * Prints what the kernel said: "killed K" for SOCK_DESTROY with the first
+ * error (EOPNOTSUPP: this kernel cannot destroy timewait sockets); an RST
+ * gets no answer, the caller looks at the sockets.
+ */
+static void tw_end(struct tw_conn *tcs, long n)
+{
+	long i, killed = 0;
+	int err, first = 0;
+
+	for (i = 0; i < n; i++) {
+		if (o.mode == M_TW_RST) {
+			send_rst(&tcs[i]);
+			continue;
+		}
+		err = destroy(&tcs[i]);
+		if (!err)
+			killed++;
+		else if (!first)
+			first = err;
+	}
+	if (o.mode == M_TW_KILL)
+		printf("tcw: destroyed %ld of %ld%s%s\n", killed, n, first ? ", first error " : "",
+		       first ? strerror(first) : "");
+}
+
 /* Count sockets on PORT in a state the mode does not end in. */
 static int unsettled(void)
 {
@@ -342,9 +508,12 @@ static void hold(void)
 static int run_listener(void)
 {
 	int l = listener(), *fds = NULL;
+	struct tw_conn *tcs = NULL;
 	long i, done = o.n;
 
 	if (o.mode == M_LEAK && !(fds = calloc(o.n + 1, sizeof(*fds))))
+		die("calloc");
+	if ((o.mode == M_TW_RST || o.mode == M_TW_KILL) && !(tcs = calloc(o.n + 1, sizeof(*tcs))))
 		die("calloc");
 	if (o.mode == M_CHURN)
 		done = churn(l);
@@ -357,8 +526,15 @@ static int run_listener(void)
 			fds[i] = leak(l);
 		else if (o.mode == M_HALF_CLOSE)
 			half_close(l);
+		else if (tcs)
+			tw_conn(l, &tcs[i]);
 		else
 			abort_one(l);
+	}
+	if (tcs) {
+		settle();
+		tw_end(tcs, o.n);
+		free(tcs);
 	}
 	settle();
 	printf("tcw: %s done %ld\n", modes[o.mode].name, done);
@@ -389,7 +565,7 @@ static void parse_listener(int argc, char **argv)
 		default: usage();
 		}
 	}
-	if (optind != argc)
+	if (optind != argc || (o.mode == M_TW_RST && o.v6))
 		usage();
 }
 
