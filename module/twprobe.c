@@ -10,7 +10,8 @@
  *   expired   tw_timer_handler()                 the timer fired
  *   killed    inet_twsk_deschedule_put()         RST, reuse by connect or
  *                                                SYN, ss -K
- *   overflow  inet_twsk_alloc() returning NULL   tcp_max_tw_buckets
+ *   overflow  inet_twsk_alloc() with a full       tcp_max_tw_buckets
+ *             death row
  *
  * A timer that fires in the FIN_WAIT2 substate is an orphan whose peer
  * never sent its FIN: a fin_wait2 timeout, not an expiry. These fire once
@@ -32,8 +33,8 @@
 #include "netns.h"
 #include "twprobe.h"
 
-/* Which of tcpclose_kprobes[] are attached: created, expired, killed. */
-static bool tcpclose_kprobe_ok[3];
+/* Which of tcpclose_kprobes[] are attached: created, expired, killed, overflow. */
+static bool tcpclose_kprobe_ok[4];
 
 /* A timewait socket of TCP (DCCP has its own death row). */
 static bool tcpclose_tw_is_tcp(const struct inet_timewait_sock *tw)
@@ -112,22 +113,19 @@ static int tcpclose_tw_killed(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
-/* inet_twsk_alloc(sk, dr, state): remember sk for the return. */
-static int tcpclose_tw_alloc_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+/*
+ * inet_twsk_alloc(sk, dr, state) refuses when the death row is full: the
+ * same test here, at entry, instead of a kretprobe, whose return
+ * trampoline would cost every timewait creation. Misses only a failed slab
+ * allocation, which the kernel counts as an overflow too.
+ */
+static int tcpclose_tw_alloc(struct kprobe *kp, struct pt_regs *regs)
 {
 	const struct sock *sk = (void *)regs_get_kernel_argument(regs, 0);
+	struct inet_timewait_death_row *dr = (void *)regs_get_kernel_argument(regs, 1);
 
-	if (sk->sk_protocol != IPPROTO_TCP)
-		return 1;	/* no return probe for this call */
-	*(const struct sock **)ri->data = sk;
-	return 0;
-}
-
-static int tcpclose_tw_alloc_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
-{
-	const struct sock *sk = *(const struct sock **)ri->data;
-
-	if (!regs_return_value(regs))
+	if (sk->sk_protocol == IPPROTO_TCP &&
+	    refcount_read(&dr->tw_refcount) - 1 >= READ_ONCE(dr->sysctl_max_tw_buckets))
 		tcpclose_tw_count(sock_net(sk), ntohs(inet_sk(sk)->inet_sport),
 				  ntohs(inet_sk(sk)->inet_dport), TCPCLOSE_TW_OVERFLOW);
 	return 0;
@@ -137,19 +135,11 @@ static struct kprobe tcpclose_kprobes[] = {
 	{ .symbol_name = TCPCLOSE_TW_CREATE_FN, .pre_handler = tcpclose_tw_created },
 	{ .symbol_name = "tw_timer_handler", .pre_handler = tcpclose_tw_timer },
 	{ .symbol_name = "inet_twsk_deschedule_put", .pre_handler = tcpclose_tw_killed },
+	{ .symbol_name = "inet_twsk_alloc", .pre_handler = tcpclose_tw_alloc },
 };
 
 static_assert(ARRAY_SIZE(tcpclose_kprobes) == ARRAY_SIZE(tcpclose_kprobe_ok));
 
-static struct kretprobe tcpclose_kretprobe = {
-	.kp.symbol_name = "inet_twsk_alloc",
-	.entry_handler = tcpclose_tw_alloc_entry,
-	.handler = tcpclose_tw_alloc_ret,
-	.data_size = sizeof(struct sock *),
-	.maxactive = 64,
-};
-
-static bool tcpclose_kretprobe_ok;
 static char tcpclose_status[64];
 
 /*
@@ -159,11 +149,12 @@ static char tcpclose_status[64];
  */
 int tcpclose_twprobe_attach(void)
 {
-	static const char *const names[] = { "created", "expired", "killed" };
+	static const char *const names[] = { "created", "expired", "killed", "overflow" };
 	size_t n = 0;
 	unsigned int i;
 	int err;
 
+	BUILD_BUG_ON(ARRAY_SIZE(names) != ARRAY_SIZE(tcpclose_kprobes));
 	for (i = 0; i < ARRAY_SIZE(tcpclose_kprobes); i++) {
 		err = register_kprobe(&tcpclose_kprobes[i]);
 		tcpclose_kprobe_ok[i] = !err;
@@ -174,13 +165,6 @@ int tcpclose_twprobe_attach(void)
 			n += scnprintf(tcpclose_status + n, sizeof(tcpclose_status) - n, "%s%s",
 				       n ? "," : "", names[i]);
 	}
-	err = register_kretprobe(&tcpclose_kretprobe);
-	tcpclose_kretprobe_ok = !err;
-	if (err)
-		pr_warn("no kretprobe on inet_twsk_alloc (%d): tw_overflow stays 0\n", err);
-	else
-		n += scnprintf(tcpclose_status + n, sizeof(tcpclose_status) - n, "%soverflow",
-			       n ? "," : "");
 	return 0;
 }
 
@@ -191,10 +175,7 @@ void tcpclose_twprobe_detach(void)
 	for (i = 0; i < ARRAY_SIZE(tcpclose_kprobes); i++)
 		if (tcpclose_kprobe_ok[i])
 			unregister_kprobe(&tcpclose_kprobes[i]);
-	if (tcpclose_kretprobe_ok)
-		unregister_kretprobe(&tcpclose_kretprobe);
 	memset(tcpclose_kprobe_ok, 0, sizeof(tcpclose_kprobe_ok));
-	tcpclose_kretprobe_ok = false;
 	tcpclose_status[0] = '\0';
 }
 
