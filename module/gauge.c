@@ -18,21 +18,6 @@
 #include "gauge.h"
 #include "hook.h"
 
-void tcpclose_port_range(const struct net *net, struct tcpclose_range *eph)
-{
-	tcpclose_local_port_range(net, &eph->lo, &eph->hi);
-}
-
-/* The row of a connection of @net, by the rule of tcpclose_key_of(). */
-bool tcpclose_key(const struct tcpclose_table *tbl, const struct net *net, u16 lport,
-		  u16 rport, struct tcpclose_key *key)
-{
-	struct tcpclose_range eph;
-
-	tcpclose_port_range(net, &eph);
-	return tcpclose_key_of(lport, rport, tcpclose_table_listens(tbl, lport), &eph, key);
-}
-
 /*
  * Listeners that exist when a table is created: later ones announce
  * themselves to the probe through their first accepted child.

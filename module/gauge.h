@@ -4,12 +4,26 @@
 
 #include <net/net_namespace.h>
 #include "table.h"
+#include "classify.h"
+#include "compat.h"
 
 void tcpclose_gauge_seed_listeners(struct tcpclose_table *tbl, const struct net *net);
 void tcpclose_gauge_walk(struct tcpclose_table *tbl, const struct net *net,
 			 struct tcpclose_summary *sum);
-void tcpclose_port_range(const struct net *net, struct tcpclose_range *eph);
-bool tcpclose_key(const struct tcpclose_table *tbl, const struct net *net, u16 lport,
-		  u16 rport, struct tcpclose_key *key);
+
+static inline void tcpclose_port_range(const struct net *net, struct tcpclose_range *eph)
+{
+	tcpclose_local_port_range(net, &eph->lo, &eph->hi);
+}
+
+/* The row of a connection of @net, by the rule of tcpclose_key_of(). */
+static inline bool tcpclose_key(const struct tcpclose_table *tbl, const struct net *net,
+				u16 lport, u16 rport, struct tcpclose_key *key)
+{
+	struct tcpclose_range eph;
+
+	tcpclose_port_range(net, &eph);
+	return tcpclose_key_of(lport, rport, tcpclose_table_listens(tbl, lport), &eph, key);
+}
 
 #endif

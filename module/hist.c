@@ -3,9 +3,9 @@
  * Close-phase duration histograms: bucket arithmetic (pure, for KUnit),
  * lockless accumulation, and the text of /proc/tcpclose_hist.
  *
- * Counts are shared atomics rather than per-CPU: a port's histograms take
- * 2.6 KiB once, not per CPU, and only a close that completes a phase
- * touches them.
+ * Counts are shared atomics rather than per-CPU: a (port, role)'s
+ * histograms take 1.3 KiB once, not per CPU, and only a close that
+ * completes a phase touches them.
  */
 #include <linux/kernel.h>
 #include <linux/bitops.h>

@@ -47,7 +47,8 @@ void tcpclose_table_free(struct tcpclose_table *tbl)
 			struct tcpclose_port *p = rcu_dereference_protected(blk->port[i], 1);
 
 			if (p) {
-				kfree(rcu_dereference_protected(p->hists, 1));
+				kfree(rcu_dereference_protected(p->hists[0], 1));
+				kfree(rcu_dereference_protected(p->hists[1], 1));
 				free_percpu(p->pcpu);
 				kfree(p);
 			}
@@ -56,18 +57,6 @@ void tcpclose_table_free(struct tcpclose_table *tbl)
 	}
 	mutex_destroy(&tbl->mutex);
 	kvfree(tbl);
-}
-
-void tcpclose_table_mark_listener(struct tcpclose_table *tbl, u16 port)
-{
-	/* Test first: accepts are frequent, new listening ports are not. */
-	if (!test_bit(port, tbl->listen))
-		set_bit(port, tbl->listen);
-}
-
-bool tcpclose_table_listens(const struct tcpclose_table *tbl, u16 port)
-{
-	return test_bit(port, tbl->listen);
 }
 
 /*
@@ -87,13 +76,14 @@ static struct tcpclose_port *tcpclose_port_find(struct tcpclose_table *tbl, u16 
 }
 
 /*
- * Find or create the entry of @port. Allocation happens before taking the
- * lock (the probe may run in softirq context, so @gfp is GFP_ATOMIC there);
- * a loser of a creation race frees its copy. NULL when max_ports entries
- * exist or memory is short.
+ * Create the entry of @port (or find it, created meanwhile). Allocation
+ * happens before taking the lock (the probe may run in softirq context, so
+ * @gfp is GFP_ATOMIC there); a loser of a creation race frees its copy.
+ * NULL when max_ports entries exist or memory is short. Out of line: the
+ * probe comes here once per port.
  */
-static struct tcpclose_port *tcpclose_port_get(struct tcpclose_table *tbl, u16 port,
-					       gfp_t gfp)
+static noinline struct tcpclose_port *tcpclose_port_create(struct tcpclose_table *tbl,
+							   u16 port, gfp_t gfp)
 {
 	struct tcpclose_block *blk, *newblk = NULL;
 	struct tcpclose_port *p, *newp;
@@ -101,9 +91,6 @@ static struct tcpclose_port *tcpclose_port_get(struct tcpclose_table *tbl, u16 p
 	unsigned int i = port & (TCPCLOSE_BLOCK_SIZE - 1);
 	unsigned long flags;
 
-	p = tcpclose_port_find(tbl, port);
-	if (p)
-		return p;
 	if (READ_ONCE(tbl->nports) >= tbl->max_ports)
 		return NULL;
 
@@ -143,8 +130,17 @@ out:
 	return p;
 }
 
-static bool tcpclose_port_inc(struct tcpclose_table *tbl, struct tcpclose_port *p,
-			      const struct tcpclose_key *key, enum tcpclose_counter counter)
+/* Find or create the entry of @port. */
+static inline struct tcpclose_port *tcpclose_port_get(struct tcpclose_table *tbl, u16 port,
+						      gfp_t gfp)
+{
+	struct tcpclose_port *p = tcpclose_port_find(tbl, port);
+
+	return likely(p) ? p : tcpclose_port_create(tbl, port, gfp);
+}
+
+static inline bool tcpclose_port_inc(struct tcpclose_table *tbl, struct tcpclose_port *p,
+				     const struct tcpclose_key *key, enum tcpclose_counter counter)
 {
 	if (unlikely(!p)) {
 		atomic64_inc(&tbl->dropped);
@@ -191,20 +187,20 @@ struct tcpclose_hist *tcpclose_table_hists(struct tcpclose_table *tbl, u16 port,
 
 	if (unlikely(!p))
 		return NULL;
-	h = rcu_dereference_check(p->hists, rcu_read_lock_sched_held());
+	h = rcu_dereference_check(p->hists[role], rcu_read_lock_sched_held());
 	if (unlikely(!h)) {
 		newh = kzalloc(sizeof(*newh), GFP_ATOMIC);
 		if (!newh) {
 			atomic64_inc(&tbl->untracked_closes);
 			return NULL;
 		}
-		h = cmpxchg((struct tcpclose_hists __force **)&p->hists, NULL, newh);
+		h = cmpxchg((struct tcpclose_hists __force **)&p->hists[role], NULL, newh);
 		if (h)
 			kfree(newh);
 		else
 			h = newh;
 	}
-	return h->h[role];
+	return h->h;
 }
 
 static void tcpclose_port_sum(const struct tcpclose_port *p,
@@ -257,13 +253,15 @@ void tcpclose_table_reset(struct tcpclose_table *tbl)
 	mutex_lock(&tbl->mutex);
 	rcu_read_lock();
 	for (port = 0; (p = tcpclose_port_next(tbl, &port)); port++) {
-		struct tcpclose_hists *h = rcu_dereference(p->hists);
+		struct tcpclose_hists *h;
 		unsigned int r, ph;
 
 		tcpclose_port_sum(p, p->base);
-		for (r = 0; h && r < TCPCLOSE_NR_ROLES; r++)
-			for (ph = 0; ph < TCPCLOSE_NR_PHASES; ph++)
-				tcpclose_hist_zero(&h->h[r][ph]);
+		for (r = 0; r < TCPCLOSE_NR_ROLES; r++) {
+			h = rcu_dereference(p->hists[r]);
+			for (ph = 0; h && ph < TCPCLOSE_NR_PHASES; ph++)
+				tcpclose_hist_zero(&h->h[ph]);
+		}
 	}
 	rcu_read_unlock();
 	tbl->dropped_base = atomic64_read(&tbl->dropped);
@@ -372,10 +370,10 @@ struct tcpclose_hist_row *tcpclose_table_hist_rows(struct tcpclose_table *tbl,
 
 	rcu_read_lock();
 	for (port = 0; (p = tcpclose_port_next(tbl, &port)); port++) {
-		h = rcu_dereference(p->hists);
-		for (r = 0; h && r < TCPCLOSE_NR_ROLES; r++) {
-			for (ph = 0; ph < TCPCLOSE_NR_PHASES && n < max; ph++) {
-				tcpclose_hist_read(&h->h[r][ph], &rows[n]);
+		for (r = 0; r < TCPCLOSE_NR_ROLES; r++) {
+			h = rcu_dereference(p->hists[r]);
+			for (ph = 0; h && ph < TCPCLOSE_NR_PHASES && n < max; ph++) {
+				tcpclose_hist_read(&h->h[ph], &rows[n]);
 				rows[n].port = port;
 				rows[n].role = r;
 				rows[n].phase = ph;

@@ -6,6 +6,7 @@
 #include <linux/spinlock.h>
 #include <linux/atomic.h>
 #include <linux/bits.h>
+#include <linux/bitops.h>
 #include "tcpclose.h"
 #include "hist.h"
 
@@ -28,7 +29,7 @@ struct tcpclose_port {
 	u64 cw_since[TCPCLOSE_NR_ROLES];	/* oldest CLOSE_WAIT entry time, ns */
 	u32 cw_untracked[TCPCLOSE_NR_ROLES];
 	/* Close-phase durations, allocated on the first measured close. */
-	struct tcpclose_hists __rcu *hists;
+	struct tcpclose_hists __rcu *hists[TCPCLOSE_NR_ROLES];
 };
 
 struct tcpclose_block {
@@ -58,8 +59,17 @@ struct tcpclose_table {
 struct tcpclose_table *tcpclose_table_alloc(unsigned int max_ports);
 void tcpclose_table_free(struct tcpclose_table *tbl);
 
-void tcpclose_table_mark_listener(struct tcpclose_table *tbl, u16 port);
-bool tcpclose_table_listens(const struct tcpclose_table *tbl, u16 port);
+static inline void tcpclose_table_mark_listener(struct tcpclose_table *tbl, u16 port)
+{
+	/* Test first: accepts are frequent, new listening ports are not. */
+	if (!test_bit(port, tbl->listen))
+		set_bit(port, tbl->listen);
+}
+
+static inline bool tcpclose_table_listens(const struct tcpclose_table *tbl, u16 port)
+{
+	return test_bit(port, tbl->listen);
+}
 
 bool tcpclose_table_count(struct tcpclose_table *tbl, const struct tcpclose_key *key,
 			  enum tcpclose_counter counter);
