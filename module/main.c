@@ -74,7 +74,8 @@ static int tcpclose_set_timing_param(const char *val, const struct kernel_param 
 {
 	bool on;
 
-	if (kstrtobool(val, &on)) {
+	/* A bare "timing" means on, as for any bool parameter. */
+	if (kstrtobool(val ?: "1", &on)) {
 		pr_err("timing=%s: must be 0 or 1 (or n/y)\n", val);
 		return -EINVAL;
 	}
@@ -85,6 +86,7 @@ static int tcpclose_set_timing_param(const char *val, const struct kernel_param 
 }
 
 static const struct kernel_param_ops tcpclose_timing_ops = {
+	.flags = KERNEL_PARAM_OPS_FL_NOARG,
 	.set = tcpclose_set_timing_param,
 	.get = param_get_bool,
 };

@@ -32,7 +32,7 @@ if [ $MODE = quick ]; then
 	echo 1 >/sys/kernel/rcu_expedited
 	# Fewer processes, taking turns at every close kind (one short run a
 	# round, so that they stop soon after STOP).
-	WORKERS="mix4 mix6 churn reset"
+	WORKERS="mix4 mix6 churn reset timing"
 	worker mix4 sh -c 'case $((RANDOM % 4)) in
 		0) exec tcw server-first -n 10 -p 6001 ;;
 		1) exec tcw client-first -n 10 -p 6002 ;;
@@ -46,7 +46,7 @@ if [ $MODE = quick ]; then
 		esac'
 	worker churn tcw churn -d 2 -p 6008
 else
-	WORKERS="sf cf leak abort v6sf v6cf v6ab churn reset"
+	WORKERS="sf cf leak abort v6sf v6cf v6ab churn reset timing"
 	worker sf tcw server-first -n 20 -p 6001
 	worker cf tcw client-first -n 20 -p 6002
 	worker leak tcw leak -n 10 -p 6003
@@ -63,6 +63,10 @@ for f in $(tables) /proc/net/tcpclose; do
 done
 niced tcfuzz write -c -t $STOP -s 101 $PROC >$ST/c.write 2>&1 &
 worker reset sh -c "echo reset 2>/dev/null >$PROC; sleep 0.05; true" 2>/dev/null
+# Close timing off and on under all of it: turning it off empties the
+# tracker while probes run and while the module loads and unloads.
+worker timing sh -c 'echo $((RANDOM % 2)) 2>/dev/null >/sys/module/tcpclose/parameters/timing
+	sleep 0.1; true' 2>/dev/null
 
 # Namespaces, one after another (their teardown is asynchronous, so
 # several die at once), in turn: plain, IPv6 with aborts, a user namespace
@@ -124,6 +128,7 @@ touch $STOP
 wait
 echo "# chaos stopped at $(now)"
 is_loaded || insmod $KO
+echo 1 >/sys/module/tcpclose/parameters/timing
 
 check load-unload "$(cat $ST/c.mod) of $MOD_CYCLES" "$MOD_CYCLES of $MOD_CYCLES"
 [ -s $ST/c.err ] && fail load-unload.errors "$(head -n 3 $ST/c.err | tr '\n' '|')"

@@ -63,13 +63,22 @@ stop_tcw
 
 # Module parameters: out-of-range and malformed values fail insmod with
 # EINVAL and leave nothing loaded; valid bounds load and read back; a
-# loaded parameter cannot be written.
+# loaded parameter cannot be written, but timing, which only root may
+# write, and only with a value its parser takes.
 params=$(ls /sys/module/tcpclose/parameters)
 check params.present "$(echo $params | grep -c max_ports)" 1
 for p in $params; do
-	val=$(cat /sys/module/tcpclose/parameters/$p)
-	check "param.$p.readonly" "$(tcw write /sys/module/tcpclose/parameters/$p 1)" "err EACCES"
-	check "param.$p.kept" "$(cat /sys/module/tcpclose/parameters/$p)" "$val"
+	f=/sys/module/tcpclose/parameters/$p
+	val=$(cat $f)
+	if [ $p = timing ]; then
+		check "param.$p.user" "$(tcw write -u 1000 $f 0)" "err EACCES"
+		for v in 2 abc -1 maybe; do
+			check "param.$p.write=$v" "$(tcw write $f "$v")" "err EINVAL"
+		done
+	else
+		check "param.$p.readonly" "$(tcw write $f 1)" "err EACCES"
+	fi
+	check "param.$p.kept" "$(cat $f)" "$val"
 done
 rmmod tcpclose
 junk="-1 abc '' ' ' 1x 0x 99999999999999999999 4294967296 '\"1 2\"' 1.5 +-3"
