@@ -169,7 +169,9 @@ sec_probe() {	# [bpftrace]
 	done
 	insmod "$KO" && tpbench tcpclose
 	# Optimized (a jump) or int3 (a trap per hit): it shows in the churn.
-	rec meta kprobes "$(grep -c OPTIMIZED /sys/kernel/debug/kprobes/list) of $(wc -l </sys/kernel/debug/kprobes/list) optimized"
+	rec meta kprobes "$(awk '{ n++; k = $NF ~ /^\[/ ? $NF : "[int3]"; c[k]++ }
+		END { for (k in c) printf "%s%d %s", (s++ ? ", " : ""), c[k], k; printf " of %d\n", n }' \
+		/sys/kernel/debug/kprobes/list)"
 	unload
 	insmod "$KO" timing=0 tw_probes=0 && tpbench counts && unload
 	if [ -n "$REF" ]; then

@@ -207,11 +207,12 @@ static int __init tpbench_init(void)
 	inet_sk(sk[1])->inet_sport = htons(8080);
 	inet_sk(sk[1])->inet_dport = htons(40000);
 	/*
-	 * The server closes first and gets the client's FIN in FIN_WAIT2,
-	 * which shuts its receive side before FIN_WAIT2 -> CLOSE: without it
-	 * that step would look like an orphan's FIN_WAIT2 timeout.
+	 * The server closes first and gets the client's FIN in FIN_WAIT2
+	 * (tcp_fin(): receive side shut, SOCK_DONE) before FIN_WAIT2 -> CLOSE:
+	 * without it that step would look like an orphan's FIN_WAIT2 timeout.
 	 */
 	sk[1]->sk_shutdown = RCV_SHUTDOWN;
+	sock_set_flag(sk[1], SOCK_DONE);
 	if (empty) {
 		err = tracepoint_probe_register(tpbench_tp, tpbench_empty_probe, NULL);
 		if (err)
