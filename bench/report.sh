@@ -106,6 +106,10 @@ END {
 		print ""
 		printf "Per connection tcpclose adds %.0f ns here. Natively an empty probe costs about 15 ns (NOTES); at the same ratio tcpclose would cost about %.0f ns per hit.\n\n", pconn * 10, (pempty > 0 ? 15 * pconn / pempty : 0)
 		target("probe: tens of ns per hit natively (est. 15 ns x ratio to empty)", sprintf("%.0f ns", pempty > 0 ? 15 * pconn / pempty : 0), pempty > 0 && 15 * pconn / pempty < 100)
+		if (pcts) {
+			pc = probe["counts", "conn"] - probe["none", "conn"]
+			target("probe, counts only: tens of ns per hit natively (est. 15 ns x ratio to empty)", sprintf("%.0f ns", pempty > 0 ? 15 * pc / pempty : 0), pempty > 0 && 15 * pc / pempty < 100)
+		}
 		if (nclk) {
 			printf "One read of each kernel clock (clocksource %s), ns:", clocksource
 			for (i = 1; i <= nclk; i++)
