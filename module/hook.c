@@ -72,7 +72,7 @@ static void tcpclose_track_step(struct tcpclose_table *tbl, struct tcpclose_trac
  * Everything but the filter of tcpclose_probe(), kept out of line so that
  * the common hit pays for no stack frame. Runs with preemption disabled,
  * as every tracepoint probe does: that is an RCU read-side critical
- * section, which the table lookups rely on (see tcpclose_rcu_held()).
+ * section, which the table lookups rely on (tcpclose_net_table_probe()).
  */
 static noinline void tcpclose_hit(const struct sock *sk, int oldstate, int newstate)
 {
