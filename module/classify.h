@@ -9,6 +9,8 @@
 #ifndef TCPCLOSE_CLASSIFY_H
 #define TCPCLOSE_CLASSIFY_H
 
+#include <linux/kernel.h>
+#include <linux/string.h>
 #include <net/tcp_states.h>
 #include "tcpclose.h"
 
@@ -73,6 +75,45 @@ static inline bool tcpclose_fin_wait2_timeout(int oldstate, int newstate, bool p
 					      int err)
 {
 	return oldstate == TCP_FIN_WAIT2 && newstate == TCP_CLOSE && !peer_fin && !err;
+}
+
+/*
+ * Why a timewait socket was ended early, from the function that called
+ * inet_twsk_deschedule_put() and the socket's substate, or
+ * TCPCLOSE_NR_COUNTERS when that caller is not one of these:
+ *   tcp_timewait_state_process()       an RST received (either substate)
+ *   tcp_v4_rcv(), tcp_v6_rcv()         TIME_WAIT: a SYN opening a new
+ *                                      connection on the 4-tuple;
+ *                                      FIN_WAIT2: new data or a SYN for an
+ *                                      orphan, answered with an RST
+ *   __inet_check_established(),        a connect() reusing the 4-tuple
+ *   __inet6_check_established(),       (tcp_tw_reuse)
+ *   __inet_hash_connect()
+ *   tcp_abort()                        SOCK_DESTROY (ss -K), or BPF
+ * @fn is the caller's symbol name; a compiler suffix (".cold",
+ * ".isra.0") is ignored.
+ */
+static inline enum tcpclose_counter tcpclose_kill_reason(const char *fn, bool fin_wait2)
+{
+	static const struct {
+		const char *fn;
+		enum tcpclose_counter in_tw, in_fw2;
+	} callers[] = {
+		{ "tcp_timewait_state_process", TCPCLOSE_TW_KILLED_RST, TCPCLOSE_TW_KILLED_RST },
+		{ "tcp_v4_rcv", TCPCLOSE_TW_KILLED_REUSE, TCPCLOSE_TW_KILLED_RST },
+		{ "tcp_v6_rcv", TCPCLOSE_TW_KILLED_REUSE, TCPCLOSE_TW_KILLED_RST },
+		{ "__inet_check_established", TCPCLOSE_TW_KILLED_REUSE, TCPCLOSE_TW_KILLED_REUSE },
+		{ "__inet6_check_established", TCPCLOSE_TW_KILLED_REUSE, TCPCLOSE_TW_KILLED_REUSE },
+		{ "__inet_hash_connect", TCPCLOSE_TW_KILLED_REUSE, TCPCLOSE_TW_KILLED_REUSE },
+		{ "tcp_abort", TCPCLOSE_TW_KILLED_ABORT, TCPCLOSE_TW_KILLED_ABORT },
+	};
+	size_t n = strcspn(fn, ". ");
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(callers); i++)
+		if (strlen(callers[i].fn) == n && !strncmp(fn, callers[i].fn, n))
+			return fin_wait2 ? callers[i].in_fw2 : callers[i].in_tw;
+	return TCPCLOSE_NR_COUNTERS;
 }
 
 /*

@@ -44,6 +44,9 @@ static const struct tcpclose_column {
 	{ "tw_killed", TCPCLOSE_COUNTER, TCPCLOSE_TW_KILLED },
 	{ "tw_overflow", TCPCLOSE_COUNTER, TCPCLOSE_TW_OVERFLOW },
 	{ "fin_wait2_timeouts", TCPCLOSE_COUNTER, TCPCLOSE_FIN_WAIT2_TIMEOUTS },
+	{ "tw_killed_rst", TCPCLOSE_COUNTER, TCPCLOSE_TW_KILLED_RST },
+	{ "tw_killed_reuse", TCPCLOSE_COUNTER, TCPCLOSE_TW_KILLED_REUSE },
+	{ "tw_killed_abort", TCPCLOSE_COUNTER, TCPCLOSE_TW_KILLED_ABORT },
 };
 
 static_assert(ARRAY_SIZE(tcpclose_columns) == 2 + TCPCLOSE_NR_COUNTERS + TCPCLOSE_NR_GAUGES + 2);

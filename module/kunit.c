@@ -105,6 +105,28 @@ static void tcpclose_fin_wait2_timeouts(struct kunit *test)
 							    0));
 }
 
+static void tcpclose_kill_reasons(struct kunit *test)
+{
+	KUNIT_EXPECT_EQ(test, tcpclose_kill_reason("tcp_timewait_state_process", false),
+			TCPCLOSE_TW_KILLED_RST);
+	KUNIT_EXPECT_EQ(test, tcpclose_kill_reason("tcp_timewait_state_process", true),
+			TCPCLOSE_TW_KILLED_RST);
+	KUNIT_EXPECT_EQ(test, tcpclose_kill_reason("tcp_v4_rcv", false), TCPCLOSE_TW_KILLED_REUSE);
+	KUNIT_EXPECT_EQ(test, tcpclose_kill_reason("tcp_v6_rcv", true), TCPCLOSE_TW_KILLED_RST);
+	KUNIT_EXPECT_EQ(test, tcpclose_kill_reason("__inet_hash_connect", false),
+			TCPCLOSE_TW_KILLED_REUSE);
+	KUNIT_EXPECT_EQ(test, tcpclose_kill_reason("__inet_check_established.isra.0", false),
+			TCPCLOSE_TW_KILLED_REUSE);
+	KUNIT_EXPECT_EQ(test, tcpclose_kill_reason("tcp_abort", true), TCPCLOSE_TW_KILLED_ABORT);
+	KUNIT_EXPECT_EQ(test, tcpclose_kill_reason("tcp_abort [tcp_diag]", false),
+			TCPCLOSE_TW_KILLED_ABORT);
+	/* Not a prefix match, and anything else is no reason. */
+	KUNIT_EXPECT_EQ(test, tcpclose_kill_reason("tcp_aborted", false), TCPCLOSE_NR_COUNTERS);
+	KUNIT_EXPECT_EQ(test, tcpclose_kill_reason("tcp_v4", false), TCPCLOSE_NR_COUNTERS);
+	KUNIT_EXPECT_EQ(test, tcpclose_kill_reason("inet_twsk_purge", false), TCPCLOSE_NR_COUNTERS);
+	KUNIT_EXPECT_EQ(test, tcpclose_kill_reason("", false), TCPCLOSE_NR_COUNTERS);
+}
+
 /* ---- live socket state -> gauge ---- */
 
 struct tcpclose_gauge_case {
@@ -249,14 +271,14 @@ static void tcpclose_format_bytes(struct kunit *test)
 			   " netns=4026531840 ports=2 max_ports=4096 dropped=3 untracked=1 sockstat_tw=25 tw_fin_wait2=5 tw_probes=none\n");
 	tcpclose_format_columns(buf, TCPCLOSE_LINE_MAX);
 	KUNIT_EXPECT_STREQ(test, buf,
-			   " port role   active_closes passive_closes simultaneous_closes resets time_wait close_wait fin_wait1 fin_wait2 last_ack closing established close_wait_oldest_s close_wait_untracked tw_created tw_expired tw_killed tw_overflow fin_wait2_timeouts\n");
+			   " port role   active_closes passive_closes simultaneous_closes resets time_wait close_wait fin_wait1 fin_wait2 last_ack closing established close_wait_oldest_s close_wait_untracked tw_created tw_expired tw_killed tw_overflow fin_wait2_timeouts tw_killed_rst tw_killed_reuse tw_killed_abort\n");
 	tcpclose_format_row(buf, TCPCLOSE_LINE_MAX, &rows[0]);
 	KUNIT_EXPECT_STREQ(test, buf,
-			   "   80 server            40              1                   2      3        20          4         5         6        7       8           9                  10                    0          5          6         7           8                  9\n");
+			   "   80 server            40              1                   2      3        20          4         5         6        7       8           9                  10                    0          5          6         7           8                  9             0               0               0\n");
 	/* Values wider than their column still come out whole. */
 	tcpclose_format_row(buf, TCPCLOSE_LINE_MAX, &rows[1]);
 	KUNIT_EXPECT_STREQ(test, buf,
-			   "65535 client 18446744073709551615              0                   0      0 4294967295          0         0         0        0       0           0                   0                    0          0          0         0           0                  0\n");
+			   "65535 client 18446744073709551615              0                   0      0 4294967295          0         0         0        0       0           0                   0                    0          0          0         0           0                  0             0               0               0\n");
 }
 
 static void tcpclose_format_zero_rows(struct kunit *test)
@@ -650,6 +672,7 @@ static void tcpclose_table_concurrent(struct kunit *test)
 static struct kunit_case tcpclose_cases[] = {
 	KUNIT_CASE_PARAM(tcpclose_classify_pairs, tcpclose_pair_gen),
 	KUNIT_CASE(tcpclose_fin_wait2_timeouts),
+	KUNIT_CASE(tcpclose_kill_reasons),
 	KUNIT_CASE_PARAM(tcpclose_gauge_states, tcpclose_gauge_gen_params),
 	KUNIT_CASE_PARAM(tcpclose_role_rules, tcpclose_role_gen_params),
 	KUNIT_CASE_PARAM(tcpclose_parse_writes, tcpclose_write_gen_params),

@@ -29,6 +29,10 @@ enum tcpclose_counter {
 	TCPCLOSE_TW_KILLED,	/* ended early: RST, reuse, ss -K */
 	TCPCLOSE_TW_OVERFLOW,	/* not created: tcp_max_tw_buckets reached */
 	TCPCLOSE_FIN_WAIT2_TIMEOUTS,	/* orphans whose peer never sent FIN */
+	/* Of TCPCLOSE_TW_KILLED, by what ended them (tcpclose_kill_reason()) */
+	TCPCLOSE_TW_KILLED_RST,		/* a reset, received or sent to the peer */
+	TCPCLOSE_TW_KILLED_REUSE,	/* a new connection took the 4-tuple */
+	TCPCLOSE_TW_KILLED_ABORT,	/* SOCK_DESTROY (ss -K) or BPF */
 	TCPCLOSE_NR_COUNTERS
 };
 

@@ -9,7 +9,7 @@
  *   created   inet_twsk_hashdance[_schedule]()   (compat.h)
  *   expired   tw_timer_handler()                 the timer fired
  *   killed    inet_twsk_deschedule_put()         RST, reuse by connect or
- *                                                SYN, ss -K
+ *                                                SYN, ss -K: by its caller
  *   overflow  inet_twsk_alloc() with a full       tcp_max_tw_buckets
  *             death row
  *
@@ -22,12 +22,14 @@
 
 #include <linux/kprobes.h>
 #include <linux/hash.h>
+#include <linux/kallsyms.h>
 #include <linux/ptrace.h>
 #include <linux/in.h>
 #include <net/sock.h>
 #include <net/inet_sock.h>
 #include <net/inet_timewait_sock.h>
 #include <net/tcp_states.h>
+#include "classify.h"
 #include "compat.h"
 #include "gauge.h"
 #include "netns.h"
@@ -107,9 +109,47 @@ static int tcpclose_tw_timer(struct kprobe *kp, struct pt_regs *regs)
 	return 0;
 }
 
+/*
+ * What an early end means comes from who called inet_twsk_deschedule_put()
+ * (tcpclose_kill_reason()): the return address at entry, named once per
+ * call site with sprint_symbol_no_offset() and then cached. A slot holds
+ * the low 32 bits of the site (kernel text: the high ones are all set) and
+ * its two reasons, so that a racing fill can never pair a site with
+ * another's reasons.
+ */
+#define TCPCLOSE_KILLSITE_BITS 4
+static u64 tcpclose_killsite[1 << TCPCLOSE_KILLSITE_BITS];
+
+static enum tcpclose_counter tcpclose_kill_site(unsigned long ret, bool fin_wait2)
+{
+	u64 *slot = &tcpclose_killsite[hash_32((u32)ret, TCPCLOSE_KILLSITE_BITS)];
+	u64 v = READ_ONCE(*slot);
+	char name[KSYM_SYMBOL_LEN];
+	unsigned int tw, fw2;
+
+	if (!v || (u32)v != (u32)ret) {
+		sprint_symbol_no_offset(name, ret);
+		tw = tcpclose_kill_reason(name, false);
+		fw2 = tcpclose_kill_reason(name, true);
+		v = (u64)(tw + 1) << 32 | (u64)(fw2 + 1) << 40 | (u32)ret;
+		if ((ret >> 32) == 0xffffffffUL)
+			WRITE_ONCE(*slot, v);
+	}
+	return (fin_wait2 ? (v >> 40) & 0xff : (v >> 32) & 0xff) - 1;
+}
+
 static int tcpclose_tw_killed(struct kprobe *kp, struct pt_regs *regs)
 {
-	tcpclose_tw_event((void *)regs_get_kernel_argument(regs, 0), TCPCLOSE_TW_KILLED);
+	struct inet_timewait_sock *tw = (void *)regs_get_kernel_argument(regs, 0);
+	enum tcpclose_counter why;
+
+	if (!tcpclose_tw_is_tcp(tw))
+		return 0;
+	why = tcpclose_kill_site(regs_get_kernel_stack_nth(regs, 0),
+				 READ_ONCE(tw->tw_substate) == TCP_FIN_WAIT2);
+	tcpclose_tw_event(tw, TCPCLOSE_TW_KILLED);
+	if (why != TCPCLOSE_NR_COUNTERS)
+		tcpclose_tw_event(tw, why);
 	return 0;
 }
 

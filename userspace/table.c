@@ -69,6 +69,15 @@ const struct tc_colinfo tc_cols[TC_NCOLS] = {
 	[TC_FIN_WAIT2_TIMEOUTS] = { "fin_wait2_timeouts", NULL, 1,
 		"tcpclose_fin_wait2_timeouts_total",
 		"Orphans whose peer never sent its FIN (tcp_fin_timeout expired)." },
+	[TC_TW_KILLED_RST] = { "tw_killed_rst", NULL, 1,
+		"tcpclose_tw_killed_rst_total",
+		"Of tw_killed: ended by a reset (received, or sent to a peer that wrote to an orphan)." },
+	[TC_TW_KILLED_REUSE] = { "tw_killed_reuse", NULL, 1,
+		"tcpclose_tw_killed_reuse_total",
+		"Of tw_killed: a new connection took the 4-tuple (a peer's SYN, or connect() with tcp_tw_reuse)." },
+	[TC_TW_KILLED_ABORT] = { "tw_killed_abort", NULL, 1,
+		"tcpclose_tw_killed_abort_total",
+		"Of tw_killed: destroyed by SOCK_DESTROY (ss -K) or a BPF program." },
 };
 
 const char *const tc_role_names[TC_NROLES] = {

@@ -25,17 +25,17 @@ for i in 1 2 3; do
 	tcw client-first -n 1 -p 5032 >/dev/null || fail "reuse.workload$i" "tcw failed"
 	sleep 1.2
 done
-expect reuse 5032 client tw_created=3 tw_killed=2 time_wait=1 active_closes=3
+expect reuse 5032 client tw_created=3 tw_killed=2 tw_killed_reuse=2 tw_killed_rst=0 tw_killed_abort=0 time_wait=1 active_closes=3
 sysctl -qw net.ipv4.ip_local_port_range="32768 60999"
 
 # 3b. An in-window RST from the peer ends TIME_WAIT early (the "TIME_WAIT
 # assassination" of RFC 1337, which Linux allows while tcp_rfc1337 is 0,
 # the default). With tcp_rfc1337=1 the same RSTs are ignored.
 tcw tw-rst -n 4 -p 5034 >/dev/null || fail rst.workload "tcw failed"
-expect rst 5034 server tw_created=4 tw_killed=4 time_wait=0 active_closes=4
+expect rst 5034 server tw_created=4 tw_killed=4 tw_killed_rst=4 tw_killed_reuse=0 tw_killed_abort=0 time_wait=0 active_closes=4
 sysctl -qw net.ipv4.tcp_rfc1337=1
 tcw tw-rst -n 3 -p 5035 >/dev/null || fail rst1337.workload "tcw failed"
-expect rst1337 5035 server tw_created=3 tw_killed=0 time_wait=3
+expect rst1337 5035 server tw_created=3 tw_killed=0 tw_killed_rst=0 time_wait=3
 sysctl -qw net.ipv4.tcp_rfc1337=0
 
 # 3c. SOCK_DESTROY, what `ss -K` sends: tcp_abort() ends timewait sockets
@@ -45,7 +45,7 @@ for m in inet_diag tcp_diag; do
 done
 out=$(tcw tw-kill -n 4 -p 5036) || fail kill.workload "tcw failed"
 check kill.result "$(echo "$out" | sed -n 's/^tcw: \(destroyed .*\)/\1/p')" "destroyed 4 of 4"
-expect kill 5036 server tw_created=4 tw_killed=4 time_wait=0
+expect kill 5036 server tw_created=4 tw_killed=4 tw_killed_abort=4 tw_killed_rst=0 tw_killed_reuse=0 time_wait=0
 
 # 4. Orphans in FIN_WAIT2 whose peer (a server that never closes) sends no
 # FIN: with tcp_fin_timeout 2 s they time out, whether the kernel kept them
@@ -58,4 +58,4 @@ stop_tcw
 # 5. TIME_WAIT lasts 60 s: the five from step 1 expire by their timer.
 left=$((t0 + 61 - $(date +%s)))
 [ $left -gt 0 ] && sleep $left
-expect expired 5030 server tw_created=5 tw_expired=5 time_wait=0 tw_killed=0
+expect expired 5030 server tw_created=5 tw_expired=5 time_wait=0 tw_killed=0 tw_killed_rst=0

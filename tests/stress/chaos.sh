@@ -33,10 +33,11 @@ if [ $MODE = quick ]; then
 	# Fewer processes, taking turns at every close kind (one short run a
 	# round, so that they stop soon after STOP).
 	WORKERS="mix4 mix6 churn reset timing"
-	worker mix4 sh -c 'case $((RANDOM % 4)) in
+	worker mix4 sh -c 'case $((RANDOM % 5)) in
 		0) exec tcw server-first -n 10 -p 6001 ;;
 		1) exec tcw client-first -n 10 -p 6002 ;;
 		2) exec tcw leak -n 5 -p 6003 ;;
+		3) exec tcw tw-rst -n 5 -p 6009 ;;
 		*) exec tcw abort -n 10 -p 6004 ;;
 		esac'
 	worker mix6 sh -c 'case $((RANDOM % 3)) in
@@ -46,11 +47,13 @@ if [ $MODE = quick ]; then
 		esac'
 	worker churn tcw churn -d 2 -p 6008
 else
-	WORKERS="sf cf leak abort v6sf v6cf v6ab churn reset timing"
+	WORKERS="sf cf leak abort twrst v6sf v6cf v6ab churn reset timing"
 	worker sf tcw server-first -n 20 -p 6001
 	worker cf tcw client-first -n 20 -p 6002
 	worker leak tcw leak -n 10 -p 6003
 	worker abort tcw abort -n 20 -p 6004
+	# TIME_WAIT killed by an RST: the kill probe names its caller.
+	worker twrst tcw tw-rst -n 10 -p 6009
 	worker v6sf tcw server-first -6 -n 20 -p 6005
 	worker v6cf tcw client-first -6 -n 20 -p 6006
 	worker v6ab tcw abort -6 -n 10 -p 6007

@@ -579,7 +579,8 @@ static void test_output(void)
 	check(strstr(s, "\"sockstat_tw\":-1,") != NULL, "output.json.negative",
 	      "%s", s);
 	check(strstr(s, "\"close_wait_oldest_s\":null,") != NULL &&
-	      strstr(s, "\"fin_wait2_timeouts\":null}") != NULL,
+	      strstr(s, "\"fin_wait2_timeouts\":null,") != NULL &&
+	      strstr(s, "\"tw_killed_abort\":null}") != NULL,
 	      "output.json.null", "%s", s);
 	check(strstr(s, "\"port_range\":[40000,40199],") != NULL,
 	      "output.json.range", "%s", s);
