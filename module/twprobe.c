@@ -35,8 +35,16 @@
 #include "netns.h"
 #include "twprobe.h"
 
-/* Which of tcpclose_kprobes[] are attached: created, expired, killed, overflow. */
-static bool tcpclose_kprobe_ok[4];
+/* tcpclose_kprobes[], in this order, and which of them are attached. */
+enum {
+	TCPCLOSE_KP_CREATED,
+	TCPCLOSE_KP_EXPIRED,
+	TCPCLOSE_KP_KILLED,
+	TCPCLOSE_KP_OVERFLOW,
+	TCPCLOSE_NR_KP
+};
+
+static bool tcpclose_kprobe_ok[TCPCLOSE_NR_KP];
 
 /* A timewait socket of TCP (DCCP has its own death row). */
 static bool tcpclose_tw_is_tcp(const struct inet_timewait_sock *tw)
@@ -44,24 +52,31 @@ static bool tcpclose_tw_is_tcp(const struct inet_timewait_sock *tw)
 	return tw->tw_dr == &twsk_net(tw)->ipv4.tcp_death_row;
 }
 
+/* @counter, and @also unless it is TCPCLOSE_NR_COUNTERS, on one row. */
 static void tcpclose_tw_count(struct net *net, u16 lport, u16 rport,
-			      enum tcpclose_counter counter)
+			      enum tcpclose_counter counter, enum tcpclose_counter also)
 {
 	struct tcpclose_table *tbl;
 	struct tcpclose_key key;
 
 	rcu_read_lock();
 	tbl = tcpclose_net_table(net);
-	if (tbl && tcpclose_key(tbl, net, lport, rport, &key))
-		tcpclose_table_count_nmi(tbl, &key, counter);
+	if (tbl && tcpclose_key(tbl, net, lport, rport, &key) &&
+	    tcpclose_table_count_nmi(tbl, &key, counter) && also != TCPCLOSE_NR_COUNTERS)
+		tcpclose_table_count_nmi(tbl, &key, also);
 	rcu_read_unlock();
+}
+
+static void tcpclose_tw_add(struct inet_timewait_sock *tw, enum tcpclose_counter counter,
+			    enum tcpclose_counter also)
+{
+	tcpclose_tw_count(twsk_net(tw), ntohs(tw->tw_sport), ntohs(tw->tw_dport), counter, also);
 }
 
 static void tcpclose_tw_event(struct inet_timewait_sock *tw, enum tcpclose_counter counter)
 {
-	if (!tcpclose_tw_is_tcp(tw))
-		return;
-	tcpclose_tw_count(twsk_net(tw), ntohs(tw->tw_sport), ntohs(tw->tw_dport), counter);
+	if (tcpclose_tw_is_tcp(tw))
+		tcpclose_tw_add(tw, counter, TCPCLOSE_NR_COUNTERS);
 }
 
 /*
@@ -94,7 +109,7 @@ bool tcpclose_twprobe_handoff(const struct sock *sk)
 {
 	const void **slot = &tcpclose_handoff[hash_ptr(sk, TCPCLOSE_HANDOFF_BITS)];
 
-	if (!READ_ONCE(tcpclose_kprobe_ok[0]))
+	if (!READ_ONCE(tcpclose_kprobe_ok[TCPCLOSE_KP_CREATED]))
 		return true;
 	return READ_ONCE(*slot) == sk && cmpxchg(slot, sk, NULL) == sk;
 }
@@ -120,21 +135,29 @@ static int tcpclose_tw_timer(struct kprobe *kp, struct pt_regs *regs)
 #define TCPCLOSE_KILLSITE_BITS 4
 static u64 tcpclose_killsite[1 << TCPCLOSE_KILLSITE_BITS];
 
+/* A cache miss: out of line, so that its name buffer is not on every kill's stack. */
+static noinline u64 tcpclose_kill_site_name(unsigned long ret, u64 *slot)
+{
+	char name[KSYM_SYMBOL_LEN];
+	unsigned int tw, fw2;
+	u64 v;
+
+	sprint_symbol_no_offset(name, ret);
+	tw = tcpclose_kill_reason(name, false);
+	fw2 = tcpclose_kill_reason(name, true);
+	v = (u64)(tw + 1) << 32 | (u64)(fw2 + 1) << 40 | (u32)ret;
+	if ((ret >> 32) == 0xffffffffUL)
+		WRITE_ONCE(*slot, v);
+	return v;
+}
+
 static enum tcpclose_counter tcpclose_kill_site(unsigned long ret, bool fin_wait2)
 {
 	u64 *slot = &tcpclose_killsite[hash_32((u32)ret, TCPCLOSE_KILLSITE_BITS)];
 	u64 v = READ_ONCE(*slot);
-	char name[KSYM_SYMBOL_LEN];
-	unsigned int tw, fw2;
 
-	if (!v || (u32)v != (u32)ret) {
-		sprint_symbol_no_offset(name, ret);
-		tw = tcpclose_kill_reason(name, false);
-		fw2 = tcpclose_kill_reason(name, true);
-		v = (u64)(tw + 1) << 32 | (u64)(fw2 + 1) << 40 | (u32)ret;
-		if ((ret >> 32) == 0xffffffffUL)
-			WRITE_ONCE(*slot, v);
-	}
+	if (!v || (u32)v != (u32)ret)
+		v = tcpclose_kill_site_name(ret, slot);
 	return (fin_wait2 ? (v >> 40) & 0xff : (v >> 32) & 0xff) - 1;
 }
 
@@ -147,9 +170,7 @@ static int tcpclose_tw_killed(struct kprobe *kp, struct pt_regs *regs)
 		return 0;
 	why = tcpclose_kill_site(regs_get_kernel_stack_nth(regs, 0),
 				 READ_ONCE(tw->tw_substate) == TCP_FIN_WAIT2);
-	tcpclose_tw_event(tw, TCPCLOSE_TW_KILLED);
-	if (why != TCPCLOSE_NR_COUNTERS)
-		tcpclose_tw_event(tw, why);
+	tcpclose_tw_add(tw, TCPCLOSE_TW_KILLED, why);
 	return 0;
 }
 
@@ -167,15 +188,20 @@ static int tcpclose_tw_alloc(struct kprobe *kp, struct pt_regs *regs)
 	if (sk->sk_protocol == IPPROTO_TCP &&
 	    refcount_read(&dr->tw_refcount) - 1 >= READ_ONCE(dr->sysctl_max_tw_buckets))
 		tcpclose_tw_count(sock_net(sk), ntohs(inet_sk(sk)->inet_sport),
-				  ntohs(inet_sk(sk)->inet_dport), TCPCLOSE_TW_OVERFLOW);
+				  ntohs(inet_sk(sk)->inet_dport), TCPCLOSE_TW_OVERFLOW,
+				  TCPCLOSE_NR_COUNTERS);
 	return 0;
 }
 
 static struct kprobe tcpclose_kprobes[] = {
-	{ .symbol_name = TCPCLOSE_TW_CREATE_FN, .pre_handler = tcpclose_tw_created },
-	{ .symbol_name = "tw_timer_handler", .pre_handler = tcpclose_tw_timer },
-	{ .symbol_name = "inet_twsk_deschedule_put", .pre_handler = tcpclose_tw_killed },
-	{ .symbol_name = "inet_twsk_alloc", .pre_handler = tcpclose_tw_alloc },
+	[TCPCLOSE_KP_CREATED] = { .symbol_name = TCPCLOSE_TW_CREATE_FN,
+				  .pre_handler = tcpclose_tw_created },
+	[TCPCLOSE_KP_EXPIRED] = { .symbol_name = "tw_timer_handler",
+				  .pre_handler = tcpclose_tw_timer },
+	[TCPCLOSE_KP_KILLED] = { .symbol_name = "inet_twsk_deschedule_put",
+				 .pre_handler = tcpclose_tw_killed },
+	[TCPCLOSE_KP_OVERFLOW] = { .symbol_name = "inet_twsk_alloc",
+				   .pre_handler = tcpclose_tw_alloc },
 };
 
 static_assert(ARRAY_SIZE(tcpclose_kprobes) == ARRAY_SIZE(tcpclose_kprobe_ok));
