@@ -3,11 +3,12 @@
 # and fetch the kernel images into the cache. Idempotent: a warm machine
 # returns in about a second.
 #
-#   scripts/deps.sh            host packages + headers + images for 6.1 and 6.12
+#   scripts/deps.sh            host packages + headers + images for 6.1, 6.12
+#                              (cloud-amd64) and 6.12-rt (rt-amd64, PREEMPT_RT)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 CACHE=${TCPCLOSE_CACHE:-/var/cache/tcpclose}
-SERIES=${TCPCLOSE_SERIES:-"6.1 6.12"}
+SERIES=${TCPCLOSE_SERIES:-"6.1 6.12 6.12-rt"}
 mkdir -p "$CACHE/kernels"
 
 SUDO=

@@ -3,9 +3,14 @@
 # kernel versions move with every security update.
 #   scripts/kernels.sh 6.1 [flavour]   -> e.g. 6.1.0-56-cloud-amd64
 #   scripts/kernels.sh 6.12 [flavour]  -> e.g. 6.12.117+deb12-cloud-amd64
+#   scripts/kernels.sh 6.12-rt          -> e.g. 6.12.117+deb12-rt-amd64
+# A series name ending in -rt means the PREEMPT_RT flavour (rt-amd64).
 set -euo pipefail
 series=${1:?usage: kernels.sh SERIES [FLAVOUR]}
-flavour=${2:-cloud-amd64}
+case $series in
+*-rt) series=${series%-rt} flavour=${2:-rt-amd64} ;;
+*) flavour=${2:-cloud-amd64} ;;
+esac
 s=${series//./\\.}
 # The ABI part is "6.1.0-56" or "6.12.117+deb12"; anything else before the
 # flavour (e.g. "-rt") belongs to another flavour.
