@@ -6,10 +6,14 @@
 #   scripts/vm.sh SERIES GUEST_SCRIPT [LOG]
 #
 # SERIES is 6.1 or 6.12 (the newest Debian cloud kernel of that series, as
-# resolved by deps.sh), "kunit" (the self-built KUnit kernel) or "debug" (the
-# self-built debug kernel: KASAN, lockdep, kmemleak; more memory, and warnings
-# on the console). GUEST_SCRIPT is a path inside the guest, e.g.
-# /tests/run-all.sh. The console goes to LOG (default: stdout).
+# resolved by deps.sh), 6.12-rt (Debian's PREEMPT_RT kernel, rt-amd64),
+# "kunit" (the self-built KUnit kernel), or one of the self-built checker
+# kernels, which get more memory and warnings on the console: "debug"
+# (KASAN, lockdep, kmemleak), "debug-rt" (PREEMPT_RT, DEBUG_ATOMIC_SLEEP,
+# lockdep, kmemleak) or "kcsan" (the data-race detector). GUEST_SCRIPT is a
+# path inside the guest, e.g. /tests/run-all.sh. The console goes to LOG
+# (default: stdout). The guest finds SERIES as tcpclose.series= in
+# /proc/cmdline.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${TCPCLOSE_CACHE:-/var/cache/tcpclose}
@@ -17,14 +21,28 @@ series=${1:?usage: vm.sh SERIES GUEST_SCRIPT [LOG]}
 script=${2:?usage: vm.sh SERIES GUEST_SCRIPT [LOG]}
 log=${3:-/dev/stdout}
 timeout=${TCPCLOSE_VM_TIMEOUT:-1200}
-mem=1024 loglevel=4
+mem=1024 loglevel=4 panic_on_warn=1
 
-if [ "$series" = kunit ] || [ "$series" = debug ]; then
-	kbuild=$("$top/scripts/$series-kernel.sh")
+# The self-built kernels and the script that builds (or finds) each.
+case $series in
+kunit) kscript=kunit-kernel.sh ;;
+debug) kscript=debug-kernel.sh ;;
+debug-rt) kscript=rt-debug-kernel.sh ;;
+kcsan) kscript=kcsan-kernel.sh ;;
+*) kscript= ;;
+esac
+if [ -n "$kscript" ]; then
+	kbuild=$("$top/scripts/$kscript")
 	kver=$(basename "$kbuild")
 	kimg=$kbuild/arch/x86/boot/bzImage
-	# KASAN's shadow and quarantine; lockdep splats are KERN_WARNING.
-	[ "$series" = debug ] && mem=2048 loglevel=5
+	# KASAN's shadow and quarantine, kmemleak's and lockdep's tables;
+	# lockdep splats are KERN_WARNING.
+	[ "$series" = kunit ] || mem=2048 loglevel=5
+	# KCSAN panics on its first report under panic_on_warn, and a race
+	# inside the core kernel would end the run: every report is collected
+	# and judged from the console instead (tests/run-stress.sh), and so is
+	# any WARNING.
+	[ "$series" = kcsan ] && panic_on_warn=0
 else
 	read -r _ kver <"$CACHE/kernels/series-$series" ||
 		{ echo "vm.sh: kernel $series not prepared (run scripts/deps.sh)" >&2; exit 1; }
@@ -68,6 +86,6 @@ initrd=$top/build/$kver/initramfs.cpio.gz
 timeout --foreground "$timeout" qemu-system-x86_64 \
 	-accel tcg,thread=single -smp 2 -m $mem -cpu max \
 	-kernel "$kimg" -initrd "$initrd" \
-	-append "console=ttyS0 quiet loglevel=$loglevel panic=-1 oops=panic panic_on_warn=1 tcpclose.run=$script" \
+	-append "console=ttyS0 quiet loglevel=$loglevel panic=-1 oops=panic panic_on_warn=$panic_on_warn tcpclose.run=$script tcpclose.series=$series" \
 	-display none -serial stdio -monitor none -no-reboot -nodefaults \
 	</dev/null >"$log" 2>&1 || true

@@ -10,6 +10,9 @@ mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 ip link set lo up
 run=$(sed -n 's/.*tcpclose\.run=\([^ ]*\).*/\1/p' /proc/cmdline)
 echo "@@BOOTED $(uname -r)"
+# The KCSAN kernel does not watch during boot (races of the rest of the
+# kernel's boot are not ours): it starts here, before the module loads.
+[ -e /sys/kernel/debug/kcsan ] && echo on >/sys/kernel/debug/kcsan
 if insmod /lib/tcpclose/tcpclose.ko; then
 	echo "@@LOADED"
 	sh "$run"
