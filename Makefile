@@ -7,7 +7,7 @@
 #   make check               every test, ending in "N passed, N failed"
 #   make demo                boot a Debian kernel in QEMU and show a table
 #   make bench               benchmarks side by side in one QEMU boot (bench/)
-#   make stress              the stress suite on a debug kernel (KASAN, lockdep, ...)
+#   make stress              the stress suite on the debug, debug-rt and kcsan kernels
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 VERSION := $(shell sed -n 's/^\#define TCPCLOSE_VERSION "\(.*\)"/\1/p' module/version.h)
@@ -79,8 +79,9 @@ version:
 deps:
 	scripts/deps.sh
 
-# Every test: build and style gates, KUnit, and the QEMU end-to-end suites
-# on 6.1 and 6.12.
+# Every test: build and style gates, KUnit, the quick stress suite on the
+# debug and debug-rt kernels, and the QEMU end-to-end suites on 6.1, 6.12
+# and 6.12-rt.
 check:
 	tests/check.sh
 
@@ -91,16 +92,21 @@ e2e: deps
 kunit: deps
 	tests/run-kunit.sh
 
-# Everything at once on a self-built debug kernel (KASAN, UBSAN, lockdep,
-# kmemleak; built once, then cached), 2 CPUs, panic_on_warn: churn of every
-# close kind, readers, resets, fuzzed writes, 100 rmmod/insmod and 100
-# network namespaces, then exact totals and a kmemleak scan. The quick form
-# is part of make check.
+# Everything at once on self-built checker kernels (each built once, then
+# cached), 2 CPUs: churn of every close kind, readers, resets, fuzzed
+# writes, 100 rmmod/insmod and 100 network namespaces, then exact totals
+# and a kmemleak scan. The kernels: debug (KASAN, UBSAN, lockdep, kmemleak,
+# panic_on_warn), debug-rt (PREEMPT_RT with DEBUG_ATOMIC_SLEEP and lockdep:
+# sleeping locks in atomic context) and kcsan (data races). Every kernel
+# runs even if one fails; the status is a failure if any did. The quick
+# form, on debug and debug-rt, is part of make check.
+STRESS_KERNELS ?= debug debug-rt kcsan
+STRESS_QUICK_KERNELS ?= debug debug-rt
 stress: deps
-	tests/run-stress.sh full
+	@rc=0; for k in $(STRESS_KERNELS); do tests/run-stress.sh full $$k || rc=1; done; exit $$rc
 
 stress-quick: deps
-	tests/run-stress.sh quick
+	@rc=0; for k in $(STRESS_QUICK_KERNELS); do tests/run-stress.sh quick $$k || rc=1; done; exit $$rc
 
 # Churn overhead (against bpftrace), probe cost, read cost at 100k
 # TIME_WAIT (against ss and /proc/net/tcp), memory: bench/run.sh, README.

@@ -1,65 +1,134 @@
 #!/bin/bash
-# make stress / make stress-quick: build the debug kernel (cached: KASAN,
-# UBSAN, lockdep, kmemleak, debug objects), boot it with 2 CPUs and
-# panic_on_warn=1, and run tests/stress/ inside. Prints "PASS stress/..."
-# or "FAIL stress/...: why" per check, then the figures. Fails on any
-# failed check, on any splat on the console, and on a guest that did not
-# finish.
-#   tests/run-stress.sh [quick|full]      default: quick
+# make stress / make stress-quick: build a checker kernel (cached), boot it
+# with 2 CPUs and run tests/stress/ inside. Prints "PASS <prefix>/..." or
+# "FAIL <prefix>/...: why" per check, then the figures. Fails on any failed
+# check, on any splat on the console, and on a guest that did not finish.
+#   tests/run-stress.sh [quick|full] [debug|debug-rt|kcsan]
+# defaults: quick debug. The kernels and the check prefixes:
+#   debug     stress/        KASAN, UBSAN, lockdep, kmemleak (scripts/debug.config)
+#   debug-rt  stress-rt/     PREEMPT_RT + DEBUG_ATOMIC_SLEEP, lockdep, kmemleak
+#                            (scripts/rt-debug.config)
+#   kcsan     stress-kcsan/  the data-race detector (scripts/kcsan.config)
+# On kcsan, a data race is a failure when the report has a tcpclose frame;
+# races entirely inside the rest of the kernel are listed and counted as
+# "# " lines, not failed: the module cannot fix them, and the run reaches
+# them through ordinary TCP and namespace code.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+usage="usage: run-stress.sh [quick|full] [debug|debug-rt|kcsan]"
 mode=${1:-quick}
+flavour=${2:-debug}
 case $mode in
 quick) export TCPCLOSE_VM_TIMEOUT=${TCPCLOSE_VM_TIMEOUT:-900} ;;
 full) export TCPCLOSE_VM_TIMEOUT=${TCPCLOSE_VM_TIMEOUT:-5400} ;;
-*) echo "usage: run-stress.sh [quick|full]" >&2; exit 2 ;;
+*) echo "$usage" >&2; exit 2 ;;
+esac
+case $flavour in
+debug) p=stress kscript=debug-kernel.sh ;;
+debug-rt) p=stress-rt kscript=rt-debug-kernel.sh ;;
+kcsan) p=stress-kcsan kscript=kcsan-kernel.sh ;;
+*) echo "$usage" >&2; exit 2 ;;
 esac
 logs=$top/build/logs
 mkdir -p "$logs"
 start=$(date +%s)
-if ! kbuild=$("$top/scripts/debug-kernel.sh" 2>"$logs/debug-kernel.log"); then
-	echo "FAIL stress/kernel: debug kernel build failed (see $logs/debug-kernel.log)"
-	tail -n 20 "$logs/debug-kernel.log"
+klog=$logs/$flavour-kernel.log
+if ! kbuild=$("$top/scripts/$kscript" 2>"$klog"); then
+	echo "FAIL $p/kernel: $flavour kernel build failed (see $klog)"
+	tail -n 20 "$klog"
 	exit 1
 fi
-echo "# stress: debug kernel ready in $(($(date +%s) - start)) s: $kbuild"
-# The module must build warning-free against the debug kernel too.
-if ! "$top/scripts/build-module.sh" "$kbuild" W=1 >"$logs/stress-build.log" 2>&1 ||
-	grep -qE 'warning:|error:' "$logs/stress-build.log"; then
-	echo "FAIL stress/build: see $logs/stress-build.log"
-	grep -E 'warning:|error:' "$logs/stress-build.log" | head
+echo "# $p: $flavour kernel ready in $(($(date +%s) - start)) s: $kbuild"
+# The module must build warning-free against each checker kernel too.
+blog=$logs/$p-build.log
+if ! "$top/scripts/build-module.sh" "$kbuild" W=1 >"$blog" 2>&1 ||
+	grep -qE 'warning:|error:' "$blog"; then
+	echo "FAIL $p/build: see $blog"
+	grep -E 'warning:|error:' "$blog" | head
 	exit 1
 fi
-log=$logs/stress-$mode.log
+# Per flavour and mode (stress-quick.log for debug, as before), so that
+# runs on several kernels do not overwrite each other.
+log=$logs/$p-$mode.log
+rm -f "$log" "$log.txt" "$log.scan" "$log.kcsan"
 vmstart=$(date +%s)
-"$top/scripts/vm.sh" debug "/tests/stress/$mode.sh" "$log"
+"$top/scripts/vm.sh" "$flavour" "/tests/stress/$mode.sh" "$log"
 secs=$(($(date +%s) - vmstart))
 tr -d '\r' <"$log" >"$log.txt"
 failn=0
 grep -aE '^(PASS|FAIL) ' "$log.txt"
 failn=$(grep -acE '^FAIL ' "$log.txt")
 
-# Anything the kernel's checkers said, wherever it appears on the console.
-splat='BUG:|WARNING:|KASAN|UBSAN|suspected memory leak|unreferenced object|possible recursive locking|suspicious RCU usage|circular locking|inconsistent lock state|sleeping function called|INFO:|Oops|general protection|Call Trace|refcount_t|list_add corruption|list_del corruption|Kernel panic'
 # The guest's own check lines quote what they found: not a second splat.
 # A guest without ACPI poweroff ends by init exiting after @@DONE.
 sed '/^@@DONE/,$ { /Attempted to kill init/d }' "$log.txt" >"$log.scan"
-splats=$(grep -aE "$splat" "$log.scan" | grep -avE '^(PASS|FAIL) ' | wc -l)
+
+# KCSAN: each report, from "BUG: KCSAN:" to the "=====" line that closes
+# it, is cut out of the console and judged as a whole (its two stacks say
+# whose race it is); the rest of the console is scanned like any other.
+kcsan_ours=0 kcsan_core=0
+if [ "$flavour" = kcsan ]; then
+	awk -v out="$log.kcsan" '
+		/BUG: KCSAN: / { inrep = 1; n++; lines = 0 }
+		inrep {
+			print n "\t" $0 >out
+			# The closing rule; 100 lines at most if the console was cut.
+			if ((++lines > 1 && /==========================/) || lines > 100) inrep = 0
+			next
+		}
+		{ print }
+	' "$log.scan" >"$log.scan.tmp" && mv "$log.scan.tmp" "$log.scan"
+	touch "$log.kcsan"
+	# One line per report: "ours|core<TAB>title", ours when any frame is
+	# the module's (printed as "function+off/len [tcpclose]").
+	awk -F'\t' '
+		{ if ($2 ~ /BUG: KCSAN: /) { t = $2; sub(/.*BUG: KCSAN: /, "", t); title[$1] = t }
+		  if ($2 ~ /\[tcpclose\]/) ours[$1] = 1; seen[$1] = 1 }
+		END { for (n in seen) print ((n in ours) ? "ours" : "core") "\t" title[n] }
+	' "$log.kcsan" | sort | uniq -c >"$log.kcsan.sum"
+	kcsan_ours=$(awk '$2 == "ours" { s += $1 } END { print s + 0 }' "$log.kcsan.sum")
+	kcsan_core=$(awk '$2 == "core" { s += $1 } END { print s + 0 }' "$log.kcsan.sum")
+	# Rest of the kernel: counted and listed, not failed (see the top).
+	while read -r cnt kind title; do
+		[ "$kind" = core ] && echo "# $p: KCSAN report outside tcpclose (not failed), ${cnt}x: $title"
+	done <"$log.kcsan.sum"
+	if [ "$kcsan_ours" = 0 ]; then
+		echo "PASS $p/kcsan-tcpclose: no data race with a tcpclose frame ($kcsan_core reports elsewhere)"
+	else
+		failn=$((failn + 1))
+		echo "FAIL $p/kcsan-tcpclose: $kcsan_ours KCSAN reports with a tcpclose frame:"
+		while read -r cnt kind title; do
+			[ "$kind" = ours ] && echo "    ${cnt}x: $title"
+		done <"$log.kcsan.sum"
+		# The first one in full.
+		first=$(awk -F'\t' '$2 ~ /\[tcpclose\]/ { print $1; exit }' "$log.kcsan")
+		awk -F'\t' -v n="$first" '$1 == n { print "    | " $2 }' "$log.kcsan"
+	fi
+fi
+
+# Anything the kernel's checkers said, wherever it appears on the console:
+# KASAN, UBSAN, WARN/BUG, lockdep (every report kind), RCU-lockdep, sleeping
+# in atomic context (what PREEMPT_RT turns a spinlock_t into), hung tasks,
+# list corruption, kmemleak.
+splat='BUG:|WARNING:|KASAN|UBSAN|suspected memory leak|unreferenced object|possible recursive locking|suspicious RCU usage|circular locking|inconsistent lock state|possible irq lock inversion|Invalid wait context|bad unlock balance|held lock freed|lock held when returning|possible deadlock|sleeping function called from invalid context|scheduling while atomic|INFO:|Oops|general protection|Call Trace|refcount_t|list_add corruption|list_del corruption|Kernel panic'
+splats=$(grep -aE "$splat" "$log.scan" | grep -acvE '^(PASS|FAIL) ')
 if [ "$splats" = 0 ]; then
-	echo "PASS stress/console-clean"
+	echo "PASS $p/console-clean"
 else
 	failn=$((failn + 1))
-	echo "FAIL stress/console-clean: $splats lines from the kernel's checkers; first ones:"
+	echo "FAIL $p/console-clean: $splats lines from the kernel's checkers; first ones:"
 	grep -anE "$splat" "$log.scan" | grep -avE ':(PASS|FAIL) ' | head -n 10 | sed 's/^/    /'
 	first=$(grep -anE "$splat" "$log.scan" | grep -avE ':(PASS|FAIL) ' | head -n 1 | cut -d: -f1)
 	sed -n "$((first > 5 ? first - 5 : 1)),$((first + 40))p" "$log.scan" | sed 's/^/    | /'
 fi
 if ! grep -aq '^@@DONE' "$log.txt" || ! grep -aq '^@@FIGURES' "$log.txt"; then
 	failn=$((failn + 1))
-	echo "FAIL stress/vm: guest did not finish; last console lines:"
+	echo "FAIL $p/vm: guest did not finish; last console lines:"
 	tail -n 40 "$log.txt" | sed 's/^/    /'
 fi
 figures=$(sed -n 's/^@@FIGURES //p' "$log.txt")
-echo "# stress-$mode: ${figures:-no figures} splats=$splats guest_s=$secs"
-echo "# stress-$mode: console in $log ($(($(date +%s) - start)) s in all)"
+[ "$flavour" = kcsan ] &&
+	figures="$figures kcsan_reports_tcpclose=$kcsan_ours kcsan_reports_other=$kcsan_core $(sed -n 's/^@@KCSAN //p' "$log.txt")"
+echo "# $p-$mode: ${figures:-no figures} splats=$splats guest_s=$secs"
+echo "# $p-$mode: console in $log ($(($(date +%s) - start)) s in all)"
 [ "$failn" = 0 ]
