@@ -23,8 +23,9 @@ run tests/build-check.sh
 run tests/userspace/run.sh
 run tests/packaging.sh
 run tests/run-kunit.sh
-run tests/run-stress.sh quick
-run tests/run-e2e.sh ${TCPCLOSE_SERIES:-6.1 6.12}
+run tests/run-stress.sh quick debug
+run tests/run-stress.sh quick debug-rt
+run tests/run-e2e.sh ${TCPCLOSE_SERIES:-6.1 6.12 6.12-rt}
 run bench/run.sh quick
 
 p=$(grep -c '^PASS ' "$out")

@@ -3,10 +3,11 @@
 # tests/e2e/run-all.sh inside, and turn the console into results.
 # Prints every PASS/FAIL line prefixed with the series, and a last line
 # "e2e: N passed, N failed". Exit status 1 if anything failed.
-#   tests/run-e2e.sh [SERIES...]      default: 6.1 6.12
+#   tests/run-e2e.sh [SERIES...]      default: 6.1 6.12 6.12-rt
+# (6.12-rt: Debian's PREEMPT_RT kernel; any scripts/vm.sh series works.)
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-series=${*:-6.1 6.12}
+series=${*:-6.1 6.12 6.12-rt}
 pass=0 failn=0
 mkdir -p "$top/build/logs"
 for s in $series; do
