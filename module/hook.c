@@ -64,17 +64,13 @@ static void tcpclose_track_step(struct tcpclose_table *tbl, struct tcpclose_trac
 		tcpclose_track_end(t);
 		return;
 	}
-	t->t_state = now;
-	t->state = newstate;
+	/* Read by snapshots (tcpclose_track_since()) without the socket lock. */
+	WRITE_ONCE(t->t_state, now);
+	WRITE_ONCE(t->state, newstate);
 }
 
-/*
- * Everything but the filter of tcpclose_probe(), kept out of line so that
- * the common hit pays for no stack frame. Runs with preemption disabled,
- * as every tracepoint probe does: that is an RCU read-side critical
- * section, which the table lookups rely on (tcpclose_net_table_probe()).
- */
-static noinline void tcpclose_hit(const struct sock *sk, int oldstate, int newstate)
+/* Everything but the filter of tcpclose_probe(), under rcu_read_lock(). */
+static inline void tcpclose_hit_rcu(const struct sock *sk, int oldstate, int newstate)
 {
 	const struct inet_sock *inet = inet_sk(sk);
 	enum tcpclose_counter counter = TCPCLOSE_NR_COUNTERS;
@@ -86,7 +82,7 @@ static noinline void tcpclose_hit(const struct sock *sk, int oldstate, int newst
 
 	ev = tcpclose_classify(oldstate, newstate, &counter);
 	if (ev == TCPCLOSE_EV_LISTENER) {
-		tbl = tcpclose_net_table_probe(sock_net(sk));
+		tbl = tcpclose_net_table(sock_net(sk));
 		/* sk_num is already 0 at ->CLOSE; inet_sport survives. */
 		if (tbl)
 			tcpclose_table_mark_listener(tbl, ntohs(inet->inet_sport));
@@ -100,7 +96,7 @@ static noinline void tcpclose_hit(const struct sock *sk, int oldstate, int newst
 		      !tcpclose_twprobe_handoff(sk);
 	if (!t && ev == TCPCLOSE_EV_NONE && !fw2_timeout)
 		return;
-	tbl = tcpclose_net_table_probe(sock_net(sk));
+	tbl = tcpclose_net_table(sock_net(sk));
 	if (t) {
 		/* Every count of one close lands on the row of its first FIN. */
 		key.port = t->port;
@@ -122,6 +118,19 @@ static noinline void tcpclose_hit(const struct sock *sk, int oldstate, int newst
 		tcpclose_table_count(tbl, &key, TCPCLOSE_FIN_WAIT2_TIMEOUTS);
 	if (t)
 		tcpclose_track_step(tbl, t, oldstate, newstate);
+}
+
+/*
+ * Out of line, so that the common hit pays for no stack frame. The tables
+ * and the tracker are RCU-protected: the read-side section is explicit,
+ * not inferred from the preemption-disabled context tracepoint probes run
+ * in today, so that it stays right if probes become preemptible.
+ */
+static noinline void tcpclose_hit(const struct sock *sk, int oldstate, int newstate)
+{
+	rcu_read_lock();
+	tcpclose_hit_rcu(sk, oldstate, newstate);
+	rcu_read_unlock();
 }
 
 /*
@@ -164,7 +173,7 @@ void tcpclose_set_timing(bool on)
 		return;
 	}
 	static_branch_disable(&tcpclose_timing);
-	/* Probes that saw the key on have finished: they run with preemption off. */
+	/* Probes that saw the key on have left their RCU read-side sections. */
 	synchronize_rcu();
 	tcpclose_tracker_clear(&tcpclose_closing);
 }

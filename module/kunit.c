@@ -16,6 +16,8 @@
 #include "table.h"
 #include "track.h"
 #include "hist.h"
+#include "stage.h"
+#include "compat.h"
 #include "version.h"
 
 #define TCPCLOSE_NSTATES TCP_NEW_SYN_RECV	/* states 1..12 */
@@ -321,6 +323,8 @@ static struct tcpclose_row *tcpclose_rows(struct kunit *test, struct tcpclose_ta
 	struct tcpclose_row *rows;
 
 	memset(sum, 0, sizeof(*sum));
+	/* As a snapshot does: staged events are folded in first. */
+	tcpclose_table_settle(tbl);
 	mutex_lock(&tbl->mutex);
 	rows = tcpclose_table_rows(tbl, n, sum, 100 * NSEC_PER_SEC);
 	mutex_unlock(&tbl->mutex);
@@ -573,8 +577,9 @@ static void tcpclose_table_histograms(struct kunit *test)
 	struct tcpclose_hist *h;
 	unsigned int n;
 
-	/* Only ports whose first FIN was counted are timed. */
+	/* Only (port, role)s whose first FIN was counted are timed. */
 	tcpclose_count(tbl, 80, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 1);
+	tcpclose_count(tbl, 80, TCPCLOSE_CLIENT, TCPCLOSE_PASSIVE, 1);
 	rcu_read_lock();
 	KUNIT_EXPECT_NULL(test, tcpclose_table_hists(tbl, other.port, other.role));
 	h = tcpclose_table_hists(tbl, srv.port, srv.role);
@@ -586,6 +591,7 @@ static void tcpclose_table_histograms(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, h);
 	tcpclose_hist_add(&h[TCPCLOSE_PH_CLOSE_WAIT], 2000000);
 	rcu_read_unlock();
+	tcpclose_table_settle(tbl);
 	mutex_lock(&tbl->mutex);
 	rows = tcpclose_table_hist_rows(tbl, &n, &sum);
 	mutex_unlock(&tbl->mutex);
@@ -669,6 +675,212 @@ static void tcpclose_table_concurrent(struct kunit *test)
 	tcpclose_table_free(tbl);
 }
 
+
+/* ---- probe context: staging slots and the histogram pool ---- */
+
+/* A key's slots: reused while open, then full; a closed slot is not found. */
+static void tcpclose_stage_slots(struct kunit *test)
+{
+	struct tcpclose_stages *st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	struct tcpclose_key k = { 8080, TCPCLOSE_SERVER }, got;
+	struct tcpclose_stage *s, *first;
+	unsigned int i;
+	u32 order;
+
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	first = tcpclose_stage_claim(st, &k);
+	KUNIT_ASSERT_NOT_NULL(test, first);
+	KUNIT_EXPECT_PTR_EQ(test, tcpclose_stage_claim(st, &k), first);
+	KUNIT_EXPECT_PTR_EQ(test, tcpclose_stage_find(st, &k), first);
+	KUNIT_EXPECT_TRUE(test, tcpclose_stage_open_key(first, &got, &order));
+	KUNIT_EXPECT_EQ(test, got.port, 8080);
+	KUNIT_EXPECT_EQ(test, got.role, TCPCLOSE_SERVER);
+	/* Closed: no longer found, and a new event claims another slot. */
+	tcpclose_stage_close(first);
+	KUNIT_EXPECT_NULL(test, tcpclose_stage_find(st, &k));
+	KUNIT_EXPECT_FALSE(test, tcpclose_stage_open_key(first, &got, &order));
+	for (i = 1; i < TCPCLOSE_STAGE_PROBE; i++) {
+		s = tcpclose_stage_claim(st, &k);
+		KUNIT_ASSERT_NOT_NULL(test, s);
+		KUNIT_EXPECT_PTR_NE(test, s, first);
+		tcpclose_stage_close(s);
+	}
+	/* Every slot the key may use is taken (closed, not yet released). */
+	KUNIT_EXPECT_NULL(test, tcpclose_stage_claim(st, &k));
+	tcpclose_stage_release(first);
+	KUNIT_EXPECT_PTR_EQ(test, tcpclose_stage_claim(st, &k), first);
+	tcpclose_stages_free(st);
+}
+
+static void tcpclose_hist_pool(struct kunit *test)
+{
+	struct tcpclose_stages *st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
+	struct tcpclose_hists *h[TCPCLOSE_HIST_POOL];
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, st);
+	KUNIT_ASSERT_EQ(test, tcpclose_hists_refill(st, GFP_KERNEL), 0);
+	for (i = 0; i < TCPCLOSE_HIST_POOL; i++) {
+		h[i] = tcpclose_hists_take(st);
+		KUNIT_ASSERT_NOT_NULL(test, h[i]);
+		/* Handed out zeroed. */
+		KUNIT_EXPECT_EQ(test, atomic64_read(&h[i]->h[TCPCLOSE_PH_TOTAL].sum_us), 0);
+		atomic64_set(&h[i]->h[TCPCLOSE_PH_TOTAL].sum_us, 5);
+	}
+	KUNIT_EXPECT_NULL(test, tcpclose_hists_take(st));
+	/* Given back: reused, zeroed again, before anything is allocated. */
+	tcpclose_hists_give(st, h[0]);
+	KUNIT_ASSERT_EQ(test, tcpclose_hists_refill(st, GFP_KERNEL), 0);
+	for (i = 1; i < TCPCLOSE_HIST_POOL; i++)
+		kfree(h[i]);
+	h[0] = tcpclose_hists_take(st);
+	KUNIT_ASSERT_NOT_NULL(test, h[0]);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&h[0]->h[TCPCLOSE_PH_TOTAL].sum_us), 0);
+	kfree(h[0]);
+	tcpclose_stages_free(st);
+}
+
+/*
+ * New ports' first events are staged, not lost: more new ports at once
+ * than staging slots, then a snapshot. Keys that found no slot count as
+ * dropped, and every event is in one or the other.
+ */
+static void tcpclose_table_staged(struct kunit *test)
+{
+	struct tcpclose_table *tbl = tcpclose_test_table(test, 4096);
+	struct tcpclose_summary sum;
+	struct tcpclose_row *rows;
+	u64 counted = 0;
+	unsigned int n, i;
+
+	/* Holding off the settle work: what the probe alone does. */
+	mutex_lock(&tbl->settle);
+	for (i = 0; i < 8; i++)
+		tcpclose_count(tbl, 1000 + i, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 3);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(tbl->nports), 0);
+	mutex_unlock(&tbl->settle);
+	rows = tcpclose_rows(test, tbl, &n, &sum);
+	KUNIT_ASSERT_EQ(test, n, 8);
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_EQ(test, rows[i].port, 1000 + i);
+		KUNIT_EXPECT_EQ(test, rows[i].counter[TCPCLOSE_ACTIVE], 3);
+	}
+	KUNIT_EXPECT_EQ(test, sum.dropped, 0);
+	kvfree(rows);
+	/* Twice as many new ports as slots, racing the settle work. */
+	for (i = 0; i < 2 * TCPCLOSE_STAGES; i++)
+		tcpclose_count(tbl, 2000 + i, TCPCLOSE_CLIENT, TCPCLOSE_PASSIVE, 2);
+	rows = tcpclose_rows(test, tbl, &n, &sum);
+	for (i = 0; i < n; i++)
+		counted += rows[i].counter[TCPCLOSE_PASSIVE];
+	KUNIT_EXPECT_EQ(test, counted + sum.dropped, 2 * 2 * TCPCLOSE_STAGES);
+	kvfree(rows);
+	tcpclose_table_free(tbl);
+}
+
+/*
+ * max_ports is first come, first served, whichever staging slots the
+ * ports hashed to: of three new ports, the first two get rows.
+ */
+static void tcpclose_table_staged_order(struct kunit *test)
+{
+	static const u16 ports[][3] = {
+		{ 7003, 7001, 7002 }, { 7002, 7003, 7001 }, { 7001, 7002, 7003 },
+	};
+	struct tcpclose_summary sum;
+	struct tcpclose_row *rows;
+	unsigned int n, i, r;
+
+	for (r = 0; r < ARRAY_SIZE(ports); r++) {
+		struct tcpclose_table *tbl = tcpclose_test_table(test, 2);
+
+		mutex_lock(&tbl->settle);
+		for (i = 0; i < 3; i++)
+			tcpclose_count(tbl, ports[r][i], TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, i + 1);
+		mutex_unlock(&tbl->settle);
+		rows = tcpclose_rows(test, tbl, &n, &sum);
+		KUNIT_ASSERT_EQ(test, n, 2);
+		/* Rows come sorted by port. */
+		KUNIT_EXPECT_EQ(test, rows[0].port, min(ports[r][0], ports[r][1]));
+		KUNIT_EXPECT_EQ(test, rows[1].port, max(ports[r][0], ports[r][1]));
+		KUNIT_EXPECT_EQ(test, rows[0].counter[TCPCLOSE_ACTIVE] +
+				rows[1].counter[TCPCLOSE_ACTIVE], 1 + 2);
+		KUNIT_EXPECT_EQ(test, sum.dropped, 3);
+		kvfree(rows);
+		tcpclose_table_free(tbl);
+	}
+}
+
+/* Durations of a close on a port still being created land in its row. */
+static void tcpclose_table_staged_hists(struct kunit *test)
+{
+	struct tcpclose_table *tbl = tcpclose_test_table(test, 10);
+	struct tcpclose_summary sum = { };
+	struct tcpclose_hist_row *rows;
+	struct tcpclose_hist *h;
+	unsigned int n;
+
+	mutex_lock(&tbl->settle);
+	tcpclose_count(tbl, 9000, TCPCLOSE_CLIENT, TCPCLOSE_ACTIVE, 1);
+	rcu_read_lock();
+	h = tcpclose_table_hists(tbl, 9000, TCPCLOSE_CLIENT);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(tbl->nports), 0);	/* staged, not created */
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	tcpclose_hist_add(&h[TCPCLOSE_PH_FIN_WAIT1], 50);
+	rcu_read_unlock();
+	mutex_unlock(&tbl->settle);
+	tcpclose_table_settle(tbl);
+	/* The entry exists now, and its own set takes later samples. */
+	rcu_read_lock();
+	h = tcpclose_table_hists(tbl, 9000, TCPCLOSE_CLIENT);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	tcpclose_hist_add(&h[TCPCLOSE_PH_FIN_WAIT1], 60);
+	rcu_read_unlock();
+	tcpclose_table_settle(tbl);
+	mutex_lock(&tbl->mutex);
+	rows = tcpclose_table_hist_rows(tbl, &n, &sum);
+	mutex_unlock(&tbl->mutex);
+	KUNIT_ASSERT_NOT_NULL(test, rows);
+	KUNIT_ASSERT_EQ(test, n, 1);
+	KUNIT_EXPECT_EQ(test, rows[0].count, 2);
+	KUNIT_EXPECT_EQ(test, rows[0].sum_us, 110);
+	KUNIT_EXPECT_EQ(test, sum.untracked_closes, 0);
+	kvfree(rows);
+	tcpclose_table_free(tbl);
+}
+
+/* ---- which kernels the TIME_WAIT kprobes attach on by default ---- */
+
+struct tcpclose_kernel_case {
+	const char *desc;
+	unsigned int version;
+	bool x86_64, verified;
+};
+
+static const struct tcpclose_kernel_case tcpclose_kernel_cases[] = {
+	{ "6.0.19", KERNEL_VERSION(6, 0, 19), true, false },
+	{ "6.1.0", KERNEL_VERSION(6, 1, 0), true, true },
+	{ "6.1.158", KERNEL_VERSION(6, 1, 158), true, true },
+	{ "6.1.255 (sublevel clamped)", KERNEL_VERSION(6, 1, 255), true, true },
+	{ "6.2.0", KERNEL_VERSION(6, 2, 0), true, false },
+	{ "6.10.9 (hashdance renamed)", KERNEL_VERSION(6, 10, 9), true, false },
+	{ "6.11.0", KERNEL_VERSION(6, 11, 0), true, false },
+	{ "6.12.0", KERNEL_VERSION(6, 12, 0), true, true },
+	{ "6.12.118", KERNEL_VERSION(6, 12, 118), true, true },
+	{ "6.13.0 (tw timer no longer pinned)", KERNEL_VERSION(6, 13, 0), true, false },
+	{ "6.17.0 (tw functions unexported)", KERNEL_VERSION(6, 17, 0), true, false },
+	{ "6.12.118 on arm64", KERNEL_VERSION(6, 12, 118), false, false },
+};
+
+KUNIT_ARRAY_PARAM_DESC(tcpclose_kernel, tcpclose_kernel_cases, desc);
+
+static void tcpclose_tw_kernels(struct kunit *test)
+{
+	const struct tcpclose_kernel_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, tcpclose_tw_verified_on(c->version, c->x86_64), c->verified);
+}
+
 static struct kunit_case tcpclose_cases[] = {
 	KUNIT_CASE_PARAM(tcpclose_classify_pairs, tcpclose_pair_gen),
 	KUNIT_CASE(tcpclose_fin_wait2_timeouts),
@@ -689,6 +901,12 @@ static struct kunit_case tcpclose_cases[] = {
 	KUNIT_CASE(tcpclose_table_close_wait_age),
 	KUNIT_CASE(tcpclose_table_histograms),
 	KUNIT_CASE(tcpclose_table_concurrent),
+	KUNIT_CASE(tcpclose_stage_slots),
+	KUNIT_CASE(tcpclose_hist_pool),
+	KUNIT_CASE(tcpclose_table_staged),
+	KUNIT_CASE(tcpclose_table_staged_order),
+	KUNIT_CASE(tcpclose_table_staged_hists),
+	KUNIT_CASE_PARAM(tcpclose_tw_kernels, tcpclose_kernel_gen_params),
 	{}
 };
 

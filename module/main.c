@@ -10,16 +10,19 @@
 
 #include <linux/module.h>
 #include <linux/moduleparam.h>
+#include <linux/string.h>
+#include <linux/sysfs.h>
 #include "hook.h"
 #include "table.h"
 #include "twprobe.h"
+#include "compat.h"
 #include "netns.h"
 #include "procfs.h"
 #include "version.h"
 
 unsigned int tcpclose_max_ports = 4096;
 static unsigned int tcpclose_max_tracked = 32768;
-static bool tcpclose_tw_probes = true;
+static enum tcpclose_tw_mode tcpclose_tw_probes = TCPCLOSE_TW_AUTO;
 static bool tcpclose_timing_on = true;
 /* The tracker exists: set and read under kernel_param_lock(THIS_MODULE). */
 static bool tcpclose_live;
@@ -95,9 +98,41 @@ module_param_cb(timing, &tcpclose_timing_ops, &tcpclose_timing_on, 0644);
 MODULE_PARM_DESC(timing,
 		 "time closes: the duration histograms and close_wait_oldest_s; default Y, may be changed while loaded (/sys/module/tcpclose/parameters/timing)");
 
-module_param_named(tw_probes, tcpclose_tw_probes, bool, 0444);
+/* Values of tw_probes; a boolean "y" means auto, as before the mode existed. */
+static const char *const tcpclose_tw_modes[] = {
+	[TCPCLOSE_TW_OFF] = "off",
+	[TCPCLOSE_TW_AUTO] = "auto",
+	[TCPCLOSE_TW_FORCE] = "force",
+};
+
+static int tcpclose_set_tw_probes(const char *val, const struct kernel_param *kp)
+{
+	int mode = sysfs_match_string(tcpclose_tw_modes, val ?: "");
+	bool on;
+
+	if (mode < 0 && !kstrtobool(val ?: "", &on))
+		mode = on ? TCPCLOSE_TW_AUTO : TCPCLOSE_TW_OFF;
+	if (mode < 0) {
+		pr_err("tw_probes=%s: must be auto, off or force\n", val);
+		return -EINVAL;
+	}
+	*(enum tcpclose_tw_mode *)kp->arg = mode;
+	return 0;
+}
+
+static int tcpclose_get_tw_probes(char *buf, const struct kernel_param *kp)
+{
+	return sysfs_emit(buf, "%s\n", tcpclose_tw_modes[*(enum tcpclose_tw_mode *)kp->arg]);
+}
+
+static const struct kernel_param_ops tcpclose_tw_probes_ops = {
+	.set = tcpclose_set_tw_probes,
+	.get = tcpclose_get_tw_probes,
+};
+
+module_param_cb(tw_probes, &tcpclose_tw_probes_ops, &tcpclose_tw_probes, 0444);
 MODULE_PARM_DESC(tw_probes,
-		 "attach kprobes for the TIME_WAIT lifecycle columns (tw_*, fin_wait2_timeouts); default Y");
+		 "TIME_WAIT lifecycle kprobes (tw_* columns): auto (default: on verified kernels only), off, force");
 
 /* After this, a write to the timing parameter leaves the tracker alone. */
 static void tcpclose_untrack(void)
@@ -128,8 +163,7 @@ static int __init tcpclose_init(void)
 	if (err)
 		goto err_netns;
 	tcpclose_netns_seed_listeners();
-	if (tcpclose_tw_probes)
-		tcpclose_twprobe_attach();
+	tcpclose_twprobe_attach(tcpclose_tw_probes);
 	err = tcpclose_proc_init();
 	if (err)
 		goto err_hook;

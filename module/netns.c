@@ -19,34 +19,21 @@ struct tcpclose_net {
 
 static unsigned int tcpclose_net_id __read_mostly;
 
-static struct tcpclose_table *tcpclose_tn_table(const struct net *net,
-						struct tcpclose_net *tn)
-{
-	/* NULL before our init of a new netns has run (its kernel sockets). */
-	if (unlikely(!tn))
-		return NULL;
-	return rcu_dereference_check(tn->tbl, refcount_read(&net->ns.count) ||
-				     lockdep_is_held(&net_rwsem) || rcu_read_lock_sched_held());
-}
-
 /*
- * Under rcu_read_lock(), with a reference on @net held, or under net_rwsem:
- * a netns still on net_namespace_list has not run its exit methods, even
- * when its last reference is already gone.
+ * The table of @net, under rcu_read_lock() (probes, and readers holding a
+ * reference on @net) or under net_rwsem: a netns still on
+ * net_namespace_list has not run its exit methods, even when its last
+ * reference is already gone. NULL before our init of a new netns has run
+ * (its kernel sockets change state before that).
  */
 struct tcpclose_table *tcpclose_net_table(const struct net *net)
 {
-	return tcpclose_tn_table(net, net_generic(net, tcpclose_net_id));
-}
+	struct tcpclose_net *tn;
 
-/*
- * The same for the probe, which runs with preemption off and so is an RCU
- * reader already: net_generic() without its own rcu_read_lock(), which on
- * a preemptible-RCU kernel costs two calls per hit.
- */
-struct tcpclose_table *tcpclose_net_table_probe(const struct net *net)
-{
-	return tcpclose_tn_table(net, rcu_dereference_sched(net->gen)->ptr[tcpclose_net_id]);
+	tn = rcu_dereference_check(net->gen, lockdep_is_held(&net_rwsem))->ptr[tcpclose_net_id];
+	if (unlikely(!tn))
+		return NULL;
+	return rcu_dereference_check(tn->tbl, lockdep_is_held(&net_rwsem));
 }
 
 static int __net_init tcpclose_net_init(struct net *net)

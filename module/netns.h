@@ -8,7 +8,6 @@
 extern unsigned int tcpclose_max_ports;
 
 struct tcpclose_table *tcpclose_net_table(const struct net *net);
-struct tcpclose_table *tcpclose_net_table_probe(const struct net *net);
 int tcpclose_netns_register(void);
 void tcpclose_netns_unregister(void);
 void tcpclose_netns_seed_listeners(void);

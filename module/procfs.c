@@ -37,21 +37,38 @@ struct tcpclose_snap {
 	char line[TCPCLOSE_LINE_MAX];
 };
 
+/*
+ * The table of @net, for a file operation: stable while it runs, because
+ * a netns frees its table only after removing these files, which waits
+ * for operations in progress and releases open descriptors.
+ */
+static struct tcpclose_table *tcpclose_proc_table(const struct net *net)
+{
+	struct tcpclose_table *tbl;
+
+	rcu_read_lock();
+	tbl = tcpclose_net_table(net);
+	rcu_read_unlock();
+	return tbl;
+}
+
 static int tcpclose_snap_take(struct tcpclose_snap *st)
 {
-	struct tcpclose_table *tbl = tcpclose_net_table(st->net);
+	struct tcpclose_table *tbl = tcpclose_proc_table(st->net);
 
 	memset(&st->sum, 0, sizeof(st->sum));
 	st->sum.netns = st->net->ns.inum;
 	st->sum.max_tracked = tcpclose_closing.nbuckets * TCPCLOSE_TRACK_WAYS;
 	st->sum.timing = tcpclose_timing_enabled();
 	/*
-	 * Copied, not pointed to: the per-netns files exist while the module
-	 * loads and unloads, when the probes' status changes, and every read
-	 * of this descriptor must print the same header.
+	 * Formatted once: the probes' status changes while the per-netns
+	 * files exist (load, unload), and every read of this descriptor must
+	 * print the same header.
 	 */
-	strscpy(st->tw_probes, tcpclose_twprobe_status(), sizeof(st->tw_probes));
+	tcpclose_twprobe_status(st->tw_probes, sizeof(st->tw_probes));
 	st->sum.tw_probes = st->tw_probes;
+	/* Events still staged (ports being created) are counted too. */
+	tcpclose_table_settle(tbl);
 	mutex_lock(&tbl->mutex);
 	if (st->hist) {
 		st->rows = tcpclose_table_hist_rows(tbl, &st->nrows, &st->sum);
@@ -174,7 +191,7 @@ static ssize_t tcpclose_proc_write(struct file *file, const char __user *ubuf, s
 		return err;
 	switch (cmd) {
 	case TCPCLOSE_CMD_RESET:
-		tcpclose_table_reset(tcpclose_net_table(st->net));
+		tcpclose_table_reset(tcpclose_proc_table(st->net));
 		break;
 	}
 	return count;

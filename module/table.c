@@ -2,9 +2,12 @@
 /*
  * Per-netns counters of closes per (port, role).
  *
- * The probe side (tcpclose_table_count) is lockless: an RCU lookup in a
- * two-level array and a per-CPU increment. Only the first event on a port
- * takes the table spinlock to create its entry. Reset never writes other
+ * The probe side (tcpclose_table_count) is lockless and never allocates:
+ * an RCU lookup in a two-level array and a per-CPU increment. The first
+ * events of a port go to a staging slot (stage.h) and an irq_work queues
+ * tcpclose_table_settle(), which creates the entry in process context and
+ * folds the staged counts in, so no event is lost and nothing in probe
+ * context takes a lock that sleeps on PREEMPT_RT. Reset never writes other
  * CPUs' counters: it records the current sums as a baseline that output
  * subtracts, so no increment racing with a reset is lost or torn.
  */
@@ -16,6 +19,24 @@
 #include <linux/math64.h>
 #include "table.h"
 
+static void tcpclose_table_kick_fn(struct irq_work *iw)
+{
+	struct tcpclose_table *tbl = container_of(iw, struct tcpclose_table, kick);
+
+	queue_work(system_unbound_wq, &tbl->settle_work);
+}
+
+static void tcpclose_table_settle_fn(struct work_struct *work)
+{
+	tcpclose_table_settle(container_of(work, struct tcpclose_table, settle_work));
+}
+
+/* From probe context: settle soon. Safe in any context, NMI included. */
+static void tcpclose_table_kick(struct tcpclose_table *tbl)
+{
+	irq_work_queue(&tbl->kick);
+}
+
 struct tcpclose_table *tcpclose_table_alloc(unsigned int max_ports)
 {
 	struct tcpclose_table *tbl;
@@ -23,21 +44,32 @@ struct tcpclose_table *tcpclose_table_alloc(unsigned int max_ports)
 	tbl = kvzalloc(sizeof(*tbl), GFP_KERNEL);
 	if (!tbl)
 		return NULL;
-	spin_lock_init(&tbl->lock);
 	mutex_init(&tbl->mutex);
+	mutex_init(&tbl->settle);
+	init_irq_work(&tbl->kick, tcpclose_table_kick_fn);
+	INIT_WORK(&tbl->settle_work, tcpclose_table_settle_fn);
 	atomic64_set(&tbl->dropped, 0);
 	atomic64_set(&tbl->untracked_closes, 0);
 	tbl->max_ports = max_ports;
+	if (tcpclose_hists_refill(&tbl->stages, GFP_KERNEL)) {
+		tcpclose_table_free(tbl);
+		return NULL;
+	}
 	return tbl;
 }
 
-/* The caller guarantees that no probe or reader can still see @tbl. */
+/*
+ * The caller guarantees that no probe or reader can still see @tbl: it
+ * was unpublished a grace period ago, so nothing can kick it any more.
+ */
 void tcpclose_table_free(struct tcpclose_table *tbl)
 {
 	unsigned int d, i;
 
 	if (!tbl)
 		return;
+	irq_work_sync(&tbl->kick);
+	cancel_work_sync(&tbl->settle_work);
 	for (d = 0; d < TCPCLOSE_DIR_SIZE; d++) {
 		struct tcpclose_block *blk = rcu_dereference_protected(tbl->dir[d], 1);
 
@@ -55,152 +87,252 @@ void tcpclose_table_free(struct tcpclose_table *tbl)
 		}
 		kfree(blk);
 	}
+	tcpclose_stages_free(&tbl->stages);
+	mutex_destroy(&tbl->settle);
 	mutex_destroy(&tbl->mutex);
 	kvfree(tbl);
 }
 
-/*
- * Under rcu_read_lock(), with preemption off (the probe: an RCU-sched
- * reader is an RCU reader) or under tbl->mutex (entries are never removed).
- */
+/* Under rcu_read_lock() or tbl->mutex (entries are never removed). */
 static struct tcpclose_port *tcpclose_port_find(struct tcpclose_table *tbl, u16 port)
 {
 	struct tcpclose_block *blk;
 
 	blk = rcu_dereference_check(tbl->dir[port >> TCPCLOSE_BLOCK_SHIFT],
-				    lockdep_is_held(&tbl->mutex) || rcu_read_lock_sched_held());
+				    lockdep_is_held(&tbl->mutex));
 	if (!blk)
 		return NULL;
 	return rcu_dereference_check(blk->port[port & (TCPCLOSE_BLOCK_SIZE - 1)],
-				     lockdep_is_held(&tbl->mutex) || rcu_read_lock_sched_held());
+				     lockdep_is_held(&tbl->mutex));
 }
 
 /*
- * Create the entry of @port (or find it, created meanwhile). Allocation
- * happens before taking the lock (the probe may run in softirq context, so
- * @gfp is GFP_ATOMIC there); a loser of a creation race frees its copy.
- * NULL when max_ports entries exist or memory is short. Out of line: the
- * probe comes here once per port.
+ * Find or create the entry of @port, under tbl->mutex: process context
+ * only. @gfp is GFP_ATOMIC inside an RCU read-side section (legal on RT
+ * too: such a section may take a sleeping spinlock there, it is
+ * preemptible). NULL when max_ports entries exist or memory is short.
  */
-static noinline struct tcpclose_port *tcpclose_port_create(struct tcpclose_table *tbl,
-							   u16 port, gfp_t gfp)
+static struct tcpclose_port *tcpclose_port_get(struct tcpclose_table *tbl, u16 port, gfp_t gfp)
 {
-	struct tcpclose_block *blk, *newblk = NULL;
-	struct tcpclose_port *p, *newp;
 	unsigned int d = port >> TCPCLOSE_BLOCK_SHIFT;
 	unsigned int i = port & (TCPCLOSE_BLOCK_SIZE - 1);
-	unsigned long flags;
+	struct tcpclose_block *blk;
+	struct tcpclose_port *p;
 
-	if (READ_ONCE(tbl->nports) >= tbl->max_ports)
+	lockdep_assert_held(&tbl->mutex);
+	blk = rcu_dereference_protected(tbl->dir[d], lockdep_is_held(&tbl->mutex));
+	if (!blk) {
+		blk = kzalloc(sizeof(*blk), gfp);
+		if (!blk)
+			return NULL;
+		rcu_assign_pointer(tbl->dir[d], blk);
+	}
+	p = rcu_dereference_protected(blk->port[i], lockdep_is_held(&tbl->mutex));
+	if (p || tbl->nports >= tbl->max_ports)
+		return p;
+	p = kzalloc(sizeof(*p), gfp);
+	if (!p)
 		return NULL;
-
-	newp = kzalloc(sizeof(*newp), gfp);
-	if (!newp)
+	p->pcpu = alloc_percpu_gfp(struct tcpclose_pcpu, gfp);
+	if (!p->pcpu) {
+		kfree(p);
 		return NULL;
-	newp->pcpu = alloc_percpu_gfp(struct tcpclose_pcpu, gfp);
-	if (!newp->pcpu)
-		goto out;
-	if (!rcu_access_pointer(tbl->dir[d])) {
-		newblk = kzalloc(sizeof(*newblk), gfp);
-		if (!newblk)
-			goto out;
 	}
-
-	spin_lock_irqsave(&tbl->lock, flags);
-	blk = rcu_dereference_protected(tbl->dir[d], lockdep_is_held(&tbl->lock));
-	if (!blk && newblk) {
-		rcu_assign_pointer(tbl->dir[d], newblk);
-		blk = newblk;
-		newblk = NULL;
-	}
-	p = blk ? rcu_dereference_protected(blk->port[i], lockdep_is_held(&tbl->lock)) : NULL;
-	if (blk && !p && tbl->nports < tbl->max_ports) {
-		rcu_assign_pointer(blk->port[i], newp);
-		WRITE_ONCE(tbl->nports, tbl->nports + 1);
-		p = newp;
-		newp = NULL;
-	}
-	spin_unlock_irqrestore(&tbl->lock, flags);
-out:
-	kfree(newblk);
-	if (newp) {
-		free_percpu(newp->pcpu);
-		kfree(newp);
-	}
+	rcu_assign_pointer(blk->port[i], p);
+	WRITE_ONCE(tbl->nports, tbl->nports + 1);
 	return p;
 }
 
-/* Find or create the entry of @port. */
-static inline struct tcpclose_port *tcpclose_port_get(struct tcpclose_table *tbl, u16 port,
-						      gfp_t gfp)
+/* A port without an entry: stage the event for process context. */
+static noinline bool tcpclose_table_stage(struct tcpclose_table *tbl,
+					  const struct tcpclose_key *key,
+					  enum tcpclose_counter counter)
 {
-	struct tcpclose_port *p = tcpclose_port_find(tbl, port);
+	struct tcpclose_stage *s = NULL;
 
-	return likely(p) ? p : tcpclose_port_create(tbl, port, gfp);
-}
-
-static inline bool tcpclose_port_inc(struct tcpclose_table *tbl, struct tcpclose_port *p,
-				     const struct tcpclose_key *key, enum tcpclose_counter counter)
-{
-	if (unlikely(!p)) {
+	if (READ_ONCE(tbl->nports) < tbl->max_ports)
+		s = tcpclose_stage_claim(&tbl->stages, key);
+	if (unlikely(!s)) {
 		atomic64_inc(&tbl->dropped);
 		return false;
 	}
+	atomic_inc(&s->n[counter]);
+	tcpclose_table_kick(tbl);
+	return true;
+}
+
+/*
+ * The fast path, in any context but NMI, under rcu_read_lock(). False if
+ * dropped (max_ports reached, or every staging slot of the key taken).
+ */
+bool tcpclose_table_count(struct tcpclose_table *tbl, const struct tcpclose_key *key,
+			  enum tcpclose_counter counter)
+{
+	struct tcpclose_port *p = tcpclose_port_find(tbl, key->port);
+
+	if (unlikely(!p))
+		return tcpclose_table_stage(tbl, key, counter);
 	this_cpu_inc(p->pcpu->v[key->role][counter]);
 	return true;
 }
 
 /*
- * The fast path, from the probe (preemption off) or under rcu_read_lock().
- * False if dropped.
+ * The same for the TIME_WAIT kprobes: an event counts only on a port that
+ * already has an entry or a staging slot (its close was counted, or a
+ * snapshot saw its sockets), and is dropped otherwise, so that timewait
+ * sockets from before the module loaded make no rows. Under
+ * rcu_read_lock(), in any context (int3 handlers run as NMIs).
  */
-bool tcpclose_table_count(struct tcpclose_table *tbl, const struct tcpclose_key *key,
-			  enum tcpclose_counter counter)
+bool tcpclose_table_count_known(struct tcpclose_table *tbl, const struct tcpclose_key *key,
+				enum tcpclose_counter counter)
 {
-	return tcpclose_port_inc(tbl, tcpclose_port_get(tbl, key->port, GFP_ATOMIC), key,
-				 counter);
-}
+	struct tcpclose_port *p = tcpclose_port_find(tbl, key->port);
+	struct tcpclose_stage *s;
 
-/*
- * The same for kprobe handlers, which run in NMI context (int3): no
- * allocation and no lock, so an event counts only on a port that already
- * has an entry (its close was counted, or a snapshot saw its sockets), and
- * is dropped otherwise. Under rcu_read_lock().
- */
-bool tcpclose_table_count_nmi(struct tcpclose_table *tbl, const struct tcpclose_key *key,
-			      enum tcpclose_counter counter)
-{
-	return tcpclose_port_inc(tbl, tcpclose_port_find(tbl, key->port), key, counter);
+	if (likely(p)) {
+		this_cpu_inc(p->pcpu->v[key->role][counter]);
+		return true;
+	}
+	s = tcpclose_stage_find(&tbl->stages, key);
+	if (s) {
+		atomic_inc(&s->n[counter]);
+		return true;
+	}
+	atomic64_inc(&tbl->dropped);
+	return false;
 }
 
 /*
  * The close-phase histograms of (@port, @role), indexed by phase, or NULL.
- * For closes whose port has an entry (their first FIN was counted), from
- * the probe (preemption off) or under rcu_read_lock(). The first duration
- * of a port allocates them; a racing loser frees its copy; without memory
- * the duration is counted as untracked.
+ * For closes whose first FIN was counted (the port has an entry or a
+ * staging slot), under rcu_read_lock(). The first duration of a (port,
+ * role) takes a set from the pool; with the pool empty the duration is
+ * counted as untracked.
  */
 struct tcpclose_hist *tcpclose_table_hists(struct tcpclose_table *tbl, u16 port, u8 role)
 {
 	struct tcpclose_port *p = tcpclose_port_find(tbl, port);
-	struct tcpclose_hists *h, *newh;
+	struct tcpclose_key key = { .port = port, .role = role };
+	struct tcpclose_hists *h, *old;
+	struct tcpclose_stage *s;
+	bool took;
 
-	if (unlikely(!p))
-		return NULL;
-	h = rcu_dereference_check(p->hists[role], rcu_read_lock_sched_held());
-	if (unlikely(!h)) {
-		newh = kzalloc(sizeof(*newh), GFP_ATOMIC);
-		if (!newh) {
-			atomic64_inc(&tbl->untracked_closes);
-			return NULL;
+	if (likely(p)) {
+		h = rcu_dereference(p->hists[role]);
+		if (likely(h))
+			return h->h;
+		h = tcpclose_hists_take(&tbl->stages);
+		if (!h)
+			goto untracked;
+		tcpclose_table_kick(tbl);
+		old = cmpxchg((struct tcpclose_hists __force **)&p->hists[role], NULL, h);
+		if (old) {
+			tcpclose_hists_give(&tbl->stages, h);
+			h = old;
 		}
-		h = cmpxchg((struct tcpclose_hists __force **)&p->hists[role], NULL, newh);
-		if (h)
-			kfree(newh);
-		else
-			h = newh;
+		return h->h;
 	}
-	return h->h;
+	s = tcpclose_stage_find(&tbl->stages, &key);
+	if (!s)
+		return NULL;
+	h = tcpclose_stage_hists(&tbl->stages, s, &took);
+	if (took)
+		tcpclose_table_kick(tbl);
+	if (h)
+		return h->h;
+untracked:
+	atomic64_inc(&tbl->untracked_closes);
+	tcpclose_table_kick(tbl);
+	return NULL;
+}
+
+/*
+ * A closed staging slot whose last counting probe has finished: its
+ * counts go to this CPU's counters of the entry (or to dropped if there
+ * is none), its histograms become the entry's or are added to them.
+ * Under tbl->mutex.
+ */
+static void tcpclose_stage_fold(struct tcpclose_table *tbl, struct tcpclose_stage *s,
+				struct tcpclose_port *p, u8 role)
+{
+	struct tcpclose_hists *h = READ_ONCE(s->hists), *old;
+	u64 lost = 0;
+	unsigned int c, ph;
+
+	for (c = 0; c < TCPCLOSE_NR_COUNTERS; c++) {
+		unsigned int n = atomic_xchg(&s->n[c], 0);
+
+		if (p)
+			this_cpu_add(p->pcpu->v[role][c], n);
+		else
+			lost += n;
+	}
+	if (lost)
+		atomic64_add(lost, &tbl->dropped);
+	WRITE_ONCE(s->hists, NULL);
+	if (h && p) {
+		old = cmpxchg((struct tcpclose_hists __force **)&p->hists[role], NULL, h);
+		if (!old)
+			h = NULL;
+		else
+			for (ph = 0; ph < TCPCLOSE_NR_PHASES; ph++)
+				tcpclose_hist_merge(&old->h[ph], &h->h[ph]);
+	}
+	if (h)
+		tcpclose_hists_give(&tbl->stages, h);
+	tcpclose_stage_release(s);
+}
+
+/*
+ * Process context: create the entries of staged ports, fold their staged
+ * counts in and refill the histogram pool. Run by the work the probe
+ * kicks, and before every snapshot and reset so that they see every event
+ * that happened before them.
+ */
+void tcpclose_table_settle(struct tcpclose_table *tbl)
+{
+	struct tcpclose_stages *st = &tbl->stages;
+	struct tcpclose_port *port[TCPCLOSE_STAGES];
+	struct tcpclose_key key[TCPCLOSE_STAGES];
+	u8 slot[TCPCLOSE_STAGES];
+	u32 order[TCPCLOSE_STAGES];
+	unsigned int i, j, n = 0;
+
+	mutex_lock(&tbl->settle);
+	/* The open slots, in the order they were claimed (wrapping). */
+	for (i = 0; i < TCPCLOSE_STAGES; i++) {
+		struct tcpclose_key k;
+		u32 o;
+
+		if (!tcpclose_stage_open_key(&st->slot[i], &k, &o))
+			continue;
+		for (j = n++; j > 0 && (s32)(order[j - 1] - o) > 0; j--) {
+			slot[j] = slot[j - 1];
+			order[j] = order[j - 1];
+			key[j] = key[j - 1];
+		}
+		slot[j] = i;
+		order[j] = o;
+		key[j] = k;
+	}
+	if (n) {
+		mutex_lock(&tbl->mutex);
+		for (i = 0; i < n; i++) {
+			/* Published first: from now on the key's events go to the entry. */
+			port[i] = tcpclose_port_get(tbl, key[i].port, GFP_KERNEL);
+			tcpclose_stage_close(&st->slot[slot[i]]);
+		}
+		mutex_unlock(&tbl->mutex);
+		/* Every probe that found a slot open has finished with it. */
+		synchronize_rcu();
+		mutex_lock(&tbl->mutex);
+		for (i = 0; i < n; i++)
+			tcpclose_stage_fold(tbl, &st->slot[slot[i]], port[i], key[i].role);
+		mutex_unlock(&tbl->mutex);
+	}
+	/* Without memory, the pool stays short and durations go untracked. */
+	tcpclose_hists_refill(st, GFP_KERNEL);
+	mutex_unlock(&tbl->settle);
 }
 
 static void tcpclose_port_sum(const struct tcpclose_port *p,
@@ -250,6 +382,7 @@ void tcpclose_table_reset(struct tcpclose_table *tbl)
 	struct tcpclose_port *p;
 	unsigned int port;
 
+	tcpclose_table_settle(tbl);
 	mutex_lock(&tbl->mutex);
 	rcu_read_lock();
 	for (port = 0; (p = tcpclose_port_next(tbl, &port)); port++) {

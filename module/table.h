@@ -3,12 +3,14 @@
 #define TCPCLOSE_TABLE_H
 
 #include <linux/mutex.h>
-#include <linux/spinlock.h>
 #include <linux/atomic.h>
+#include <linux/irq_work.h>
+#include <linux/workqueue.h>
 #include <linux/bits.h>
 #include <linux/bitops.h>
 #include "tcpclose.h"
 #include "hist.h"
+#include "stage.h"
 
 #define TCPCLOSE_PORTS		65536
 #define TCPCLOSE_BLOCK_SHIFT	8
@@ -40,15 +42,20 @@ struct tcpclose_block {
  * One per network namespace. Ports are a two-level array indexed by port
  * number: a lookup is two dependent loads with no hashing and no lock,
  * output comes out sorted, and memory grows by one block per 256 ports in
- * use. Ports are created on first use and live until the table is freed.
+ * use. Ports are created in process context only (on their first event,
+ * through the staging slots, or by a snapshot that sees their sockets) and
+ * live until the table is freed.
  */
 struct tcpclose_table {
 	struct tcpclose_block __rcu *dir[TCPCLOSE_DIR_SIZE];
 	/* Ports a listener was seen on (sticky, see tcpclose_key_of()). */
 	unsigned long listen[BITS_TO_LONGS(TCPCLOSE_PORTS)];
-	spinlock_t lock;	/* creation of blocks and ports */
-	struct mutex mutex;	/* snapshots and resets */
-	unsigned int nports;	/* under lock */
+	struct mutex mutex;	/* creation of blocks and ports, snapshots, resets */
+	struct mutex settle;	/* one tcpclose_table_settle() at a time */
+	struct tcpclose_stages stages;	/* events of ports being created */
+	struct irq_work kick;	/* from probe context: queue @settle_work */
+	struct work_struct settle_work;
+	unsigned int nports;	/* under mutex */
 	unsigned int max_ports;
 	atomic64_t dropped;	/* events lost: max_ports reached or no memory */
 	u64 dropped_base;	/* under mutex */
@@ -73,9 +80,10 @@ static inline bool tcpclose_table_listens(const struct tcpclose_table *tbl, u16 
 
 bool tcpclose_table_count(struct tcpclose_table *tbl, const struct tcpclose_key *key,
 			  enum tcpclose_counter counter);
-bool tcpclose_table_count_nmi(struct tcpclose_table *tbl, const struct tcpclose_key *key,
-			      enum tcpclose_counter counter);
+bool tcpclose_table_count_known(struct tcpclose_table *tbl, const struct tcpclose_key *key,
+				enum tcpclose_counter counter);
 void tcpclose_table_reset(struct tcpclose_table *tbl);
+void tcpclose_table_settle(struct tcpclose_table *tbl);
 
 /* Snapshot building, all under tbl->mutex. */
 void tcpclose_table_clear_gauges(struct tcpclose_table *tbl);

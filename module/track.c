@@ -12,6 +12,7 @@
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
+#include <linux/sched.h>
 #include "track.h"
 
 /* A claimed slot whose fields are not written yet. */
@@ -28,12 +29,20 @@ int tcpclose_tracker_init(struct tcpclose_tracker *trk, unsigned int max_tracked
 	return 0;
 }
 
-/* Free every slot: only once no probe can be using the tracker. */
+/*
+ * Free every slot: only once no probe can be using the tracker. Snapshots
+ * may be reading it (tcpclose_track_since()), so only the owners go, one
+ * store each; a slot's other fields are rewritten when it is claimed.
+ */
 void tcpclose_tracker_clear(struct tcpclose_tracker *trk)
 {
-	if (trk->slots)
-		memset(trk->slots, 0,
-		       (size_t)trk->nbuckets * TCPCLOSE_TRACK_WAYS * sizeof(*trk->slots));
+	size_t i, n = (size_t)trk->nbuckets * TCPCLOSE_TRACK_WAYS;
+
+	for (i = 0; trk->slots && i < n; i++) {
+		WRITE_ONCE(trk->slots[i].sk, NULL);
+		if (!(i & 4095))
+			cond_resched();
+	}
 }
 
 void tcpclose_tracker_destroy(struct tcpclose_tracker *trk)
@@ -79,11 +88,12 @@ struct tcpclose_track *tcpclose_track_start(struct tcpclose_tracker *trk, const 
 			break;
 	if (i == TCPCLOSE_TRACK_WAYS)
 		return NULL;
-	t->t_state = now;
+	/* Before the release below, nobody else reads them. */
+	WRITE_ONCE(t->t_state, now);
 	t->t_fin = now;
 	t->port = key->port;
 	t->role = key->role;
-	t->state = state;
+	WRITE_ONCE(t->state, state);
 	/* Publish the fields with the owner: pairs with tcpclose_track_find(). */
 	smp_store_release(&t->sk, sk);
 	return t;

@@ -23,6 +23,7 @@
 #include <linux/kprobes.h>
 #include <linux/hash.h>
 #include <linux/kallsyms.h>
+#include <linux/utsname.h>
 #include <linux/ptrace.h>
 #include <linux/in.h>
 #include <net/sock.h>
@@ -35,7 +36,7 @@
 #include "netns.h"
 #include "twprobe.h"
 
-/* tcpclose_kprobes[], in this order, and which of them are attached. */
+/* tcpclose_kprobes[], in this order. */
 enum {
 	TCPCLOSE_KP_CREATED,
 	TCPCLOSE_KP_EXPIRED,
@@ -44,7 +45,11 @@ enum {
 	TCPCLOSE_NR_KP
 };
 
-static bool tcpclose_kprobe_ok[TCPCLOSE_NR_KP];
+/*
+ * Which are attached, a bit each: written at load and unload, read by the
+ * probe (tcpclose_twprobe_handoff()) and by snapshots of any namespace.
+ */
+static unsigned long tcpclose_kp_attached;
 
 /* A timewait socket of TCP (DCCP has its own death row). */
 static bool tcpclose_tw_is_tcp(const struct inet_timewait_sock *tw)
@@ -62,8 +67,8 @@ static void tcpclose_tw_count(struct net *net, u16 lport, u16 rport,
 	rcu_read_lock();
 	tbl = tcpclose_net_table(net);
 	if (tbl && tcpclose_key(tbl, net, lport, rport, &key) &&
-	    tcpclose_table_count_nmi(tbl, &key, counter) && also != TCPCLOSE_NR_COUNTERS)
-		tcpclose_table_count_nmi(tbl, &key, also);
+	    tcpclose_table_count_known(tbl, &key, counter) && also != TCPCLOSE_NR_COUNTERS)
+		tcpclose_table_count_known(tbl, &key, also);
 	rcu_read_unlock();
 }
 
@@ -109,7 +114,7 @@ bool tcpclose_twprobe_handoff(const struct sock *sk)
 {
 	const void **slot = &tcpclose_handoff[hash_ptr(sk, TCPCLOSE_HANDOFF_BITS)];
 
-	if (!READ_ONCE(tcpclose_kprobe_ok[TCPCLOSE_KP_CREATED]))
+	if (!(READ_ONCE(tcpclose_kp_attached) & BIT(TCPCLOSE_KP_CREATED)))
 		return true;
 	return READ_ONCE(*slot) == sk && cmpxchg(slot, sk, NULL) == sk;
 }
@@ -126,8 +131,9 @@ static int tcpclose_tw_timer(struct kprobe *kp, struct pt_regs *regs)
 
 /*
  * What an early end means comes from who called inet_twsk_deschedule_put()
- * (tcpclose_kill_reason()): the return address at entry, named once per
- * call site with sprint_symbol_no_offset() and then cached. A slot holds
+ * (tcpclose_kill_reason()): the return address at entry (x86_64 only, see
+ * tcpclose_entry_return_address()), named once per call site with
+ * sprint_symbol_no_offset() and then cached. A slot holds
  * the low 32 bits of the site (kernel text: the high ones are all set) and
  * its two reasons, so that a racing fill can never pair a site with
  * another's reasons.
@@ -156,6 +162,9 @@ static enum tcpclose_counter tcpclose_kill_site(unsigned long ret, bool fin_wait
 	u64 *slot = &tcpclose_killsite[hash_32((u32)ret, TCPCLOSE_KILLSITE_BITS)];
 	u64 v = READ_ONCE(*slot);
 
+	if (!ret)
+		return TCPCLOSE_NR_COUNTERS;
+
 	if (!v || (u32)v != (u32)ret)
 		v = tcpclose_kill_site_name(ret, slot);
 	return (fin_wait2 ? (v >> 40) & 0xff : (v >> 32) & 0xff) - 1;
@@ -168,7 +177,7 @@ static int tcpclose_tw_killed(struct kprobe *kp, struct pt_regs *regs)
 
 	if (!tcpclose_tw_is_tcp(tw))
 		return 0;
-	why = tcpclose_kill_site(regs_get_kernel_stack_nth(regs, 0),
+	why = tcpclose_kill_site(tcpclose_entry_return_address(regs),
 				 READ_ONCE(tw->tw_substate) == TCP_FIN_WAIT2);
 	tcpclose_tw_add(tw, TCPCLOSE_TW_KILLED, why);
 	return 0;
@@ -204,49 +213,77 @@ static struct kprobe tcpclose_kprobes[] = {
 				   .pre_handler = tcpclose_tw_alloc },
 };
 
-static_assert(ARRAY_SIZE(tcpclose_kprobes) == ARRAY_SIZE(tcpclose_kprobe_ok));
+static const char *const tcpclose_kprobe_names[] = {
+	[TCPCLOSE_KP_CREATED] = "created",
+	[TCPCLOSE_KP_EXPIRED] = "expired",
+	[TCPCLOSE_KP_KILLED] = "killed",
+	[TCPCLOSE_KP_OVERFLOW] = "overflow",
+};
 
-static char tcpclose_status[64];
+static_assert(ARRAY_SIZE(tcpclose_kprobes) == TCPCLOSE_NR_KP);
+static_assert(ARRAY_SIZE(tcpclose_kprobe_names) == TCPCLOSE_NR_KP);
 
 /*
- * Attach what this kernel allows; a probe that cannot be attached (symbol
- * inlined or renamed, kprobes off) leaves its column at zero, and the
- * header says so. Never fails the load.
+ * Attach what this kernel allows: on a kernel outside the verified table
+ * (compat.h) nothing unless @mode is FORCE; a probe that cannot be
+ * attached (symbol inlined or renamed, kprobes off) leaves its column at
+ * zero. The header of /proc/tcpclose says which are attached. Never fails
+ * the load.
  */
-int tcpclose_twprobe_attach(void)
+void tcpclose_twprobe_attach(enum tcpclose_tw_mode mode)
 {
-	static const char *const names[] = { "created", "expired", "killed", "overflow" };
-	size_t n = 0;
+	unsigned long attached = 0;
 	unsigned int i;
 	int err;
 
-	BUILD_BUG_ON(ARRAY_SIZE(names) != ARRAY_SIZE(tcpclose_kprobes));
-	for (i = 0; i < ARRAY_SIZE(tcpclose_kprobes); i++) {
+	if (mode == TCPCLOSE_TW_OFF)
+		return;
+	if (!tcpclose_tw_verified()) {
+		if (mode != TCPCLOSE_TW_FORCE) {
+			pr_warn("TIME_WAIT kprobes not attached: kernel %s is not one they were verified on (%s), tw_* columns stay 0; tw_probes=force attaches them anyway\n",
+				init_utsname()->release, TCPCLOSE_TW_VERIFIED_TEXT);
+			return;
+		}
+		pr_warn("tw_probes=force: attaching TIME_WAIT kprobes on kernel %s, not verified (%s): tw_* columns may be wrong\n",
+			init_utsname()->release, TCPCLOSE_TW_VERIFIED_TEXT);
+	}
+	for (i = 0; i < TCPCLOSE_NR_KP; i++) {
 		err = register_kprobe(&tcpclose_kprobes[i]);
-		tcpclose_kprobe_ok[i] = !err;
 		if (err)
 			pr_warn("no kprobe on %s (%d): tw_%s stays 0\n",
-				tcpclose_kprobes[i].symbol_name, err, names[i]);
+				tcpclose_kprobes[i].symbol_name, err, tcpclose_kprobe_names[i]);
 		else
-			n += scnprintf(tcpclose_status + n, sizeof(tcpclose_status) - n, "%s%s",
-				       n ? "," : "", names[i]);
+			attached |= BIT(i);
 	}
-	return 0;
+	WRITE_ONCE(tcpclose_kp_attached, attached);
 }
 
 void tcpclose_twprobe_detach(void)
 {
-	unsigned int i;
+	unsigned long attached = READ_ONCE(tcpclose_kp_attached);
+	struct kprobe *kps[TCPCLOSE_NR_KP];
+	unsigned int i, n = 0;
 
-	for (i = 0; i < ARRAY_SIZE(tcpclose_kprobes); i++)
-		if (tcpclose_kprobe_ok[i])
-			unregister_kprobe(&tcpclose_kprobes[i]);
-	memset(tcpclose_kprobe_ok, 0, sizeof(tcpclose_kprobe_ok));
-	tcpclose_status[0] = '\0';
+	for (i = 0; i < TCPCLOSE_NR_KP; i++)
+		if (attached & BIT(i))
+			kps[n++] = &tcpclose_kprobes[i];
+	/* One call: one wait for running handlers, not one per probe. */
+	if (n)
+		unregister_kprobes(kps, n);
+	WRITE_ONCE(tcpclose_kp_attached, 0);
 }
 
-/* "created,expired,killed,overflow", or "none". */
-const char *tcpclose_twprobe_status(void)
+/* "created,expired,killed,overflow" (those attached), or "none". */
+void tcpclose_twprobe_status(char *buf, size_t len)
 {
-	return tcpclose_status[0] ? tcpclose_status : "none";
+	unsigned long attached = READ_ONCE(tcpclose_kp_attached);
+	unsigned int i;
+	size_t n = 0;
+
+	for (i = 0; i < TCPCLOSE_NR_KP; i++)
+		if (attached & BIT(i))
+			n += scnprintf(buf + n, len - n, "%s%s", n ? "," : "",
+				       tcpclose_kprobe_names[i]);
+	if (!n)
+		strscpy(buf, "none", len);
 }

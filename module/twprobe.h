@@ -4,9 +4,16 @@
 
 #include <linux/types.h>
 
-int tcpclose_twprobe_attach(void);
+/* The tw_probes parameter. */
+enum tcpclose_tw_mode {
+	TCPCLOSE_TW_OFF,	/* never */
+	TCPCLOSE_TW_AUTO,	/* on the kernels they were verified on (compat.h) */
+	TCPCLOSE_TW_FORCE,	/* on any kernel */
+};
+
+void tcpclose_twprobe_attach(enum tcpclose_tw_mode mode);
 void tcpclose_twprobe_detach(void);
-const char *tcpclose_twprobe_status(void);
+void tcpclose_twprobe_status(char *buf, size_t len);
 
 struct sock;
 bool tcpclose_twprobe_handoff(const struct sock *sk);
