@@ -20,12 +20,26 @@ expect exact 5013 server active_closes=10 time_wait=10
 stop_tcw
 # Bad parameters are refused and leave nothing behind.
 rmmod tcpclose
-for bad in max_ports=0 max_ports=65537 max_ports=abc max_ports=-1; do
+# Refused for the stated reason: the module's own error line, not any
+# insmod failure.
+for bad in max_ports=0 max_ports=65537 max_ports=abc max_ports=-1 tw_probes=bogus tw_probes=; do
+	dmesg -c >/dev/null
 	if insmod $KO $bad 2>/dev/null; then
 		fail "param.$bad" "accepted"
 		rmmod tcpclose
 	else
 		check "param.$bad" "$(is_loaded && echo loaded || echo refused)" refused
+		check "param.$bad.why" "$(dmesg | grep -q "tcpclose: $bad: must be" && echo said)" said
 	fi
+done
+# tw_probes: off, force, the boolean spellings; this kernel is a verified
+# one, so auto attaches all four and nothing says otherwise.
+for p in off:none 0:none n:none force:created,expired,killed,overflow \
+	auto:created,expired,killed,overflow 1:created,expired,killed,overflow; do
+	dmesg -c >/dev/null
+	insmod $KO tw_probes=${p%%:*} || { fail "param.tw_probes=${p%%:*}" "insmod failed"; continue; }
+	check "param.tw_probes=${p%%:*}" "$(tc_meta tw_probes)" "${p#*:}"
+	check "param.tw_probes=${p%%:*}.quiet" "$(dmesg | grep -c 'not one they were verified on')" 0
+	rmmod tcpclose
 done
 insmod $KO || fail insmod "reload failed"
