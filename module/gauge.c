@@ -20,7 +20,11 @@
 
 /*
  * Listeners that exist when a table is created: later ones announce
- * themselves to the probe through their first accepted child.
+ * themselves to the probe through their first accepted child. A lockless
+ * RCU walk, as listener lookups do (the bucket locks are taken without
+ * BH by the kernel, and with BH disabled first they invert its order on
+ * PREEMPT_RT); a listener that moves while we walk is marked at its first
+ * accept instead.
  */
 void tcpclose_gauge_seed_listeners(struct tcpclose_table *tbl, const struct net *net)
 {
@@ -34,11 +38,11 @@ void tcpclose_gauge_seed_listeners(struct tcpclose_table *tbl, const struct net 
 
 		if (hlist_nulls_empty(&ilb->nulls_head))
 			continue;
-		spin_lock_bh(&ilb->lock);
-		sk_nulls_for_each(sk, node, &ilb->nulls_head)
-			if (net_eq(sock_net(sk), net) && sk->sk_state == TCP_LISTEN)
-				tcpclose_table_mark_listener(tbl, sk->sk_num);
-		spin_unlock_bh(&ilb->lock);
+		rcu_read_lock();
+		sk_nulls_for_each_rcu(sk, node, &ilb->nulls_head)
+			if (net_eq(sock_net(sk), net) && READ_ONCE(sk->sk_state) == TCP_LISTEN)
+				tcpclose_table_mark_listener(tbl, READ_ONCE(sk->sk_num));
+		rcu_read_unlock();
 		cond_resched();
 	}
 }
