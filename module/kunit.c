@@ -675,7 +675,6 @@ static void tcpclose_table_concurrent(struct kunit *test)
 	tcpclose_table_free(tbl);
 }
 
-
 /* ---- probe context: staging slots and the histogram pool ---- */
 
 /* A key's slots: reused while open, then full; a closed slot is not found. */

@@ -23,7 +23,7 @@ gate() {
 	fi
 }
 
-for s in ${TCPCLOSE_SERIES:-6.1 6.12}; do
+for s in ${TCPCLOSE_SERIES:-6.1 6.12 6.12-rt}; do
 	read -r _ kver <"$CACHE/kernels/series-$s" || { echo "FAIL build/$s: no kernel"; continue; }
 	# From clean, so that every file is compiled and can warn.
 	rm -rf "$top/build/$kver"

@@ -28,7 +28,7 @@ for m in userspace/tcpclose.8 doc/tcpclose.5; do
 	check "man.version.$(basename "$m")" "$(grep -c "^\.TH .*\"tcpclose $version\"" "$m")" 1
 done
 
-for s in ${TCPCLOSE_SERIES:-6.1 6.12}; do
+for s in ${TCPCLOSE_SERIES:-6.1 6.12 6.12-rt}; do
 	read -r _ kver <"$CACHE/kernels/series-$s" || { ko "$s" "no kernel"; continue; }
 	ko_file=$(scripts/build-module.sh "$kver" 2>>"$logs/packaging.log" | tail -n 1)
 	# modinfo reads the .ko itself: no kernel needed.
