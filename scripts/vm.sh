@@ -13,7 +13,9 @@
 # lockdep, kmemleak) or "kcsan" (the data-race detector). GUEST_SCRIPT is a
 # path inside the guest, e.g. /tests/run-all.sh. The console goes to LOG
 # (default: stdout). The guest finds SERIES as tcpclose.series= in
-# /proc/cmdline.
+# /proc/cmdline. TCPCLOSE_VM_APPEND adds kernel parameters, e.g.
+# kcsan.skip_watch=400 for a denser race hunt than the kcsan kernel's
+# default.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 CACHE=${TCPCLOSE_CACHE:-/var/cache/tcpclose}
@@ -86,6 +88,6 @@ initrd=$top/build/$kver/initramfs.cpio.gz
 timeout --foreground "$timeout" qemu-system-x86_64 \
 	-accel tcg,thread=single -smp 2 -m $mem -cpu max \
 	-kernel "$kimg" -initrd "$initrd" \
-	-append "console=ttyS0 quiet loglevel=$loglevel panic=-1 oops=panic panic_on_warn=$panic_on_warn tcpclose.run=$script tcpclose.series=$series" \
+	-append "console=ttyS0 quiet loglevel=$loglevel panic=-1 oops=panic panic_on_warn=$panic_on_warn tcpclose.run=$script tcpclose.series=$series${TCPCLOSE_VM_APPEND:+ $TCPCLOSE_VM_APPEND}" \
 	-display none -serial stdio -monitor none -no-reboot -nodefaults \
 	</dev/null >"$log" 2>&1 || true
