@@ -50,16 +50,6 @@ void tcpclose_hist_zero(struct tcpclose_hist *h)
 		atomic64_set(&h->bucket[b], 0);
 }
 
-/* Add @from's samples to @to (which probes may be updating). */
-void tcpclose_hist_merge(struct tcpclose_hist *to, const struct tcpclose_hist *from)
-{
-	unsigned int b;
-
-	atomic64_add(atomic64_read(&from->sum_us), &to->sum_us);
-	for (b = 0; b < TCPCLOSE_HIST_BUCKETS; b++)
-		atomic64_add(atomic64_read(&from->bucket[b]), &to->bucket[b]);
-}
-
 int tcpclose_format_hist_comment(char *buf, size_t len, const struct tcpclose_summary *s)
 {
 	return scnprintf(buf, len,

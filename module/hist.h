@@ -4,7 +4,6 @@
 
 #include <linux/types.h>
 #include <linux/atomic.h>
-#include <linux/llist.h>
 #include <linux/bitops.h>
 #include <linux/minmax.h>
 #include <net/tcp_states.h>
@@ -36,12 +35,11 @@ struct tcpclose_hist {
 
 /*
  * One (port, role)'s histograms, taken on its first measured close from
- * a pool that process context refills (stage.h): 1328 bytes, so
+ * a pool that process context refills (pool.h): 1320 bytes, so
  * kmalloc-2k; a port seldom has closes in both roles.
  */
 struct tcpclose_hists {
 	struct tcpclose_hist h[TCPCLOSE_NR_PHASES];
-	struct llist_node spare;	/* between pool places (stage.c) */
 };
 
 /* A snapshot of one (port, role, phase) for output. */
@@ -59,7 +57,6 @@ extern const char *const tcpclose_phase_names[TCPCLOSE_NR_PHASES];
 u64 tcpclose_hist_upper(unsigned int bucket);
 void tcpclose_hist_read(struct tcpclose_hist *h, struct tcpclose_hist_row *row);
 void tcpclose_hist_zero(struct tcpclose_hist *h);
-void tcpclose_hist_merge(struct tcpclose_hist *to, const struct tcpclose_hist *from);
 
 /* The bucket of a duration: inline, as the probe runs it per closing step. */
 static inline unsigned int tcpclose_hist_bucket(u64 us)

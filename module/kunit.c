@@ -16,7 +16,7 @@
 #include "table.h"
 #include "track.h"
 #include "hist.h"
-#include "stage.h"
+#include "pool.h"
 #include "compat.h"
 #include "version.h"
 
@@ -323,8 +323,6 @@ static struct tcpclose_row *tcpclose_rows(struct kunit *test, struct tcpclose_ta
 	struct tcpclose_row *rows;
 
 	memset(sum, 0, sizeof(*sum));
-	/* As a snapshot does: staged events are folded in first. */
-	tcpclose_table_settle(tbl);
 	mutex_lock(&tbl->mutex);
 	rows = tcpclose_table_rows(tbl, n, sum, 100 * NSEC_PER_SEC);
 	mutex_unlock(&tbl->mutex);
@@ -591,7 +589,6 @@ static void tcpclose_table_histograms(struct kunit *test)
 	KUNIT_ASSERT_NOT_NULL(test, h);
 	tcpclose_hist_add(&h[TCPCLOSE_PH_CLOSE_WAIT], 2000000);
 	rcu_read_unlock();
-	tcpclose_table_settle(tbl);
 	mutex_lock(&tbl->mutex);
 	rows = tcpclose_table_hist_rows(tbl, &n, &sum);
 	mutex_unlock(&tbl->mutex);
@@ -675,113 +672,99 @@ static void tcpclose_table_concurrent(struct kunit *test)
 	tcpclose_table_free(tbl);
 }
 
-/* ---- probe context: staging slots and the histogram pool ---- */
+/* ---- probe context: the pools, young entries ---- */
 
-/* A key's slots: reused while open, then full; a closed slot is not found. */
-static void tcpclose_stage_slots(struct kunit *test)
+/* Taken objects are zeroed, and a dirty one given back is zeroed again. */
+static void tcpclose_pool_objects(struct kunit *test)
 {
-	struct tcpclose_stages *st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
-	struct tcpclose_key k = { 8080, TCPCLOSE_SERVER }, got;
-	struct tcpclose_stage *s, *first;
-	unsigned int i;
-	u32 order;
+	struct tcpclose_hists *h;
+	unsigned int n;
 
-	KUNIT_ASSERT_NOT_NULL(test, st);
-	first = tcpclose_stage_claim(st, &k);
-	KUNIT_ASSERT_NOT_NULL(test, first);
-	KUNIT_EXPECT_PTR_EQ(test, tcpclose_stage_claim(st, &k), first);
-	KUNIT_EXPECT_PTR_EQ(test, tcpclose_stage_find(st, &k), first);
-	KUNIT_EXPECT_TRUE(test, tcpclose_stage_open_key(first, &got, &order));
-	KUNIT_EXPECT_EQ(test, got.port, 8080);
-	KUNIT_EXPECT_EQ(test, got.role, TCPCLOSE_SERVER);
-	/* Closed: no longer found, and a new event claims another slot. */
-	tcpclose_stage_close(first);
-	KUNIT_EXPECT_NULL(test, tcpclose_stage_find(st, &k));
-	KUNIT_EXPECT_FALSE(test, tcpclose_stage_open_key(first, &got, &order));
-	for (i = 1; i < TCPCLOSE_STAGE_PROBE; i++) {
-		s = tcpclose_stage_claim(st, &k);
-		KUNIT_ASSERT_NOT_NULL(test, s);
-		KUNIT_EXPECT_PTR_NE(test, s, first);
-		tcpclose_stage_close(s);
+	KUNIT_ASSERT_EQ(test, tcpclose_pool_refill(), 0);
+	n = tcpclose_pool_count(TCPCLOSE_POOL_HISTS);
+	KUNIT_EXPECT_GT(test, n, 0);
+	h = tcpclose_pool_take(TCPCLOSE_POOL_HISTS);
+	KUNIT_ASSERT_NOT_NULL(test, h);
+	KUNIT_EXPECT_EQ(test, atomic64_read(&h->h[TCPCLOSE_PH_TOTAL].sum_us), 0);
+	atomic64_set(&h->h[TCPCLOSE_PH_TOTAL].sum_us, 5);
+	atomic64_set(&h->h[TCPCLOSE_PH_FIN_WAIT1].bucket[3], 7);
+	tcpclose_pool_give(TCPCLOSE_POOL_HISTS, h);
+	KUNIT_ASSERT_EQ(test, tcpclose_pool_refill(), 0);
+	KUNIT_EXPECT_EQ(test, tcpclose_pool_count(TCPCLOSE_POOL_HISTS), n);
+	/* Every place, the given-back object among them, is zero again. */
+	while ((h = tcpclose_pool_take(TCPCLOSE_POOL_HISTS))) {
+		KUNIT_EXPECT_EQ(test, atomic64_read(&h->h[TCPCLOSE_PH_TOTAL].sum_us), 0);
+		KUNIT_EXPECT_EQ(test, atomic64_read(&h->h[TCPCLOSE_PH_FIN_WAIT1].bucket[3]), 0);
+		kfree(h);
+		if (!--n)
+			break;
 	}
-	/* Every slot the key may use is taken (closed, not yet released). */
-	KUNIT_EXPECT_NULL(test, tcpclose_stage_claim(st, &k));
-	tcpclose_stage_release(first);
-	KUNIT_EXPECT_PTR_EQ(test, tcpclose_stage_claim(st, &k), first);
-	tcpclose_stages_free(st);
-}
-
-static void tcpclose_hist_pool(struct kunit *test)
-{
-	struct tcpclose_stages *st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
-	struct tcpclose_hists *h[TCPCLOSE_HIST_POOL];
-	unsigned int i;
-
-	KUNIT_ASSERT_NOT_NULL(test, st);
-	KUNIT_ASSERT_EQ(test, tcpclose_hists_refill(st, GFP_KERNEL), 0);
-	for (i = 0; i < TCPCLOSE_HIST_POOL; i++) {
-		h[i] = tcpclose_hists_take(st);
-		KUNIT_ASSERT_NOT_NULL(test, h[i]);
-		/* Handed out zeroed. */
-		KUNIT_EXPECT_EQ(test, atomic64_read(&h[i]->h[TCPCLOSE_PH_TOTAL].sum_us), 0);
-		atomic64_set(&h[i]->h[TCPCLOSE_PH_TOTAL].sum_us, 5);
-	}
-	KUNIT_EXPECT_NULL(test, tcpclose_hists_take(st));
-	/* Given back: reused, zeroed again, before anything is allocated. */
-	tcpclose_hists_give(st, h[0]);
-	KUNIT_ASSERT_EQ(test, tcpclose_hists_refill(st, GFP_KERNEL), 0);
-	for (i = 1; i < TCPCLOSE_HIST_POOL; i++)
-		kfree(h[i]);
-	h[0] = tcpclose_hists_take(st);
-	KUNIT_ASSERT_NOT_NULL(test, h[0]);
-	KUNIT_EXPECT_EQ(test, atomic64_read(&h[0]->h[TCPCLOSE_PH_TOTAL].sum_us), 0);
-	kfree(h[0]);
-	tcpclose_stages_free(st);
+	KUNIT_EXPECT_EQ(test, tcpclose_pool_refill(), 0);
 }
 
 /*
- * New ports' first events are staged, not lost: more new ports at once
- * than staging slots, then a snapshot. Keys that found no slot count as
- * dropped, and every event is in one or the other.
+ * A port created in probe context counts on shared atomics until it gets
+ * per-CPU counters, and nothing is lost across the change.
  */
-static void tcpclose_table_staged(struct kunit *test)
+static void tcpclose_table_young(struct kunit *test)
 {
-	struct tcpclose_table *tbl = tcpclose_test_table(test, 4096);
+	struct tcpclose_table *tbl = tcpclose_test_table(test, 10);
 	struct tcpclose_summary sum;
 	struct tcpclose_row *rows;
-	u64 counted = 0;
-	unsigned int n, i;
+	unsigned int n;
 
-	/* Holding off the settle work: what the probe alone does. */
-	mutex_lock(&tbl->settle);
-	for (i = 0; i < 8; i++)
-		tcpclose_count(tbl, 1000 + i, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 3);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(tbl->nports), 0);
-	mutex_unlock(&tbl->settle);
+	tcpclose_count(tbl, 7000, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 3);
+	tcpclose_table_grow(tbl);
+	flush_work(&tbl->grow);
+	tcpclose_count(tbl, 7000, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 2);
 	rows = tcpclose_rows(test, tbl, &n, &sum);
-	KUNIT_ASSERT_EQ(test, n, 8);
-	for (i = 0; i < n; i++) {
-		KUNIT_EXPECT_EQ(test, rows[i].port, 1000 + i);
-		KUNIT_EXPECT_EQ(test, rows[i].counter[TCPCLOSE_ACTIVE], 3);
-	}
-	KUNIT_EXPECT_EQ(test, sum.dropped, 0);
+	KUNIT_ASSERT_EQ(test, n, 1);
+	KUNIT_EXPECT_EQ(test, rows[0].counter[TCPCLOSE_ACTIVE], 5);
+	KUNIT_EXPECT_EQ(test, sum.ports, 1);
 	kvfree(rows);
-	/* Twice as many new ports as slots, racing the settle work. */
-	for (i = 0; i < 2 * TCPCLOSE_STAGES; i++)
-		tcpclose_count(tbl, 2000 + i, TCPCLOSE_CLIENT, TCPCLOSE_PASSIVE, 2);
+	/* A reset's baseline includes what was counted young. */
+	tcpclose_table_reset(tbl);
+	tcpclose_count(tbl, 7000, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 1);
 	rows = tcpclose_rows(test, tbl, &n, &sum);
-	for (i = 0; i < n; i++)
-		counted += rows[i].counter[TCPCLOSE_PASSIVE];
-	KUNIT_EXPECT_EQ(test, counted + sum.dropped, 2 * 2 * TCPCLOSE_STAGES);
+	KUNIT_ASSERT_EQ(test, n, 1);
+	KUNIT_EXPECT_EQ(test, rows[0].counter[TCPCLOSE_ACTIVE], 1);
 	kvfree(rows);
 	tcpclose_table_free(tbl);
 }
 
 /*
- * max_ports is first come, first served, whichever staging slots the
- * ports hashed to: of three new ports, the first two get rows.
+ * More new ports at once than the port pool holds: every event is either
+ * counted on its row or in dropped, and once the pool is refilled new
+ * ports count again.
  */
-static void tcpclose_table_staged_order(struct kunit *test)
+static void tcpclose_table_burst(struct kunit *test)
+{
+	struct tcpclose_table *tbl = tcpclose_test_table(test, 4096);
+	struct tcpclose_summary sum;
+	struct tcpclose_row *rows;
+	u64 counted = 0;
+	unsigned int n, i, burst = 4 * tcpclose_pool_count(TCPCLOSE_POOL_PORT);
+
+	for (i = 0; i < burst; i++)
+		tcpclose_count(tbl, 2000 + i, TCPCLOSE_CLIENT, TCPCLOSE_PASSIVE, 2);
+	rows = tcpclose_rows(test, tbl, &n, &sum);
+	for (i = 0; i < n; i++)
+		counted += rows[i].counter[TCPCLOSE_PASSIVE];
+	KUNIT_EXPECT_EQ(test, counted + sum.dropped, 2 * burst);
+	KUNIT_EXPECT_EQ(test, sum.ports, n);
+	kvfree(rows);
+	KUNIT_ASSERT_EQ(test, tcpclose_pool_refill(), 0);
+	tcpclose_count(tbl, 9999, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 1);
+	rows = tcpclose_rows(test, tbl, &n, &sum);
+	KUNIT_ASSERT_GT(test, n, 0);
+	KUNIT_EXPECT_EQ(test, rows[n - 1].port, 9999);
+	KUNIT_EXPECT_EQ(test, rows[n - 1].counter[TCPCLOSE_ACTIVE], 1);
+	kvfree(rows);
+	tcpclose_table_free(tbl);
+}
+
+/* max_ports is first come, first served: of three new ports, the first two get rows. */
+static void tcpclose_table_first_come(struct kunit *test)
 {
 	static const u16 ports[][3] = {
 		{ 7003, 7001, 7002 }, { 7002, 7003, 7001 }, { 7001, 7002, 7003 },
@@ -793,10 +776,8 @@ static void tcpclose_table_staged_order(struct kunit *test)
 	for (r = 0; r < ARRAY_SIZE(ports); r++) {
 		struct tcpclose_table *tbl = tcpclose_test_table(test, 2);
 
-		mutex_lock(&tbl->settle);
 		for (i = 0; i < 3; i++)
 			tcpclose_count(tbl, ports[r][i], TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, i + 1);
-		mutex_unlock(&tbl->settle);
 		rows = tcpclose_rows(test, tbl, &n, &sum);
 		KUNIT_ASSERT_EQ(test, n, 2);
 		/* Rows come sorted by port. */
@@ -807,45 +788,9 @@ static void tcpclose_table_staged_order(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, sum.dropped, 3);
 		kvfree(rows);
 		tcpclose_table_free(tbl);
+		/* Each round starts with a full pool. */
+		KUNIT_ASSERT_EQ(test, tcpclose_pool_refill(), 0);
 	}
-}
-
-/* Durations of a close on a port still being created land in its row. */
-static void tcpclose_table_staged_hists(struct kunit *test)
-{
-	struct tcpclose_table *tbl = tcpclose_test_table(test, 10);
-	struct tcpclose_summary sum = { };
-	struct tcpclose_hist_row *rows;
-	struct tcpclose_hist *h;
-	unsigned int n;
-
-	mutex_lock(&tbl->settle);
-	tcpclose_count(tbl, 9000, TCPCLOSE_CLIENT, TCPCLOSE_ACTIVE, 1);
-	rcu_read_lock();
-	h = tcpclose_table_hists(tbl, 9000, TCPCLOSE_CLIENT);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(tbl->nports), 0);	/* staged, not created */
-	KUNIT_ASSERT_NOT_NULL(test, h);
-	tcpclose_hist_add(&h[TCPCLOSE_PH_FIN_WAIT1], 50);
-	rcu_read_unlock();
-	mutex_unlock(&tbl->settle);
-	tcpclose_table_settle(tbl);
-	/* The entry exists now, and its own set takes later samples. */
-	rcu_read_lock();
-	h = tcpclose_table_hists(tbl, 9000, TCPCLOSE_CLIENT);
-	KUNIT_ASSERT_NOT_NULL(test, h);
-	tcpclose_hist_add(&h[TCPCLOSE_PH_FIN_WAIT1], 60);
-	rcu_read_unlock();
-	tcpclose_table_settle(tbl);
-	mutex_lock(&tbl->mutex);
-	rows = tcpclose_table_hist_rows(tbl, &n, &sum);
-	mutex_unlock(&tbl->mutex);
-	KUNIT_ASSERT_NOT_NULL(test, rows);
-	KUNIT_ASSERT_EQ(test, n, 1);
-	KUNIT_EXPECT_EQ(test, rows[0].count, 2);
-	KUNIT_EXPECT_EQ(test, rows[0].sum_us, 110);
-	KUNIT_EXPECT_EQ(test, sum.untracked_closes, 0);
-	kvfree(rows);
-	tcpclose_table_free(tbl);
 }
 
 /* ---- which kernels the TIME_WAIT kprobes attach on by default ---- */
@@ -900,17 +845,29 @@ static struct kunit_case tcpclose_cases[] = {
 	KUNIT_CASE(tcpclose_table_close_wait_age),
 	KUNIT_CASE(tcpclose_table_histograms),
 	KUNIT_CASE(tcpclose_table_concurrent),
-	KUNIT_CASE(tcpclose_stage_slots),
-	KUNIT_CASE(tcpclose_hist_pool),
-	KUNIT_CASE(tcpclose_table_staged),
-	KUNIT_CASE(tcpclose_table_staged_order),
-	KUNIT_CASE(tcpclose_table_staged_hists),
+	KUNIT_CASE(tcpclose_pool_objects),
+	KUNIT_CASE(tcpclose_table_young),
+	KUNIT_CASE(tcpclose_table_burst),
+	KUNIT_CASE(tcpclose_table_first_come),
 	KUNIT_CASE_PARAM(tcpclose_tw_kernels, tcpclose_kernel_gen_params),
 	{}
 };
 
+/* The pools of probe context, as tcpclose.ko sets them up at load. */
+static int tcpclose_suite_init(struct kunit_suite *suite)
+{
+	return tcpclose_pool_init();
+}
+
+static void tcpclose_suite_exit(struct kunit_suite *suite)
+{
+	tcpclose_pool_exit();
+}
+
 static struct kunit_suite tcpclose_suite = {
 	.name = "tcpclose",
+	.suite_init = tcpclose_suite_init,
+	.suite_exit = tcpclose_suite_exit,
 	.test_cases = tcpclose_cases,
 };
 

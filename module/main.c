@@ -13,6 +13,7 @@
 #include <linux/string.h>
 #include <linux/sysfs.h>
 #include "hook.h"
+#include "pool.h"
 #include "table.h"
 #include "twprobe.h"
 #include "compat.h"
@@ -147,10 +148,14 @@ static int __init tcpclose_init(void)
 {
 	int err;
 
+	/* What the probe takes instead of allocating, before any probe runs. */
+	err = tcpclose_pool_init();
+	if (err)
+		return err;
 	/* The tracker before the per-netns files, whose open reads it. */
 	err = tcpclose_hook_alloc(tcpclose_max_tracked);
 	if (err)
-		return err;
+		goto err_pool;
 	kernel_param_lock(THIS_MODULE);
 	tcpclose_set_timing(tcpclose_timing_on);
 	tcpclose_live = true;
@@ -178,6 +183,8 @@ err_netns:
 	tcpclose_netns_unregister();
 err_free:
 	tcpclose_untrack();
+err_pool:
+	tcpclose_pool_exit();
 	return err;
 }
 
@@ -188,6 +195,7 @@ static void __exit tcpclose_exit(void)
 	tcpclose_hook_detach();
 	tcpclose_netns_unregister();
 	tcpclose_untrack();
+	tcpclose_pool_exit();
 	pr_info("unloaded\n");
 }
 

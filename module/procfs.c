@@ -67,8 +67,6 @@ static int tcpclose_snap_take(struct tcpclose_snap *st)
 	 */
 	tcpclose_twprobe_status(st->tw_probes, sizeof(st->tw_probes));
 	st->sum.tw_probes = st->tw_probes;
-	/* Events still staged (ports being created) are counted too. */
-	tcpclose_table_settle(tbl);
 	mutex_lock(&tbl->mutex);
 	if (st->hist) {
 		st->rows = tcpclose_table_hist_rows(tbl, &st->nrows, &st->sum);

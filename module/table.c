@@ -4,12 +4,12 @@
  *
  * The probe side (tcpclose_table_count) is lockless and never allocates:
  * an RCU lookup in a two-level array and a per-CPU increment. The first
- * events of a port go to a staging slot (stage.h) and an irq_work queues
- * tcpclose_table_settle(), which creates the entry in process context and
- * folds the staged counts in, so no event is lost and nothing in probe
- * context takes a lock that sleeps on PREEMPT_RT. Reset never writes other
- * CPUs' counters: it records the current sums as a baseline that output
- * subtracts, so no increment racing with a reset is lost or torn.
+ * event of a port installs an entry taken from a preallocated pool
+ * (pool.h) with cmpxchg; it counts in shared atomics until a work item
+ * gives it per-CPU counters, so nothing in probe context takes a lock
+ * that sleeps on PREEMPT_RT, and no event waits or is lost. Reset never
+ * writes other CPUs' counters: it records the current sums as a baseline
+ * that output subtracts, so no increment racing with a reset is lost.
  */
 #include <linux/slab.h>
 #include <linux/percpu.h>
@@ -18,23 +18,18 @@
 #include <linux/mm.h>
 #include <linux/math64.h>
 #include "table.h"
+#include "pool.h"
 
 static void tcpclose_table_kick_fn(struct irq_work *iw)
 {
 	struct tcpclose_table *tbl = container_of(iw, struct tcpclose_table, kick);
 
-	queue_work(system_unbound_wq, &tbl->settle_work);
+	queue_work(system_unbound_wq, &tbl->grow);
 }
 
-static void tcpclose_table_settle_fn(struct work_struct *work)
+static void tcpclose_table_grow_fn(struct work_struct *work)
 {
-	tcpclose_table_settle(container_of(work, struct tcpclose_table, settle_work));
-}
-
-/* From probe context: settle soon. Safe in any context, NMI included. */
-static void tcpclose_table_kick(struct tcpclose_table *tbl)
-{
-	irq_work_queue(&tbl->kick);
+	tcpclose_table_grow(container_of(work, struct tcpclose_table, grow));
 }
 
 struct tcpclose_table *tcpclose_table_alloc(unsigned int max_ports)
@@ -45,16 +40,13 @@ struct tcpclose_table *tcpclose_table_alloc(unsigned int max_ports)
 	if (!tbl)
 		return NULL;
 	mutex_init(&tbl->mutex);
-	mutex_init(&tbl->settle);
+	init_llist_head(&tbl->young);
 	init_irq_work(&tbl->kick, tcpclose_table_kick_fn);
-	INIT_WORK(&tbl->settle_work, tcpclose_table_settle_fn);
+	INIT_WORK(&tbl->grow, tcpclose_table_grow_fn);
+	atomic_set(&tbl->nports, 0);
 	atomic64_set(&tbl->dropped, 0);
 	atomic64_set(&tbl->untracked_closes, 0);
 	tbl->max_ports = max_ports;
-	if (tcpclose_hists_refill(&tbl->stages, GFP_KERNEL)) {
-		tcpclose_table_free(tbl);
-		return NULL;
-	}
 	return tbl;
 }
 
@@ -69,7 +61,7 @@ void tcpclose_table_free(struct tcpclose_table *tbl)
 	if (!tbl)
 		return;
 	irq_work_sync(&tbl->kick);
-	cancel_work_sync(&tbl->settle_work);
+	cancel_work_sync(&tbl->grow);
 	for (d = 0; d < TCPCLOSE_DIR_SIZE; d++) {
 		struct tcpclose_block *blk = rcu_dereference_protected(tbl->dir[d], 1);
 
@@ -87,8 +79,6 @@ void tcpclose_table_free(struct tcpclose_table *tbl)
 		}
 		kfree(blk);
 	}
-	tcpclose_stages_free(&tbl->stages);
-	mutex_destroy(&tbl->settle);
 	mutex_destroy(&tbl->mutex);
 	kvfree(tbl);
 }
@@ -107,243 +97,197 @@ static struct tcpclose_port *tcpclose_port_find(struct tcpclose_table *tbl, u16 
 }
 
 /*
- * Find or create the entry of @port, under tbl->mutex: process context
- * only. @gfp is GFP_ATOMIC inside an RCU read-side section (legal on RT
- * too: such a section may take a sleeping spinlock there, it is
- * preemptible). NULL when max_ports entries exist or memory is short.
+ * Objects for a new entry: from the pools in probe context (@gfp == 0),
+ * else allocated. Given back the way they came.
  */
-static struct tcpclose_port *tcpclose_port_get(struct tcpclose_table *tbl, u16 port, gfp_t gfp)
+static void *tcpclose_obj_new(enum tcpclose_pool_id id, size_t size, gfp_t gfp)
+{
+	return gfp ? kzalloc(size, gfp) : tcpclose_pool_take(id);
+}
+
+static void tcpclose_obj_drop(enum tcpclose_pool_id id, void *obj, gfp_t gfp)
+{
+	if (gfp)
+		kfree(obj);
+	else
+		tcpclose_pool_give(id, obj);
+}
+
+/*
+ * Install the entry of @port (or find it, installed meanwhile), in any
+ * context: @gfp 0 takes memory from the pools (probe and kprobe context),
+ * anything else allocates (process context, or GFP_ATOMIC in an RCU
+ * read-side section: legal on RT too, where such a section is
+ * preemptible). An entry made in probe context is young: process context
+ * gives it per-CPU counters later. NULL when max_ports entries exist or
+ * memory (or the pool) is short. Out of line: once per port.
+ */
+static noinline struct tcpclose_port *tcpclose_port_create(struct tcpclose_table *tbl,
+							   u16 port, gfp_t gfp)
 {
 	unsigned int d = port >> TCPCLOSE_BLOCK_SHIFT;
 	unsigned int i = port & (TCPCLOSE_BLOCK_SIZE - 1);
-	struct tcpclose_block *blk;
-	struct tcpclose_port *p;
+	struct tcpclose_block *blk, *newblk;
+	struct tcpclose_port *p, *newp;
 
-	lockdep_assert_held(&tbl->mutex);
-	blk = rcu_dereference_protected(tbl->dir[d], lockdep_is_held(&tbl->mutex));
+	blk = rcu_dereference_check(tbl->dir[d], lockdep_is_held(&tbl->mutex));
 	if (!blk) {
-		blk = kzalloc(sizeof(*blk), gfp);
-		if (!blk)
+		newblk = tcpclose_obj_new(TCPCLOSE_POOL_BLOCK, sizeof(*newblk), gfp);
+		if (!newblk)
 			return NULL;
-		rcu_assign_pointer(tbl->dir[d], blk);
+		blk = cmpxchg((struct tcpclose_block __force **)&tbl->dir[d], NULL, newblk);
+		if (blk)
+			tcpclose_obj_drop(TCPCLOSE_POOL_BLOCK, newblk, gfp);
+		else
+			blk = newblk;
 	}
-	p = rcu_dereference_protected(blk->port[i], lockdep_is_held(&tbl->mutex));
-	if (p || tbl->nports >= tbl->max_ports)
+	p = rcu_dereference_check(blk->port[i], lockdep_is_held(&tbl->mutex));
+	if (p)
 		return p;
-	p = kzalloc(sizeof(*p), gfp);
-	if (!p)
-		return NULL;
-	p->pcpu = alloc_percpu_gfp(struct tcpclose_pcpu, gfp);
-	if (!p->pcpu) {
-		kfree(p);
-		return NULL;
+	if (atomic_inc_return(&tbl->nports) > tbl->max_ports)
+		goto full;
+	newp = tcpclose_obj_new(TCPCLOSE_POOL_PORT, sizeof(*newp), gfp);
+	if (!newp)
+		goto full;
+	if (gfp) {
+		newp->pcpu = alloc_percpu_gfp(struct tcpclose_pcpu, gfp);
+		if (!newp->pcpu) {
+			kfree(newp);
+			goto full;
+		}
 	}
-	rcu_assign_pointer(blk->port[i], p);
-	WRITE_ONCE(tbl->nports, tbl->nports + 1);
-	return p;
+	/* Zeroed, and per-CPU memory too: published by the full barrier of cmpxchg. */
+	p = cmpxchg((struct tcpclose_port __force **)&blk->port[i], NULL, newp);
+	if (p) {
+		if (gfp)
+			free_percpu(newp->pcpu);
+		tcpclose_obj_drop(TCPCLOSE_POOL_PORT, newp, gfp);
+		atomic_dec(&tbl->nports);
+		return p;
+	}
+	if (!gfp) {
+		llist_add(&newp->young, &tbl->young);
+		irq_work_queue(&tbl->kick);
+	}
+	return newp;
+full:
+	atomic_dec(&tbl->nports);
+	return NULL;
 }
 
-/* A port without an entry: stage the event for process context. */
-static noinline bool tcpclose_table_stage(struct tcpclose_table *tbl,
-					  const struct tcpclose_key *key,
-					  enum tcpclose_counter counter)
+/* Find or create the entry of @port. */
+static inline struct tcpclose_port *tcpclose_port_get(struct tcpclose_table *tbl, u16 port,
+						      gfp_t gfp)
 {
-	struct tcpclose_stage *s = NULL;
+	struct tcpclose_port *p = tcpclose_port_find(tbl, port);
 
-	if (READ_ONCE(tbl->nports) < tbl->max_ports)
-		s = tcpclose_stage_claim(&tbl->stages, key);
-	if (unlikely(!s)) {
+	return likely(p) ? p : tcpclose_port_create(tbl, port, gfp);
+}
+
+static inline bool tcpclose_port_inc(struct tcpclose_table *tbl, struct tcpclose_port *p,
+				     const struct tcpclose_key *key, enum tcpclose_counter counter)
+{
+	struct tcpclose_pcpu __percpu *pc;
+
+	if (unlikely(!p)) {
 		atomic64_inc(&tbl->dropped);
 		return false;
 	}
-	atomic_inc(&s->n[counter]);
-	tcpclose_table_kick(tbl);
+	/* Pairs with the release in tcpclose_table_grow(): zeroed counters. */
+	pc = smp_load_acquire(&p->pcpu);
+	if (likely(pc))
+		this_cpu_inc(pc->v[key->role][counter]);
+	else
+		atomic_inc(&p->early[key->role][counter]);
 	return true;
 }
 
 /*
- * The fast path, in any context but NMI, under rcu_read_lock(). False if
- * dropped (max_ports reached, or every staging slot of the key taken).
+ * The fast path, in any context (NMI included), under rcu_read_lock().
+ * False if dropped: max_ports reached, or a burst of new ports emptied
+ * the pool before it was refilled.
  */
 bool tcpclose_table_count(struct tcpclose_table *tbl, const struct tcpclose_key *key,
 			  enum tcpclose_counter counter)
 {
-	struct tcpclose_port *p = tcpclose_port_find(tbl, key->port);
-
-	if (unlikely(!p))
-		return tcpclose_table_stage(tbl, key, counter);
-	this_cpu_inc(p->pcpu->v[key->role][counter]);
-	return true;
+	return tcpclose_port_inc(tbl, tcpclose_port_get(tbl, key->port, 0), key, counter);
 }
 
 /*
- * The same for the TIME_WAIT kprobes: an event counts only on a port that
- * already has an entry or a staging slot (its close was counted, or a
- * snapshot saw its sockets), and is dropped otherwise, so that timewait
- * sockets from before the module loaded make no rows. Under
- * rcu_read_lock(), in any context (int3 handlers run as NMIs).
+ * The same for the TIME_WAIT kprobes, which never create an entry: an
+ * event counts only on a port that already has one (its close was
+ * counted, or a snapshot saw its sockets), so that timewait sockets from
+ * before the module loaded make no rows. Under rcu_read_lock().
  */
 bool tcpclose_table_count_known(struct tcpclose_table *tbl, const struct tcpclose_key *key,
 				enum tcpclose_counter counter)
 {
-	struct tcpclose_port *p = tcpclose_port_find(tbl, key->port);
-	struct tcpclose_stage *s;
+	return tcpclose_port_inc(tbl, tcpclose_port_find(tbl, key->port), key, counter);
+}
 
-	if (likely(p)) {
-		this_cpu_inc(p->pcpu->v[key->role][counter]);
-		return true;
+/* Process context: per-CPU counters for the ports the probe created. */
+void tcpclose_table_grow(struct tcpclose_table *tbl)
+{
+	struct llist_node *young = llist_del_all(&tbl->young);
+	struct tcpclose_pcpu __percpu *pc;
+	struct tcpclose_port *p, *next;
+
+	llist_for_each_entry_safe(p, next, young, young) {
+		/* Without memory the port stays young: still exact, on shared atomics. */
+		pc = alloc_percpu(struct tcpclose_pcpu);
+		if (!pc)
+			continue;
+		/* Zeroed counters before the pointer: pairs with tcpclose_port_inc(). */
+		smp_store_release(&p->pcpu, pc);
 	}
-	s = tcpclose_stage_find(&tbl->stages, key);
-	if (s) {
-		atomic_inc(&s->n[counter]);
-		return true;
-	}
-	atomic64_inc(&tbl->dropped);
-	return false;
 }
 
 /*
  * The close-phase histograms of (@port, @role), indexed by phase, or NULL.
- * For closes whose first FIN was counted (the port has an entry or a
- * staging slot), under rcu_read_lock(). The first duration of a (port,
- * role) takes a set from the pool; with the pool empty the duration is
- * counted as untracked.
+ * For closes whose first FIN was counted (the port has an entry), under
+ * rcu_read_lock(). The first duration of a (port, role) takes a set from
+ * the pool; with the pool empty the duration is counted as untracked.
  */
 struct tcpclose_hist *tcpclose_table_hists(struct tcpclose_table *tbl, u16 port, u8 role)
 {
 	struct tcpclose_port *p = tcpclose_port_find(tbl, port);
-	struct tcpclose_key key = { .port = port, .role = role };
 	struct tcpclose_hists *h, *old;
-	struct tcpclose_stage *s;
-	bool took;
 
-	if (likely(p)) {
-		h = rcu_dereference(p->hists[role]);
-		if (likely(h))
-			return h->h;
-		h = tcpclose_hists_take(&tbl->stages);
-		if (!h)
-			goto untracked;
-		tcpclose_table_kick(tbl);
-		old = cmpxchg((struct tcpclose_hists __force **)&p->hists[role], NULL, h);
-		if (old) {
-			tcpclose_hists_give(&tbl->stages, h);
-			h = old;
-		}
-		return h->h;
-	}
-	s = tcpclose_stage_find(&tbl->stages, &key);
-	if (!s)
+	if (unlikely(!p))
 		return NULL;
-	h = tcpclose_stage_hists(&tbl->stages, s, &took);
-	if (took)
-		tcpclose_table_kick(tbl);
-	if (h)
+	h = rcu_dereference(p->hists[role]);
+	if (likely(h))
 		return h->h;
-untracked:
-	atomic64_inc(&tbl->untracked_closes);
-	tcpclose_table_kick(tbl);
-	return NULL;
-}
-
-/*
- * A closed staging slot whose last counting probe has finished: its
- * counts go to this CPU's counters of the entry (or to dropped if there
- * is none), its histograms become the entry's or are added to them.
- * Under tbl->mutex.
- */
-static void tcpclose_stage_fold(struct tcpclose_table *tbl, struct tcpclose_stage *s,
-				struct tcpclose_port *p, u8 role)
-{
-	struct tcpclose_hists *h = READ_ONCE(s->hists), *old;
-	u64 lost = 0;
-	unsigned int c, ph;
-
-	for (c = 0; c < TCPCLOSE_NR_COUNTERS; c++) {
-		unsigned int n = atomic_xchg(&s->n[c], 0);
-
-		if (p)
-			this_cpu_add(p->pcpu->v[role][c], n);
-		else
-			lost += n;
+	h = tcpclose_pool_take(TCPCLOSE_POOL_HISTS);
+	if (!h) {
+		atomic64_inc(&tbl->untracked_closes);
+		return NULL;
 	}
-	if (lost)
-		atomic64_add(lost, &tbl->dropped);
-	WRITE_ONCE(s->hists, NULL);
-	if (h && p) {
-		old = cmpxchg((struct tcpclose_hists __force **)&p->hists[role], NULL, h);
-		if (!old)
-			h = NULL;
-		else
-			for (ph = 0; ph < TCPCLOSE_NR_PHASES; ph++)
-				tcpclose_hist_merge(&old->h[ph], &h->h[ph]);
+	old = cmpxchg((struct tcpclose_hists __force **)&p->hists[role], NULL, h);
+	if (old) {
+		tcpclose_pool_give(TCPCLOSE_POOL_HISTS, h);
+		h = old;
 	}
-	if (h)
-		tcpclose_hists_give(&tbl->stages, h);
-	tcpclose_stage_release(s);
-}
-
-/*
- * Process context: create the entries of staged ports, fold their staged
- * counts in and refill the histogram pool. Run by the work the probe
- * kicks, and before every snapshot and reset so that they see every event
- * that happened before them.
- */
-void tcpclose_table_settle(struct tcpclose_table *tbl)
-{
-	struct tcpclose_stages *st = &tbl->stages;
-	struct tcpclose_port *port[TCPCLOSE_STAGES];
-	struct tcpclose_key key[TCPCLOSE_STAGES];
-	u8 slot[TCPCLOSE_STAGES];
-	u32 order[TCPCLOSE_STAGES];
-	unsigned int i, j, n = 0;
-
-	mutex_lock(&tbl->settle);
-	/* The open slots, in the order they were claimed (wrapping). */
-	for (i = 0; i < TCPCLOSE_STAGES; i++) {
-		struct tcpclose_key k;
-		u32 o;
-
-		if (!tcpclose_stage_open_key(&st->slot[i], &k, &o))
-			continue;
-		for (j = n++; j > 0 && (s32)(order[j - 1] - o) > 0; j--) {
-			slot[j] = slot[j - 1];
-			order[j] = order[j - 1];
-			key[j] = key[j - 1];
-		}
-		slot[j] = i;
-		order[j] = o;
-		key[j] = k;
-	}
-	if (n) {
-		mutex_lock(&tbl->mutex);
-		for (i = 0; i < n; i++) {
-			/* Published first: from now on the key's events go to the entry. */
-			port[i] = tcpclose_port_get(tbl, key[i].port, GFP_KERNEL);
-			tcpclose_stage_close(&st->slot[slot[i]]);
-		}
-		mutex_unlock(&tbl->mutex);
-		/* Every probe that found a slot open has finished with it. */
-		synchronize_rcu();
-		mutex_lock(&tbl->mutex);
-		for (i = 0; i < n; i++)
-			tcpclose_stage_fold(tbl, &st->slot[slot[i]], port[i], key[i].role);
-		mutex_unlock(&tbl->mutex);
-	}
-	/* Without memory, the pool stays short and durations go untracked. */
-	tcpclose_hists_refill(st, GFP_KERNEL);
-	mutex_unlock(&tbl->settle);
+	return h->h;
 }
 
 static void tcpclose_port_sum(const struct tcpclose_port *p,
 			      u64 sum[TCPCLOSE_NR_ROLES][TCPCLOSE_NR_COUNTERS])
 {
+	struct tcpclose_pcpu __percpu *pcpu;
 	unsigned int cpu, r, c;
 
-	memset(sum, 0, sizeof(u64) * TCPCLOSE_NR_ROLES * TCPCLOSE_NR_COUNTERS);
+	/* Pairs with the release in tcpclose_table_grow(). */
+	pcpu = smp_load_acquire(&p->pcpu);
+	for (r = 0; r < TCPCLOSE_NR_ROLES; r++)
+		for (c = 0; c < TCPCLOSE_NR_COUNTERS; c++)
+			sum[r][c] = atomic_read(&p->early[r][c]);
 	for_each_possible_cpu(cpu) {
-		const struct tcpclose_pcpu *pc = per_cpu_ptr(p->pcpu, cpu);
+		const struct tcpclose_pcpu *pc;
 
+		if (!pcpu)
+			break;
+		pc = per_cpu_ptr(pcpu, cpu);
 		for (r = 0; r < TCPCLOSE_NR_ROLES; r++)
 			for (c = 0; c < TCPCLOSE_NR_COUNTERS; c++)
 				sum[r][c] += READ_ONCE(pc->v[r][c]);
@@ -382,7 +326,6 @@ void tcpclose_table_reset(struct tcpclose_table *tbl)
 	struct tcpclose_port *p;
 	unsigned int port;
 
-	tcpclose_table_settle(tbl);
 	mutex_lock(&tbl->mutex);
 	rcu_read_lock();
 	for (port = 0; (p = tcpclose_port_next(tbl, &port)); port++) {
@@ -454,7 +397,7 @@ struct tcpclose_row *tcpclose_table_rows(struct tcpclose_table *tbl, unsigned in
 	struct tcpclose_port *p;
 
 	lockdep_assert_held(&tbl->mutex);
-	max = READ_ONCE(tbl->nports) * TCPCLOSE_NR_ROLES;
+	max = atomic_read(&tbl->nports) * TCPCLOSE_NR_ROLES;
 	rows = kvmalloc_array(max ?: 1, sizeof(*rows), GFP_KERNEL);
 	if (!rows)
 		return NULL;
@@ -478,7 +421,7 @@ struct tcpclose_row *tcpclose_table_rows(struct tcpclose_table *tbl, unsigned in
 	}
 	rcu_read_unlock();
 
-	sum->ports = READ_ONCE(tbl->nports);
+	sum->ports = atomic_read(&tbl->nports);
 	sum->max_ports = tbl->max_ports;
 	sum->dropped = atomic64_read(&tbl->dropped) - tbl->dropped_base;
 	*nrows = n;
@@ -496,7 +439,7 @@ struct tcpclose_hist_row *tcpclose_table_hist_rows(struct tcpclose_table *tbl,
 	struct tcpclose_port *p;
 
 	lockdep_assert_held(&tbl->mutex);
-	max = READ_ONCE(tbl->nports) * TCPCLOSE_NR_ROLES * TCPCLOSE_NR_PHASES;
+	max = atomic_read(&tbl->nports) * TCPCLOSE_NR_ROLES * TCPCLOSE_NR_PHASES;
 	rows = kvmalloc_array(max ?: 1, sizeof(*rows), GFP_KERNEL);
 	if (!rows)
 		return NULL;

@@ -6,11 +6,11 @@
 #include <linux/atomic.h>
 #include <linux/irq_work.h>
 #include <linux/workqueue.h>
+#include <linux/llist.h>
 #include <linux/bits.h>
 #include <linux/bitops.h>
 #include "tcpclose.h"
 #include "hist.h"
-#include "stage.h"
 
 #define TCPCLOSE_PORTS		65536
 #define TCPCLOSE_BLOCK_SHIFT	8
@@ -22,8 +22,16 @@ struct tcpclose_pcpu {
 	u64 v[TCPCLOSE_NR_ROLES][TCPCLOSE_NR_COUNTERS];
 };
 
+/*
+ * A port entry. Created in probe context from the pool (pool.h), it is
+ * "young": it counts in @early, shared atomics, until process context
+ * gives it per-CPU counters. Both are summed on output forever, so no
+ * count moves and none is lost.
+ */
 struct tcpclose_port {
-	struct tcpclose_pcpu __percpu *pcpu;
+	struct tcpclose_pcpu __percpu *pcpu;	/* NULL while young */
+	atomic_t early[TCPCLOSE_NR_ROLES][TCPCLOSE_NR_COUNTERS];
+	struct llist_node young;	/* on tbl->young until @pcpu is set */
 	/* Sums at the last reset, subtracted on output (under table->mutex). */
 	u64 base[TCPCLOSE_NR_ROLES][TCPCLOSE_NR_COUNTERS];
 	/* The snapshot being built (under table->mutex). */
@@ -42,20 +50,19 @@ struct tcpclose_block {
  * One per network namespace. Ports are a two-level array indexed by port
  * number: a lookup is two dependent loads with no hashing and no lock,
  * output comes out sorted, and memory grows by one block per 256 ports in
- * use. Ports are created in process context only (on their first event,
- * through the staging slots, or by a snapshot that sees their sockets) and
- * live until the table is freed.
+ * use. Blocks and ports are installed with cmpxchg, by the probe (from the
+ * pools) or by a snapshot that sees their sockets, and live until the
+ * table is freed.
  */
 struct tcpclose_table {
 	struct tcpclose_block __rcu *dir[TCPCLOSE_DIR_SIZE];
 	/* Ports a listener was seen on (sticky, see tcpclose_key_of()). */
 	unsigned long listen[BITS_TO_LONGS(TCPCLOSE_PORTS)];
-	struct mutex mutex;	/* creation of blocks and ports, snapshots, resets */
-	struct mutex settle;	/* one tcpclose_table_settle() at a time */
-	struct tcpclose_stages stages;	/* events of ports being created */
-	struct irq_work kick;	/* from probe context: queue @settle_work */
-	struct work_struct settle_work;
-	unsigned int nports;	/* under mutex */
+	struct mutex mutex;	/* snapshots and resets */
+	struct llist_head young;	/* ports without per-CPU counters yet */
+	struct irq_work kick;	/* from probe context: queue @grow */
+	struct work_struct grow;	/* gives young ports their per-CPU counters */
+	atomic_t nports;	/* entries, at most max_ports */
 	unsigned int max_ports;
 	atomic64_t dropped;	/* events lost: max_ports reached or no memory */
 	u64 dropped_base;	/* under mutex */
@@ -83,7 +90,7 @@ bool tcpclose_table_count(struct tcpclose_table *tbl, const struct tcpclose_key 
 bool tcpclose_table_count_known(struct tcpclose_table *tbl, const struct tcpclose_key *key,
 				enum tcpclose_counter counter);
 void tcpclose_table_reset(struct tcpclose_table *tbl);
-void tcpclose_table_settle(struct tcpclose_table *tbl);
+void tcpclose_table_grow(struct tcpclose_table *tbl);
 
 /* Snapshot building, all under tbl->mutex. */
 void tcpclose_table_clear_gauges(struct tcpclose_table *tbl);
