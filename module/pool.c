@@ -19,10 +19,14 @@
 #include "pool.h"
 #include "table.h"
 
-/* Places per pool: 64 ports (32 KiB), 8 blocks and 16 histogram sets (2 KiB each). */
-#define TCPCLOSE_NR_POOL_PORTS 64	/* the largest */
-#define TCPCLOSE_NR_POOL_BLOCKS 8
-#define TCPCLOSE_NR_POOL_HISTS 16
+/*
+ * Places per pool: 128 ports (512 B each), 16 blocks and 64 histogram sets
+ * (2 KiB each), 224 KiB in all: room for bursts of new ports, each with
+ * timed closes in both roles, between two runs of the refill work.
+ */
+#define TCPCLOSE_NR_POOL_PORTS 128	/* the largest */
+#define TCPCLOSE_NR_POOL_BLOCKS 16
+#define TCPCLOSE_NR_POOL_HISTS 64
 
 struct tcpclose_pool {
 	size_t size;
