@@ -330,6 +330,22 @@ static struct tcpclose_row *tcpclose_rows(struct kunit *test, struct tcpclose_ta
 	return rows;
 }
 
+/* The table has exactly one row, whose counter @c is @want. */
+static void tcpclose_expect_one_row(struct kunit *test, struct tcpclose_table *tbl,
+				    enum tcpclose_counter c, u64 want)
+{
+	struct tcpclose_summary sum;
+	struct tcpclose_row *rows;
+	unsigned int n;
+
+	rows = tcpclose_rows(test, tbl, &n, &sum);
+	KUNIT_EXPECT_EQ(test, n, 1);
+	if (n == 1)
+		KUNIT_EXPECT_EQ(test, rows[0].counter[c], want);
+	KUNIT_EXPECT_EQ(test, sum.ports, 1);
+	kvfree(rows);
+}
+
 static void tcpclose_table_sorted(struct kunit *test)
 {
 	struct tcpclose_table *tbl = tcpclose_test_table(test, 100);
@@ -642,10 +658,8 @@ static void tcpclose_table_concurrent(struct kunit *test)
 {
 	struct tcpclose_table *tbl = tcpclose_test_table(test, 10);
 	struct tcpclose_hammer h[TCPCLOSE_THREADS];
-	struct tcpclose_summary sum;
 	struct task_struct *t;
-	struct tcpclose_row *rows;
-	unsigned int i, n;
+	unsigned int i;
 
 	for (i = 0; i < TCPCLOSE_THREADS; i++) {
 		h[i].tbl = tbl;
@@ -656,19 +670,12 @@ static void tcpclose_table_concurrent(struct kunit *test)
 	}
 	for (i = 0; i < TCPCLOSE_THREADS; i++)
 		wait_for_completion(&h[i].done);
-	rows = tcpclose_rows(test, tbl, &n, &sum);
-	KUNIT_ASSERT_EQ(test, n, 1);
-	KUNIT_EXPECT_EQ(test, rows[0].counter[TCPCLOSE_ACTIVE],
-			(u64)TCPCLOSE_THREADS * TCPCLOSE_PER_THREAD);
-	KUNIT_EXPECT_EQ(test, sum.ports, 1);
-	kvfree(rows);
+	tcpclose_expect_one_row(test, tbl, TCPCLOSE_ACTIVE,
+				(u64)TCPCLOSE_THREADS * TCPCLOSE_PER_THREAD);
 	/* After a reset, exactly what follows is counted. */
 	tcpclose_table_reset(tbl);
 	tcpclose_count(tbl, 443, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 3);
-	rows = tcpclose_rows(test, tbl, &n, &sum);
-	KUNIT_ASSERT_EQ(test, n, 1);
-	KUNIT_EXPECT_EQ(test, rows[0].counter[TCPCLOSE_ACTIVE], 3);
-	kvfree(rows);
+	tcpclose_expect_one_row(test, tbl, TCPCLOSE_ACTIVE, 3);
 	tcpclose_table_free(tbl);
 }
 
@@ -709,26 +716,16 @@ static void tcpclose_pool_objects(struct kunit *test)
 static void tcpclose_table_young(struct kunit *test)
 {
 	struct tcpclose_table *tbl = tcpclose_test_table(test, 10);
-	struct tcpclose_summary sum;
-	struct tcpclose_row *rows;
-	unsigned int n;
 
 	tcpclose_count(tbl, 7000, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 3);
 	tcpclose_table_grow(tbl);
 	flush_work(&tbl->grow);
 	tcpclose_count(tbl, 7000, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 2);
-	rows = tcpclose_rows(test, tbl, &n, &sum);
-	KUNIT_ASSERT_EQ(test, n, 1);
-	KUNIT_EXPECT_EQ(test, rows[0].counter[TCPCLOSE_ACTIVE], 5);
-	KUNIT_EXPECT_EQ(test, sum.ports, 1);
-	kvfree(rows);
+	tcpclose_expect_one_row(test, tbl, TCPCLOSE_ACTIVE, 5);
 	/* A reset's baseline includes what was counted young. */
 	tcpclose_table_reset(tbl);
 	tcpclose_count(tbl, 7000, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 1);
-	rows = tcpclose_rows(test, tbl, &n, &sum);
-	KUNIT_ASSERT_EQ(test, n, 1);
-	KUNIT_EXPECT_EQ(test, rows[0].counter[TCPCLOSE_ACTIVE], 1);
-	kvfree(rows);
+	tcpclose_expect_one_row(test, tbl, TCPCLOSE_ACTIVE, 1);
 	tcpclose_table_free(tbl);
 }
 
