@@ -16,7 +16,6 @@
 #include "pool.h"
 #include "table.h"
 #include "twprobe.h"
-#include "compat.h"
 #include "netns.h"
 #include "procfs.h"
 #include "version.h"

@@ -62,18 +62,17 @@ static struct irq_work tcpclose_pool_kick = IRQ_WORK_INIT(tcpclose_pool_kick_fn)
 void *tcpclose_pool_take(enum tcpclose_pool_id id)
 {
 	struct tcpclose_pool *pool = &tcpclose_pools[id];
+	void *obj = NULL, *o;
 	unsigned int i;
-	void *obj;
 
-	for (i = 0; i < pool->nr; i++) {
-		obj = READ_ONCE(pool->place[i]);
-		if (obj && cmpxchg(&pool->place[i], obj, NULL) == obj) {
-			irq_work_queue(&tcpclose_pool_kick);
-			return obj;
-		}
+	for (i = 0; i < pool->nr && !obj; i++) {
+		o = READ_ONCE(pool->place[i]);
+		if (o && cmpxchg(&pool->place[i], o, NULL) == o)
+			obj = o;
 	}
+	/* Refill the place just emptied, or the empty pool. */
 	irq_work_queue(&tcpclose_pool_kick);
-	return NULL;
+	return obj;
 }
 
 /* An object taken and never published: kept for the next refill. Any context. */
@@ -122,7 +121,7 @@ int tcpclose_pool_refill(void)
 	return err;
 }
 
-/* Objects ready in a pool now (for tests and the benchmarks). */
+/* Objects ready in a pool now (for the KUnit suite). */
 unsigned int tcpclose_pool_count(enum tcpclose_pool_id id)
 {
 	struct tcpclose_pool *pool = &tcpclose_pools[id];
