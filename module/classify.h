@@ -9,6 +9,7 @@
 #ifndef TCPCLOSE_CLASSIFY_H
 #define TCPCLOSE_CLASSIFY_H
 
+#include <linux/bits.h>
 #include <linux/kernel.h>
 #include <linux/string.h>
 #include <net/tcp_states.h>
@@ -19,14 +20,16 @@
  *   ESTABLISHED or SYN_RECV -> FIN_WAIT1   active: we sent FIN first
  *   ESTABLISHED or SYN_RECV -> CLOSE_WAIT  passive: the peer sent FIN first
  *   FIN_WAIT1 -> CLOSING                   simultaneous: the FINs crossed
- *   ESTABLISHED, CLOSE_WAIT or FIN_WAIT1 -> CLOSE
- *                                          reset: aborted (RST sent or received,
- *                                          SO_LINGER 0, retransmit timeout)
- * CLOSE from FIN_WAIT2, CLOSING or LAST_ACK is the normal end of a close
- * and is not counted again. A listener's transitions tell us its port:
- * an accepted child is born LISTEN -> SYN_RECV (its state is copied from
- * the listener), and a listener ends LISTEN -> CLOSE.
+ *   ESTABLISHED, CLOSE_WAIT, FIN_WAIT1, FIN_WAIT2, CLOSING or LAST_ACK
+ *   -> CLOSE                               the end: normal, or an abnormal
+ *                                          one named by tcpclose_end_of()
+ * A listener's transitions tell us its port: an accepted child is born
+ * LISTEN -> SYN_RECV (its state is copied from the listener), and a
+ * listener ends LISTEN -> CLOSE.
  */
+#define TCPCLOSE_ENDING_STATES (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT | TCPF_FIN_WAIT1 | \
+				TCPF_FIN_WAIT2 | TCPF_CLOSING | TCPF_LAST_ACK)
+
 static inline enum tcpclose_event tcpclose_classify(int oldstate, int newstate,
 						    enum tcpclose_counter *counter)
 {
@@ -49,11 +52,8 @@ static inline enum tcpclose_event tcpclose_classify(int oldstate, int newstate,
 	case TCP_CLOSE:
 		if (oldstate == TCP_LISTEN)
 			return TCPCLOSE_EV_LISTENER;
-		if (oldstate != TCP_ESTABLISHED && oldstate != TCP_CLOSE_WAIT &&
-		    oldstate != TCP_FIN_WAIT1)
-			return TCPCLOSE_EV_NONE;
-		*counter = TCPCLOSE_RESET;
-		return TCPCLOSE_EV_COUNT;
+		return (1 << oldstate) & TCPCLOSE_ENDING_STATES ? TCPCLOSE_EV_END :
+								  TCPCLOSE_EV_NONE;
 	case TCP_SYN_RECV:
 		return oldstate == TCP_LISTEN ? TCPCLOSE_EV_LISTENER : TCPCLOSE_EV_NONE;
 	default:
@@ -62,19 +62,58 @@ static inline enum tcpclose_event tcpclose_classify(int oldstate, int newstate,
 }
 
 /*
- * A full socket's FIN_WAIT2 that ended without the peer's FIN: the
- * keepalive timer gave up on an orphan after tcp_fin_timeout
- * (tcp_keepalive_timer() resets and closes it) or TCP_LINGER2 was
- * negative. The peer's FIN sets SOCK_DONE (tcp_fin()) before the socket
- * closes into TIME_WAIT; a received RST or an abort sets sk_err. An orphan
- * handed to a timewait socket in the FIN_WAIT2 substate looks the same
- * here: the caller tells the two apart (tcpclose_twprobe_handoff()), and
- * that timewait socket's own timeout is counted when its timer fires.
+ * What the kernel has recorded when a socket reaches CLOSE (the tracepoint
+ * fires inside tcp_set_state(), before tcp_done() or tcp_disconnect() go on):
  */
-static inline bool tcpclose_fin_wait2_timeout(int oldstate, int newstate, bool peer_fin,
-					      int err)
+enum {
+	TCPCLOSE_END_ERR = BIT(0),	/* sk_err: an RST received, or the kernel
+					 * gave up (retransmission or keepalive
+					 * timeout, ss -K) */
+	TCPCLOSE_END_PEER_FIN = BIT(1),	/* SOCK_DONE: the peer's FIN arrived */
+	TCPCLOSE_END_TW = BIT(2),	/* a timewait socket took over (or
+					 * tcp_max_tw_buckets refused one:
+					 * tw_overflow counts it) */
+	TCPCLOSE_END_TASK = BIT(3),	/* process context: a system call of the
+					 * application (close, connect(AF_UNSPEC)),
+					 * not a timer or a received segment */
+	TCPCLOSE_END_LINGER2 = BIT(4),	/* TCP_LINGER2 < 0: abort FIN_WAIT2 */
+};
+
+/*
+ * The one counter that names how a connection ended, given the state it
+ * left for CLOSE and TCPCLOSE_END_* bits, or TCPCLOSE_NR_COUNTERS for a
+ * normal end (the peer's FIN, or the ACK of ours, completed the close):
+ *   sk_err set, any state             resets: an RST received, or the
+ *                                     kernel gave up on the peer
+ *   FIN_WAIT2, peer's FIN or a         normal (TIME_WAIT, or a timewait
+ *   timewait socket took over          socket goes on waiting)
+ *   FIN_WAIT2, by the application or   local_aborts (SO_LINGER {1,0}, close()
+ *   TCP_LINGER2 < 0                    with unread data, connect(AF_UNSPEC))
+ *   FIN_WAIT2, otherwise               fin_wait2_timeouts (tcp_fin_timeout,
+ *                                     by the keepalive timer)
+ *   ESTABLISHED, CLOSE_WAIT,           local_aborts from a system call;
+ *   FIN_WAIT1                          resets otherwise (too many orphans,
+ *                                     out of memory)
+ *   CLOSING, LAST_ACK                  normal
+ */
+static inline enum tcpclose_counter tcpclose_end_of(int oldstate, unsigned int why)
 {
-	return oldstate == TCP_FIN_WAIT2 && newstate == TCP_CLOSE && !peer_fin && !err;
+	if (why & TCPCLOSE_END_ERR)
+		return TCPCLOSE_RESET;
+	switch (oldstate) {
+	case TCP_FIN_WAIT2:
+		if (why & (TCPCLOSE_END_PEER_FIN | TCPCLOSE_END_TW))
+			return TCPCLOSE_NR_COUNTERS;
+		if (why & (TCPCLOSE_END_TASK | TCPCLOSE_END_LINGER2))
+			return TCPCLOSE_LOCAL_ABORTS;
+		return TCPCLOSE_FIN_WAIT2_TIMEOUTS;
+	case TCP_ESTABLISHED:
+	case TCP_CLOSE_WAIT:
+	case TCP_FIN_WAIT1:
+		return why & TCPCLOSE_END_TASK ? TCPCLOSE_LOCAL_ABORTS : TCPCLOSE_RESET;
+	default:
+		return TCPCLOSE_NR_COUNTERS;
+	}
 }
 
 /*
@@ -156,25 +195,31 @@ static inline bool tcpclose_in_range(u16 port, const struct tcpclose_range *r)
 /*
  * The row a connection belongs to:
  *  1. the local port is a known listening port: server, local port;
- *  2. else the remote port is outside the local port range: client,
- *     remote port (the service we connected to);
- *  3. else the local port is outside the range: server, local port (a
- *     server whose listener we never saw: closed before we loaded);
- *  4. else client, remote port (a service on a high port).
- * Rule 3 keeps a peer's ephemeral port from becoming a row. Port 0 (not
- * bound or not connected) never makes a row.
+ *  2. else exactly one port is inside the local port range: that end is
+ *     the client (the kernel gave it its port), the other the service;
+ *  3. else (both inside, or neither) the lower port is the service.
+ * Rule 2 keeps a client's ephemeral port from becoming a row when its
+ * server's listener is gone (closed before we loaded): the server's
+ * TIME_WAITs stay on the server's port. Rule 3 is a guess: it is right for
+ * a service on a low port whatever the range (a peer whose stack picks
+ * ports above ours, 49152-65535 on Windows and macOS, included), wrong for
+ * a service above the client's port when both are in the range. Port 0
+ * (not bound or not connected) never makes a row.
  */
 static inline bool tcpclose_key_of(u16 lport, u16 rport, bool lport_listens,
 				   const struct tcpclose_range *eph, struct tcpclose_key *key)
 {
-	if (lport_listens ||
-	    (tcpclose_in_range(rport, eph) && !tcpclose_in_range(lport, eph))) {
-		key->role = TCPCLOSE_SERVER;
-		key->port = lport;
-	} else {
-		key->role = TCPCLOSE_CLIENT;
-		key->port = rport;
-	}
+	bool l_eph = tcpclose_in_range(lport, eph), r_eph = tcpclose_in_range(rport, eph);
+	bool server;
+
+	if (lport_listens)
+		server = true;
+	else if (l_eph != r_eph)
+		server = r_eph;
+	else
+		server = lport < rport;
+	key->role = server ? TCPCLOSE_SERVER : TCPCLOSE_CLIENT;
+	key->port = server ? lport : rport;
 	return key->port != 0;
 }
 

@@ -47,6 +47,7 @@ static const struct tcpclose_column {
 	{ "tw_killed_rst", TCPCLOSE_COUNTER, TCPCLOSE_TW_KILLED_RST },
 	{ "tw_killed_reuse", TCPCLOSE_COUNTER, TCPCLOSE_TW_KILLED_REUSE },
 	{ "tw_killed_abort", TCPCLOSE_COUNTER, TCPCLOSE_TW_KILLED_ABORT },
+	{ "local_aborts", TCPCLOSE_COUNTER, TCPCLOSE_LOCAL_ABORTS },
 };
 
 static_assert(ARRAY_SIZE(tcpclose_columns) == 2 + TCPCLOSE_NR_COUNTERS + TCPCLOSE_NR_GAUGES + 2);

@@ -15,6 +15,8 @@
 #include <net/tcp_states.h>
 #include <net/sock.h>
 #include <net/inet_sock.h>
+#include <net/tcp.h>
+#include <net/inet_timewait_sock.h>
 #include <trace/events/sock.h>
 #include "netns.h"
 #include "classify.h"
@@ -69,6 +71,30 @@ static void tcpclose_track_step(struct tcpclose_table *tbl, struct tcpclose_trac
 	WRITE_ONCE(t->state, newstate);
 }
 
+/*
+ * The TCPCLOSE_END_* facts of @sk reaching CLOSE from @oldstate. The
+ * handoff slot is looked at (and consumed) only when nothing else already
+ * explains a FIN_WAIT2 without the peer's FIN.
+ */
+static unsigned int tcpclose_end_why(const struct sock *sk, int oldstate)
+{
+	unsigned int why = 0;
+
+	if (READ_ONCE(sk->sk_err))
+		why |= TCPCLOSE_END_ERR;
+	if (sock_flag(sk, SOCK_DONE))
+		why |= TCPCLOSE_END_PEER_FIN;
+	if (in_task())
+		why |= TCPCLOSE_END_TASK;
+	if (oldstate != TCP_FIN_WAIT2 || (why & (TCPCLOSE_END_ERR | TCPCLOSE_END_PEER_FIN)))
+		return why;
+	if (READ_ONCE(tcp_sk(sk)->linger2) < 0)
+		why |= TCPCLOSE_END_LINGER2;
+	if (tcpclose_twprobe_handoff(sk))
+		why |= TCPCLOSE_END_TW;
+	return why;
+}
+
 /* Everything but the filter of tcpclose_probe(), under rcu_read_lock(). */
 static inline void tcpclose_hit_rcu(const struct sock *sk, int oldstate, int newstate)
 {
@@ -78,7 +104,6 @@ static inline void tcpclose_hit_rcu(const struct sock *sk, int oldstate, int new
 	struct tcpclose_table *tbl;
 	struct tcpclose_key key;
 	enum tcpclose_event ev;
-	bool fw2_timeout;
 
 	ev = tcpclose_classify(oldstate, newstate, &counter);
 	if (ev == TCPCLOSE_EV_LISTENER) {
@@ -91,10 +116,11 @@ static inline void tcpclose_hit_rcu(const struct sock *sk, int oldstate, int new
 	if (((1 << oldstate) & TCPCLOSE_CLOSING_STATES) &&
 	    static_branch_likely(&tcpclose_timing))
 		t = tcpclose_track_find(&tcpclose_closing, sk);
-	fw2_timeout = tcpclose_fin_wait2_timeout(oldstate, newstate, sock_flag(sk, SOCK_DONE),
-						 READ_ONCE(sk->sk_err)) &&
-		      !tcpclose_twprobe_handoff(sk);
-	if (!t && ev == TCPCLOSE_EV_NONE && !fw2_timeout)
+	if (ev == TCPCLOSE_EV_END) {
+		counter = tcpclose_end_of(oldstate, tcpclose_end_why(sk, oldstate));
+		ev = counter == TCPCLOSE_NR_COUNTERS ? TCPCLOSE_EV_NONE : TCPCLOSE_EV_COUNT;
+	}
+	if (!t && ev == TCPCLOSE_EV_NONE)
 		return;
 	tbl = tcpclose_net_table(sock_net(sk));
 	if (t) {
@@ -114,10 +140,51 @@ static inline void tcpclose_hit_rcu(const struct sock *sk, int oldstate, int new
 			atomic64_inc(&tbl->untracked_closes);
 		return;
 	}
-	if (fw2_timeout && tbl)
-		tcpclose_table_count(tbl, &key, TCPCLOSE_FIN_WAIT2_TIMEOUTS);
 	if (t)
 		tcpclose_track_step(tbl, t, oldstate, newstate);
+}
+
+/*
+ * An orphan's FIN_WAIT2 goes on in timewait socket @tw, which is not
+ * hashed yet: the slot of its full socket @sk follows, so that the wait is
+ * timed to the peer's FIN, not to this handoff (tcpclose_hook_tw_end()).
+ * Called from the creation kprobe, before @sk's own FIN_WAIT2 -> CLOSE.
+ */
+void tcpclose_hook_tw_handoff(const struct sock *sk, const struct inet_timewait_sock *tw)
+{
+	struct tcpclose_table *tbl;
+	struct tcpclose_track *t;
+
+	if (!static_branch_likely(&tcpclose_timing))
+		return;
+	rcu_read_lock();
+	t = tcpclose_track_find(&tcpclose_closing, sk);
+	if (t && READ_ONCE(t->state) == TCP_FIN_WAIT2 &&
+	    !tcpclose_track_move(&tcpclose_closing, t, tw)) {
+		tbl = tcpclose_net_table(sock_net(sk));
+		if (tbl)
+			atomic64_inc(&tbl->untracked_closes);
+	}
+	rcu_read_unlock();
+}
+
+/*
+ * Timewait socket @tw's FIN_WAIT2, if it carries one, ends: the peer's FIN
+ * arrived, its timer fired, or it was killed. Its events are not
+ * serialised by a lock: the slot is claimed before it is ended.
+ */
+void tcpclose_hook_tw_end(const struct inet_timewait_sock *tw)
+{
+	struct tcpclose_track *t;
+
+	if (!static_branch_likely(&tcpclose_timing))
+		return;
+	rcu_read_lock();
+	t = tcpclose_track_claim(&tcpclose_closing, tw);
+	if (t)
+		tcpclose_track_step(tcpclose_net_table(twsk_net(tw)), t, TCP_FIN_WAIT2,
+				    TCP_CLOSE);
+	rcu_read_unlock();
 }
 
 /*

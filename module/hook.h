@@ -13,4 +13,9 @@ void tcpclose_hook_detach(void);
 void tcpclose_set_timing(bool on);
 bool tcpclose_timing_enabled(void);
 
+struct sock;
+struct inet_timewait_sock;
+void tcpclose_hook_tw_handoff(const struct sock *sk, const struct inet_timewait_sock *tw);
+void tcpclose_hook_tw_end(const struct inet_timewait_sock *tw);
+
 #endif

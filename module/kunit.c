@@ -39,16 +39,19 @@ struct tcpclose_transition {
 	enum tcpclose_counter counter;
 };
 
-/* The only pairs that mean something; all other 134 mean nothing. */
+/* The only pairs that mean something; all other 131 mean nothing. */
 static const struct tcpclose_transition tcpclose_counted[] = {
 	{ TCP_ESTABLISHED, TCP_FIN_WAIT1, TCPCLOSE_EV_COUNT, TCPCLOSE_ACTIVE },
 	{ TCP_SYN_RECV, TCP_FIN_WAIT1, TCPCLOSE_EV_COUNT, TCPCLOSE_ACTIVE },
 	{ TCP_ESTABLISHED, TCP_CLOSE_WAIT, TCPCLOSE_EV_COUNT, TCPCLOSE_PASSIVE },
 	{ TCP_SYN_RECV, TCP_CLOSE_WAIT, TCPCLOSE_EV_COUNT, TCPCLOSE_PASSIVE },
 	{ TCP_FIN_WAIT1, TCP_CLOSING, TCPCLOSE_EV_COUNT, TCPCLOSE_SIMULTANEOUS },
-	{ TCP_ESTABLISHED, TCP_CLOSE, TCPCLOSE_EV_COUNT, TCPCLOSE_RESET },
-	{ TCP_CLOSE_WAIT, TCP_CLOSE, TCPCLOSE_EV_COUNT, TCPCLOSE_RESET },
-	{ TCP_FIN_WAIT1, TCP_CLOSE, TCPCLOSE_EV_COUNT, TCPCLOSE_RESET },
+	{ TCP_ESTABLISHED, TCP_CLOSE, TCPCLOSE_EV_END },
+	{ TCP_CLOSE_WAIT, TCP_CLOSE, TCPCLOSE_EV_END },
+	{ TCP_FIN_WAIT1, TCP_CLOSE, TCPCLOSE_EV_END },
+	{ TCP_FIN_WAIT2, TCP_CLOSE, TCPCLOSE_EV_END },
+	{ TCP_CLOSING, TCP_CLOSE, TCPCLOSE_EV_END },
+	{ TCP_LAST_ACK, TCP_CLOSE, TCPCLOSE_EV_END },
 	{ TCP_LISTEN, TCP_SYN_RECV, TCPCLOSE_EV_LISTENER },
 	{ TCP_LISTEN, TCP_CLOSE, TCPCLOSE_EV_LISTENER },
 };
@@ -95,16 +98,69 @@ static void tcpclose_classify_pairs(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, got_counter, want.counter);
 }
 
-/* The only FIN_WAIT2 -> CLOSE that is a timeout: no FIN, no error. */
-static void tcpclose_fin_wait2_timeouts(struct kunit *test)
+/* ---- how a connection ended: one name per end ---- */
+
+#define ERR TCPCLOSE_END_ERR
+#define FIN TCPCLOSE_END_PEER_FIN
+#define TW TCPCLOSE_END_TW
+#define TASK TCPCLOSE_END_TASK
+#define L2 TCPCLOSE_END_LINGER2
+#define NORMAL TCPCLOSE_NR_COUNTERS
+
+struct tcpclose_end_case {
+	const char *desc;
+	int oldstate;
+	unsigned int why;
+	enum tcpclose_counter want;
+};
+
+static const struct tcpclose_end_case tcpclose_end_cases[] = {
+	/* FIN_WAIT2: normal, handed over, timed out, aborted or reset */
+	{ "fw2-peer-fin-softirq", TCP_FIN_WAIT2, FIN, NORMAL },
+	{ "fw2-peer-fin-backlog", TCP_FIN_WAIT2, FIN | TASK, NORMAL },
+	{ "fw2-orphan-to-timewait", TCP_FIN_WAIT2, TW, NORMAL },
+	{ "fw2-orphan-to-timewait-on-close", TCP_FIN_WAIT2, TW | TASK, NORMAL },
+	{ "fw2-tw-overflow", TCP_FIN_WAIT2, TW, NORMAL },
+	{ "fw2-keepalive-timeout", TCP_FIN_WAIT2, 0, TCPCLOSE_FIN_WAIT2_TIMEOUTS },
+	{ "fw2-linger0-close", TCP_FIN_WAIT2, TASK, TCPCLOSE_LOCAL_ABORTS },
+	{ "fw2-unread-close", TCP_FIN_WAIT2, TASK, TCPCLOSE_LOCAL_ABORTS },
+	{ "fw2-linger2-negative-on-ack", TCP_FIN_WAIT2, L2, TCPCLOSE_LOCAL_ABORTS },
+	{ "fw2-linger2-negative-timer", TCP_FIN_WAIT2, L2 | TW, NORMAL },
+	{ "fw2-rst", TCP_FIN_WAIT2, ERR, TCPCLOSE_RESET },
+	{ "fw2-rst-backlog", TCP_FIN_WAIT2, ERR | TASK, TCPCLOSE_RESET },
+	/* before our FIN, or before the application's close() */
+	{ "est-rst", TCP_ESTABLISHED, ERR, TCPCLOSE_RESET },
+	{ "est-retransmit-timeout", TCP_ESTABLISHED, ERR, TCPCLOSE_RESET },
+	{ "est-linger0", TCP_ESTABLISHED, TASK, TCPCLOSE_LOCAL_ABORTS },
+	{ "est-unread-close", TCP_ESTABLISHED, TASK, TCPCLOSE_LOCAL_ABORTS },
+	{ "cw-rst", TCP_CLOSE_WAIT, ERR, TCPCLOSE_RESET },
+	{ "cw-linger0", TCP_CLOSE_WAIT, TASK, TCPCLOSE_LOCAL_ABORTS },
+	{ "fw1-rst", TCP_FIN_WAIT1, ERR, TCPCLOSE_RESET },
+	{ "fw1-orphan-limit", TCP_FIN_WAIT1, 0, TCPCLOSE_RESET },
+	{ "fw1-linger0", TCP_FIN_WAIT1, TASK, TCPCLOSE_LOCAL_ABORTS },
+	/* the last ACK of a close, or an RST instead of it */
+	{ "last-ack-acked", TCP_LAST_ACK, 0, NORMAL },
+	{ "last-ack-acked-backlog", TCP_LAST_ACK, TASK, NORMAL },
+	{ "last-ack-rst", TCP_LAST_ACK, ERR, TCPCLOSE_RESET },
+	{ "last-ack-retransmit-timeout", TCP_LAST_ACK, ERR | FIN, TCPCLOSE_RESET },
+	{ "closing-acked", TCP_CLOSING, FIN, NORMAL },
+	{ "closing-rst", TCP_CLOSING, ERR | FIN, TCPCLOSE_RESET },
+};
+
+#undef ERR
+#undef FIN
+#undef TW
+#undef TASK
+#undef L2
+#undef NORMAL
+
+KUNIT_ARRAY_PARAM_DESC(tcpclose_end, tcpclose_end_cases, desc);
+
+static void tcpclose_end_names(struct kunit *test)
 {
-	KUNIT_EXPECT_TRUE(test, tcpclose_fin_wait2_timeout(TCP_FIN_WAIT2, TCP_CLOSE, false, 0));
-	KUNIT_EXPECT_FALSE(test, tcpclose_fin_wait2_timeout(TCP_FIN_WAIT2, TCP_CLOSE, true, 0));
-	KUNIT_EXPECT_FALSE(test, tcpclose_fin_wait2_timeout(TCP_FIN_WAIT2, TCP_CLOSE, false,
-							    ECONNRESET));
-	KUNIT_EXPECT_FALSE(test, tcpclose_fin_wait2_timeout(TCP_FIN_WAIT1, TCP_CLOSE, false, 0));
-	KUNIT_EXPECT_FALSE(test, tcpclose_fin_wait2_timeout(TCP_FIN_WAIT2, TCP_TIME_WAIT, false,
-							    0));
+	const struct tcpclose_end_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, tcpclose_end_of(c->oldstate, c->why), c->want);
 }
 
 static void tcpclose_kill_reasons(struct kunit *test)
@@ -171,22 +227,35 @@ struct tcpclose_role_case {
 	bool row;
 	u16 port;
 	u8 role;
+	const struct tcpclose_range *eph;	/* NULL: the Linux default */
 };
 
-/* The Linux default range, 32768..60999. */
+/* The Linux default range, 32768..60999, and the widest one people set. */
 static const struct tcpclose_range tcpclose_eph = { 32768, 60999 };
+static const struct tcpclose_range tcpclose_eph_wide = { 1024, 65535 };
 
 static const struct tcpclose_role_case tcpclose_role_cases[] = {
 	{ "v4-server-accepted", 80, 40000, true, true, 80, TCPCLOSE_SERVER },
 	{ "client-to-service", 40000, 80, false, true, 80, TCPCLOSE_CLIENT },
 	{ "server-high-listener", 45000, 40000, true, true, 45000, TCPCLOSE_SERVER },
+	{ "listener-below-peer", 9000, 40000, true, true, 9000, TCPCLOSE_SERVER },
 	{ "server-unseen-listener", 8080, 50000, false, true, 8080, TCPCLOSE_SERVER },
-	{ "client-to-high-port", 40001, 50000, false, true, 50000, TCPCLOSE_CLIENT },
-	{ "client-bound-low-to-low", 1000, 5432, false, true, 5432, TCPCLOSE_CLIENT },
+	/* Rule 3, neither port in the range: the lower one is the service. */
+	{ "unseen-listener-peer-above-range", 8080, 62000, false, true, 8080, TCPCLOSE_SERVER },
+	{ "client-bound-low-to-low", 1000, 5432, false, true, 1000, TCPCLOSE_SERVER },
+	{ "client-above-range-to-low", 61000, 5432, false, true, 5432, TCPCLOSE_CLIENT },
+	/* Rule 3, both in the range: right for a service below its clients... */
+	{ "wide-unseen-listener", 7000, 40000, false, true, 7000, TCPCLOSE_SERVER, &tcpclose_eph_wide },
+	{ "wide-client-to-7000", 40000, 7000, false, true, 7000, TCPCLOSE_CLIENT, &tcpclose_eph_wide },
+	/* ...the documented wrong guess for one above them. */
+	{ "client-to-high-port", 40001, 50000, false, true, 40001, TCPCLOSE_SERVER },
+	{ "client-high-to-higher", 50001, 40000, false, true, 40000, TCPCLOSE_CLIENT },
+	{ "wide-listener-seen", 40000, 7000, true, true, 40000, TCPCLOSE_SERVER, &tcpclose_eph_wide },
 	{ "range-edge-lo", 80, 32768, false, true, 80, TCPCLOSE_SERVER },
 	{ "range-edge-hi", 80, 60999, false, true, 80, TCPCLOSE_SERVER },
 	{ "below-range-remote", 40000, 32767, false, true, 32767, TCPCLOSE_CLIENT },
 	{ "above-range-remote", 40000, 61000, false, true, 61000, TCPCLOSE_CLIENT },
+	{ "equal-ports", 40000, 40000, false, true, 40000, TCPCLOSE_CLIENT },
 	{ "unconnected-port0", 40000, 0, false, false },
 	{ "listener-port0", 0, 0, true, false },
 };
@@ -196,17 +265,22 @@ KUNIT_ARRAY_PARAM_DESC(tcpclose_role, tcpclose_role_cases, desc);
 static void tcpclose_role_rules(struct kunit *test)
 {
 	const struct tcpclose_role_case *c = test->param_value;
+	const struct tcpclose_range *eph = c->eph ?: &tcpclose_eph;
 	struct tcpclose_key key = { };
-	bool row = tcpclose_key_of(c->lport, c->rport, c->listens, &tcpclose_eph, &key);
+	bool row = tcpclose_key_of(c->lport, c->rport, c->listens, eph, &key);
+	bool l_eph = c->lport >= eph->lo && c->lport <= eph->hi;
+	bool r_eph = c->rport >= eph->lo && c->rport <= eph->hi;
 
 	KUNIT_ASSERT_EQ(test, row, c->row);
 	if (!row)
 		return;
 	KUNIT_EXPECT_EQ(test, key.port, c->port);
 	KUNIT_EXPECT_EQ(test, key.role, c->role);
-	/* Whatever the case, no ephemeral port of this host is a row. */
-	if (!c->listens && c->lport >= tcpclose_eph.lo && c->lport <= tcpclose_eph.hi)
+	/* Unless both ends are in the range, no ephemeral port is a row. */
+	if (!c->listens && l_eph && !r_eph)
 		KUNIT_EXPECT_NE(test, key.port, c->lport);
+	if (!c->listens && r_eph && !l_eph)
+		KUNIT_EXPECT_NE(test, key.port, c->rport);
 }
 
 /* ---- writes ---- */
@@ -259,7 +333,7 @@ static void tcpclose_format_bytes(struct kunit *test)
 		.untracked = 1, .sockstat_tw = 25, .tw_fin_wait2 = 5,
 	};
 	static const struct tcpclose_row rows[] = {
-		{ 80, TCPCLOSE_SERVER, { 40, 1, 2, 3, 5, 6, 7, 8, 9 },
+		{ 80, TCPCLOSE_SERVER, { 40, 1, 2, 3, 5, 6, 7, 8, 9, 0, 0, 0, 11 },
 		  { 20, 4, 5, 6, 7, 8, 9 }, 10, 0 },
 		{ 65535, TCPCLOSE_CLIENT, { 18446744073709551615ULL },
 		  { 4294967295U, 0, 0, 0, 0, 0, 0 } },
@@ -273,14 +347,14 @@ static void tcpclose_format_bytes(struct kunit *test)
 			   " netns=4026531840 ports=2 max_ports=4096 dropped=3 untracked=1 sockstat_tw=25 tw_fin_wait2=5 tw_probes=none\n");
 	tcpclose_format_columns(buf, TCPCLOSE_LINE_MAX);
 	KUNIT_EXPECT_STREQ(test, buf,
-			   " port role   active_closes passive_closes simultaneous_closes resets time_wait close_wait fin_wait1 fin_wait2 last_ack closing established close_wait_oldest_s close_wait_untracked tw_created tw_expired tw_killed tw_overflow fin_wait2_timeouts tw_killed_rst tw_killed_reuse tw_killed_abort\n");
+			   " port role   active_closes passive_closes simultaneous_closes resets time_wait close_wait fin_wait1 fin_wait2 last_ack closing established close_wait_oldest_s close_wait_untracked tw_created tw_expired tw_killed tw_overflow fin_wait2_timeouts tw_killed_rst tw_killed_reuse tw_killed_abort local_aborts\n");
 	tcpclose_format_row(buf, TCPCLOSE_LINE_MAX, &rows[0]);
 	KUNIT_EXPECT_STREQ(test, buf,
-			   "   80 server            40              1                   2      3        20          4         5         6        7       8           9                  10                    0          5          6         7           8                  9             0               0               0\n");
+			   "   80 server            40              1                   2      3        20          4         5         6        7       8           9                  10                    0          5          6         7           8                  9             0               0               0           11\n");
 	/* Values wider than their column still come out whole. */
 	tcpclose_format_row(buf, TCPCLOSE_LINE_MAX, &rows[1]);
 	KUNIT_EXPECT_STREQ(test, buf,
-			   "65535 client 18446744073709551615              0                   0      0 4294967295          0         0         0        0       0           0                   0                    0          0          0         0           0                  0             0               0               0\n");
+			   "65535 client 18446744073709551615              0                   0      0 4294967295          0         0         0        0       0           0                   0                    0          0          0         0           0                  0             0               0               0            0\n");
 }
 
 static void tcpclose_format_zero_rows(struct kunit *test)
@@ -824,7 +898,7 @@ static void tcpclose_tw_kernels(struct kunit *test)
 
 static struct kunit_case tcpclose_cases[] = {
 	KUNIT_CASE_PARAM(tcpclose_classify_pairs, tcpclose_pair_gen),
-	KUNIT_CASE(tcpclose_fin_wait2_timeouts),
+	KUNIT_CASE_PARAM(tcpclose_end_names, tcpclose_end_gen_params),
 	KUNIT_CASE(tcpclose_kill_reasons),
 	KUNIT_CASE_PARAM(tcpclose_gauge_states, tcpclose_gauge_gen_params),
 	KUNIT_CASE_PARAM(tcpclose_role_rules, tcpclose_role_gen_params),

@@ -22,7 +22,7 @@ enum tcpclose_counter {
 	TCPCLOSE_ACTIVE,	/* this side sent FIN first */
 	TCPCLOSE_PASSIVE,	/* the peer sent FIN first */
 	TCPCLOSE_SIMULTANEOUS,	/* both FINs crossed */
-	TCPCLOSE_RESET,		/* aborted before the FIN handshake completed */
+	TCPCLOSE_RESET,		/* ended by an RST received or the kernel giving up */
 	/* TIME_WAIT lifecycle, from kprobes (twprobe.c), not the tracepoint */
 	TCPCLOSE_TW_CREATED,	/* timewait sockets created (either substate) */
 	TCPCLOSE_TW_EXPIRED,	/* ended by their timer in TIME_WAIT */
@@ -33,6 +33,7 @@ enum tcpclose_counter {
 	TCPCLOSE_TW_KILLED_RST,		/* a reset, received or sent to the peer */
 	TCPCLOSE_TW_KILLED_REUSE,	/* a new connection took the 4-tuple */
 	TCPCLOSE_TW_KILLED_ABORT,	/* SOCK_DESTROY (ss -K) or BPF */
+	TCPCLOSE_LOCAL_ABORTS,	/* ended by this side's application: linger 0, unread data */
 	TCPCLOSE_NR_COUNTERS
 };
 
@@ -52,6 +53,7 @@ enum tcpclose_gauge {
 enum tcpclose_event {
 	TCPCLOSE_EV_NONE,
 	TCPCLOSE_EV_COUNT,	/* bump the counter returned alongside */
+	TCPCLOSE_EV_END,	/* a close or connection ends: see tcpclose_end_of() */
 	TCPCLOSE_EV_LISTENER,	/* the local port is (or was) a listener's */
 };
 

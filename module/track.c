@@ -4,7 +4,9 @@
  *
  * Only the tracked socket's own state changes write its slot, and those
  * are serialised by the socket lock; other sockets only ever claim free
- * slots, with cmpxchg. The gauge walk reads slots without a lock and
+ * slots, with cmpxchg. A timewait socket has no lock: its events (the
+ * peer's FIN, its timer, a kill) may race, so each takes its slot with
+ * cmpxchg before ending it (tcpclose_track_claim()). The gauge walk reads slots without a lock and
  * accepts a torn view of a slot that is being reused (it only feeds an
  * age gauge).
  */
@@ -72,6 +74,19 @@ struct tcpclose_track *tcpclose_track_find(struct tcpclose_tracker *trk, const v
 	return NULL;
 }
 
+/* A free slot of @sk's bucket, claimed (owner TCPCLOSE_TRACK_BUSY), or NULL. */
+static struct tcpclose_track *tcpclose_track_claim_free(struct tcpclose_tracker *trk,
+							 const void *sk)
+{
+	struct tcpclose_track *t = tcpclose_bucket(trk, sk);
+	unsigned int i;
+
+	for (i = 0; i < TCPCLOSE_TRACK_WAYS; i++, t++)
+		if (!READ_ONCE(t->sk) && !cmpxchg(&t->sk, NULL, TCPCLOSE_TRACK_BUSY))
+			return t;
+	return NULL;
+}
+
 /*
  * NULL when the socket's bucket is full: the caller counts it. Called at a
  * socket's first FIN, which it has only once; its previous slot, if any,
@@ -80,13 +95,9 @@ struct tcpclose_track *tcpclose_track_find(struct tcpclose_tracker *trk, const v
 struct tcpclose_track *tcpclose_track_start(struct tcpclose_tracker *trk, const void *sk,
 					    const struct tcpclose_key *key, int state, u64 now)
 {
-	struct tcpclose_track *t = tcpclose_bucket(trk, sk);
-	unsigned int i;
+	struct tcpclose_track *t = tcpclose_track_claim_free(trk, sk);
 
-	for (i = 0; i < TCPCLOSE_TRACK_WAYS; i++, t++)
-		if (!READ_ONCE(t->sk) && !cmpxchg(&t->sk, NULL, TCPCLOSE_TRACK_BUSY))
-			break;
-	if (i == TCPCLOSE_TRACK_WAYS)
+	if (!t)
 		return NULL;
 	/* Before the release below, nobody else reads them. */
 	WRITE_ONCE(t->t_state, now);
@@ -97,6 +108,44 @@ struct tcpclose_track *tcpclose_track_start(struct tcpclose_tracker *trk, const 
 	/* Publish the fields with the owner: pairs with tcpclose_track_find(). */
 	smp_store_release(&t->sk, sk);
 	return t;
+}
+
+/*
+ * @from's close goes on in another socket, @to (an orphan's timewait
+ * socket, before it is hashed: nothing can look @to up yet). @from's slot
+ * is freed either way; false when @to's bucket is full.
+ */
+bool tcpclose_track_move(struct tcpclose_tracker *trk, struct tcpclose_track *from,
+			 const void *to)
+{
+	struct tcpclose_track *t = tcpclose_track_claim_free(trk, to);
+
+	if (t) {
+		WRITE_ONCE(t->t_state, from->t_state);
+		t->t_fin = from->t_fin;
+		t->port = from->port;
+		t->role = from->role;
+		WRITE_ONCE(t->state, from->state);
+		smp_store_release(&t->sk, to);
+	}
+	tcpclose_track_end(from);
+	return t;
+}
+
+/*
+ * @sk's slot, taken from concurrent claimers (its owner becomes
+ * TCPCLOSE_TRACK_BUSY: end it with tcpclose_track_end()), or NULL.
+ */
+struct tcpclose_track *tcpclose_track_claim(struct tcpclose_tracker *trk, const void *sk)
+{
+	struct tcpclose_track *t = tcpclose_bucket(trk, sk);
+	unsigned int i;
+
+	for (i = 0; i < TCPCLOSE_TRACK_WAYS; i++, t++)
+		/* A successful cmpxchg is fully ordered: the fields are ours. */
+		if (READ_ONCE(t->sk) == sk && cmpxchg(&t->sk, sk, TCPCLOSE_TRACK_BUSY) == sk)
+			return t;
+	return NULL;
 }
 
 void tcpclose_track_end(struct tcpclose_track *t)

@@ -36,6 +36,9 @@ void tcpclose_tracker_destroy(struct tcpclose_tracker *trk);
 struct tcpclose_track *tcpclose_track_start(struct tcpclose_tracker *trk, const void *sk,
 					    const struct tcpclose_key *key, int state, u64 now);
 struct tcpclose_track *tcpclose_track_find(struct tcpclose_tracker *trk, const void *sk);
+struct tcpclose_track *tcpclose_track_claim(struct tcpclose_tracker *trk, const void *sk);
+bool tcpclose_track_move(struct tcpclose_tracker *trk, struct tcpclose_track *from,
+			 const void *to);
 void tcpclose_track_end(struct tcpclose_track *t);
 bool tcpclose_track_since(struct tcpclose_tracker *trk, const void *sk, int state,
 			  u64 *since);

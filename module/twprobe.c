@@ -12,11 +12,17 @@
  *                                                SYN, ss -K: by its caller
  *   overflow  inet_twsk_alloc() with a full       tcp_max_tw_buckets
  *             death row
+ *   fin       __inet_twsk_schedule(rearm)        the peer's FIN reached an
+ *                                                orphan in FIN_WAIT2 (and
+ *                                                TIME_WAIT re-arms)
  *
  * A timer that fires in the FIN_WAIT2 substate is an orphan whose peer
  * never sent its FIN: a fin_wait2 timeout, not an expiry. These fire once
  * per connection, not per state change; each probe is optional and the
- * header of /proc/tcpclose says which are attached.
+ * header of /proc/tcpclose says which are attached. With all but overflow
+ * attached, an orphan's close timing follows it into its timewait socket
+ * (tcpclose_hook_tw_handoff()) and ends at the peer's FIN, the timer or a
+ * kill, whichever comes first.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -33,6 +39,7 @@
 #include "classify.h"
 #include "compat.h"
 #include "gauge.h"
+#include "hook.h"
 #include "netns.h"
 #include "twprobe.h"
 
@@ -42,8 +49,13 @@ enum {
 	TCPCLOSE_KP_EXPIRED,
 	TCPCLOSE_KP_KILLED,
 	TCPCLOSE_KP_OVERFLOW,
+	TCPCLOSE_KP_FIN,
 	TCPCLOSE_NR_KP
 };
+
+/* Every event that ends a timewait socket's FIN_WAIT2 is seen. */
+#define TCPCLOSE_KP_FOLLOW (BIT(TCPCLOSE_KP_CREATED) | BIT(TCPCLOSE_KP_EXPIRED) | \
+			    BIT(TCPCLOSE_KP_KILLED) | BIT(TCPCLOSE_KP_FIN))
 
 /*
  * Which are attached, a bit each: written at load and unload, read by the
@@ -78,30 +90,55 @@ static void tcpclose_tw_add(struct inet_timewait_sock *tw, enum tcpclose_counter
 	tcpclose_tw_count(twsk_net(tw), ntohs(tw->tw_sport), ntohs(tw->tw_dport), counter, also);
 }
 
-static void tcpclose_tw_event(struct inet_timewait_sock *tw, enum tcpclose_counter counter)
+static bool tcpclose_tw_follows(void)
 {
-	if (tcpclose_tw_is_tcp(tw))
-		tcpclose_tw_add(tw, counter, TCPCLOSE_NR_COUNTERS);
+	return (READ_ONCE(tcpclose_kp_attached) & TCPCLOSE_KP_FOLLOW) == TCPCLOSE_KP_FOLLOW;
 }
 
 /*
- * Orphans whose FIN_WAIT2 goes on in a timewait socket: their full
- * socket's FIN_WAIT2 -> CLOSE follows the creation on the same thread and
- * is no timeout (the timewait socket's timer decides). Slots by socket
+ * Orphans whose FIN_WAIT2 goes on in a timewait socket, or whose timewait
+ * socket tcp_max_tw_buckets refused: their full socket's FIN_WAIT2 ->
+ * CLOSE follows on the same thread and is no timeout (the timewait
+ * socket's timer decides; tw_overflow counts the refusal). Slots by socket
  * address cover that short window; two handoffs colliding in it can only
  * make one look like a timeout.
  */
 #define TCPCLOSE_HANDOFF_BITS 10
 static const void *tcpclose_handoff[1 << TCPCLOSE_HANDOFF_BITS];
 
+static void tcpclose_handoff_mark(const struct sock *sk)
+{
+	WRITE_ONCE(tcpclose_handoff[hash_ptr(sk, TCPCLOSE_HANDOFF_BITS)], sk);
+}
+
 static int tcpclose_tw_created(struct kprobe *kp, struct pt_regs *regs)
 {
 	struct inet_timewait_sock *tw = (void *)regs_get_kernel_argument(regs, 0);
 	const struct sock *sk = (void *)regs_get_kernel_argument(regs, 1);
 
-	if (READ_ONCE(tw->tw_substate) == TCP_FIN_WAIT2)
-		WRITE_ONCE(tcpclose_handoff[hash_ptr(sk, TCPCLOSE_HANDOFF_BITS)], sk);
-	tcpclose_tw_event(tw, TCPCLOSE_TW_CREATED);
+	if (!tcpclose_tw_is_tcp(tw))
+		return 0;
+	if (READ_ONCE(tw->tw_substate) == TCP_FIN_WAIT2) {
+		tcpclose_handoff_mark(sk);
+		if (tcpclose_tw_follows())
+			tcpclose_hook_tw_handoff(sk, tw);
+	}
+	tcpclose_tw_add(tw, TCPCLOSE_TW_CREATED, TCPCLOSE_NR_COUNTERS);
+	return 0;
+}
+
+/*
+ * __inet_twsk_schedule(tw, timeo, rearm): with rearm, a segment re-armed
+ * the timer of a timewait socket in TIME_WAIT. For an orphan that was in
+ * FIN_WAIT2 that is the peer's FIN (tcp_timewait_state_process() sets the
+ * substate, then re-arms), the end of its wait; in TIME_WAIT (a
+ * retransmitted FIN, an ACK) it carries no slot. Without rearm: a timer
+ * armed at creation, nothing to do.
+ */
+static int tcpclose_tw_fin(struct kprobe *kp, struct pt_regs *regs)
+{
+	if ((u8)regs_get_kernel_argument(regs, 2))
+		tcpclose_hook_tw_end((void *)regs_get_kernel_argument(regs, 0));
 	return 0;
 }
 
@@ -124,8 +161,13 @@ static int tcpclose_tw_timer(struct kprobe *kp, struct pt_regs *regs)
 	struct timer_list *t = (void *)regs_get_kernel_argument(regs, 0);
 	struct inet_timewait_sock *tw = container_of(t, struct inet_timewait_sock, tw_timer);
 
-	tcpclose_tw_event(tw, READ_ONCE(tw->tw_substate) == TCP_FIN_WAIT2 ?
-			  TCPCLOSE_FIN_WAIT2_TIMEOUTS : TCPCLOSE_TW_EXPIRED);
+	if (!tcpclose_tw_is_tcp(tw))
+		return 0;
+	/* Timed before counted: a reader that sees the count sees the time. */
+	if (tcpclose_tw_follows())
+		tcpclose_hook_tw_end(tw);
+	tcpclose_tw_add(tw, READ_ONCE(tw->tw_substate) == TCP_FIN_WAIT2 ?
+			TCPCLOSE_FIN_WAIT2_TIMEOUTS : TCPCLOSE_TW_EXPIRED, TCPCLOSE_NR_COUNTERS);
 	return 0;
 }
 
@@ -179,6 +221,8 @@ static int tcpclose_tw_killed(struct kprobe *kp, struct pt_regs *regs)
 		return 0;
 	why = tcpclose_kill_site(tcpclose_entry_return_address(regs),
 				 READ_ONCE(tw->tw_substate) == TCP_FIN_WAIT2);
+	if (tcpclose_tw_follows())
+		tcpclose_hook_tw_end(tw);
 	tcpclose_tw_add(tw, TCPCLOSE_TW_KILLED, why);
 	return 0;
 }
@@ -187,18 +231,21 @@ static int tcpclose_tw_killed(struct kprobe *kp, struct pt_regs *regs)
  * inet_twsk_alloc(sk, dr, state) refuses when the death row is full: the
  * same test here, at entry, instead of a kretprobe, whose return
  * trampoline would cost every timewait creation. Misses only a failed slab
- * allocation, which the kernel counts as an overflow too.
+ * allocation, which the kernel counts as an overflow too. An orphan in
+ * FIN_WAIT2 refused goes straight to CLOSE: tw_overflow is its one name.
  */
 static int tcpclose_tw_alloc(struct kprobe *kp, struct pt_regs *regs)
 {
 	const struct sock *sk = (void *)regs_get_kernel_argument(regs, 0);
 	struct inet_timewait_death_row *dr = (void *)regs_get_kernel_argument(regs, 1);
 
-	if (sk->sk_protocol == IPPROTO_TCP &&
-	    refcount_read(&dr->tw_refcount) - 1 >= READ_ONCE(dr->sysctl_max_tw_buckets))
-		tcpclose_tw_count(sock_net(sk), ntohs(inet_sk(sk)->inet_sport),
-				  ntohs(inet_sk(sk)->inet_dport), TCPCLOSE_TW_OVERFLOW,
-				  TCPCLOSE_NR_COUNTERS);
+	if (sk->sk_protocol != IPPROTO_TCP ||
+	    refcount_read(&dr->tw_refcount) - 1 < READ_ONCE(dr->sysctl_max_tw_buckets))
+		return 0;
+	if ((int)regs_get_kernel_argument(regs, 2) == TCP_FIN_WAIT2)
+		tcpclose_handoff_mark(sk);
+	tcpclose_tw_count(sock_net(sk), ntohs(inet_sk(sk)->inet_sport),
+			  ntohs(inet_sk(sk)->inet_dport), TCPCLOSE_TW_OVERFLOW, TCPCLOSE_NR_COUNTERS);
 	return 0;
 }
 
@@ -211,6 +258,8 @@ static struct kprobe tcpclose_kprobes[] = {
 				 .pre_handler = tcpclose_tw_killed },
 	[TCPCLOSE_KP_OVERFLOW] = { .symbol_name = "inet_twsk_alloc",
 				   .pre_handler = tcpclose_tw_alloc },
+	[TCPCLOSE_KP_FIN] = { .symbol_name = "__inet_twsk_schedule",
+			      .pre_handler = tcpclose_tw_fin },
 };
 
 static const char *const tcpclose_kprobe_names[] = {
@@ -218,6 +267,7 @@ static const char *const tcpclose_kprobe_names[] = {
 	[TCPCLOSE_KP_EXPIRED] = "expired",
 	[TCPCLOSE_KP_KILLED] = "killed",
 	[TCPCLOSE_KP_OVERFLOW] = "overflow",
+	[TCPCLOSE_KP_FIN] = "fin",
 };
 
 static_assert(ARRAY_SIZE(tcpclose_kprobes) == TCPCLOSE_NR_KP);
@@ -273,7 +323,7 @@ void tcpclose_twprobe_detach(void)
 	WRITE_ONCE(tcpclose_kp_attached, 0);
 }
 
-/* "created,expired,killed,overflow" (those attached), or "none". */
+/* "created,expired,killed,overflow,fin" (those attached), or "none". */
 void tcpclose_twprobe_status(char *buf, size_t len)
 {
 	unsigned long attached = READ_ONCE(tcpclose_kp_attached);

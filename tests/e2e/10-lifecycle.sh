@@ -34,8 +34,8 @@ for bad in max_ports=0 max_ports=65537 max_ports=abc max_ports=-1 tw_probes=bogu
 done
 # tw_probes: off, force, the boolean spellings; this kernel is a verified
 # one, so auto attaches all four and nothing says otherwise.
-for p in off:none 0:none n:none force:created,expired,killed,overflow \
-	auto:created,expired,killed,overflow 1:created,expired,killed,overflow; do
+for p in off:none 0:none n:none force:created,expired,killed,overflow,fin \
+	auto:created,expired,killed,overflow,fin 1:created,expired,killed,overflow,fin; do
 	dmesg -c >/dev/null
 	insmod $KO tw_probes=${p%%:*} || { fail "param.tw_probes=${p%%:*}" "insmod failed"; continue; }
 	check "param.tw_probes=${p%%:*}" "$(tc_meta tw_probes)" "${p#*:}"

@@ -2,7 +2,7 @@
 # killed early (reuse by connect, an RST from the peer, SOCK_DESTROY as
 # sent by ss -K), refused (tcp_max_tw_buckets), and orphans whose
 # FIN_WAIT2 timed out.
-check probes "$(tc_meta tw_probes)" created,expired,killed,overflow
+check probes "$(tc_meta tw_probes)" created,expired,killed,overflow,fin
 
 # 1. Five TIME_WAIT sockets now; their expiry is checked at the end.
 tcw server-first -n 5 -p 5030 >/dev/null || fail expiry.workload "tcw failed"
@@ -49,10 +49,19 @@ expect kill 5036 server tw_created=4 tw_killed=4 tw_killed_abort=4 tw_killed_rst
 
 # 4. Orphans in FIN_WAIT2 whose peer (a server that never closes) sends no
 # FIN: with tcp_fin_timeout 2 s they time out, whether the kernel kept them
-# as timewait sockets or as full sockets.
+# as timewait sockets or as full sockets, and their FIN_WAIT2 lasted the
+# 2 s (bucket (1.05 s, 2.1 s]: the timer wheel fires at most 32 ms late).
 sysctl -qw net.ipv4.tcp_fin_timeout=2
 start_tcw fw2 leak -n 4 -p 5033 || return
-expect fin_wait2-timeouts 5033 client fin_wait2_timeouts=4 fin_wait2=0 active_closes=4
+expect fin_wait2-timeouts 5033 client fin_wait2_timeouts=4 fin_wait2=0 active_closes=4 local_aborts=0 resets=0
+fw2_hist() {
+	awk -v ph="$1" -v f="$2" '$1 == 5033 && $2 == "client" && $3 == ph {
+		if (f == "count") v = $4
+		else for (i = 6; i <= NF; i++) { split($i, kv, ":"); if (kv[1] == f) v = kv[2] } }
+		END { print v + 0 }' /proc/tcpclose_hist
+}
+check fin_wait2-timeouts.hist "$(fw2_hist fin_wait2 2097152)/$(fw2_hist fin_wait2 count)" 4/4
+check fin_wait2-timeouts.total "$(fw2_hist total 2097152)/$(fw2_hist total count)" 4/4
 stop_tcw
 
 # 5. TIME_WAIT lasts 60 s: the five from step 1 expire by their timer.

@@ -4,7 +4,7 @@ start_tcw rh1 client-first -n 25 -p 5023 || return
 W1=$TCW_PID
 start_tcw rh2 abort -n 5 -p 5123 || return
 expect settled.client-first 5023 client active_closes=25 time_wait=25
-expect settled.abort 5123 client resets=5
+expect settled.abort 5123 client local_aborts=5
 tcpclose --diagnose >/tmp/r.out 2>&1
 check diagnose.status $? 0
 check diagnose "$(cat /tmp/r.out)" "No problems found (4 rows checked)."

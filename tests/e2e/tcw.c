@@ -41,7 +41,8 @@
 
 enum mode {
 	M_SERVER_FIRST, M_CLIENT_FIRST, M_LEAK, M_ABORT, M_CHURN, M_HALF_CLOSE,
-	M_TW_RST, M_TW_KILL
+	M_TW_RST, M_TW_KILL, M_ORPHAN_CLOSE, M_FW2_ABORT, M_FW2_UNREAD, M_FW2_RST,
+	M_LAST_ACK_RST
 };
 
 /* State numbers as printed in /proc/net/tcp (include/net/tcp_states.h). */
@@ -64,12 +65,17 @@ static const struct {
 	[M_HALF_CLOSE] = { "half-close", TIME_WAIT },
 	[M_TW_RST] = { "tw-rst", TIME_WAIT },
 	[M_TW_KILL] = { "tw-kill", TIME_WAIT },
+	[M_ORPHAN_CLOSE] = { "orphan-close", TIME_WAIT },
+	[M_FW2_ABORT] = { "fw2-abort", 0 },
+	[M_FW2_UNREAD] = { "fw2-unread", 0 },
+	[M_FW2_RST] = { "fw2-rst", 0 },
+	[M_LAST_ACK_RST] = { "last-ack-rst", 0 },
 };
 
 static struct {
 	enum mode mode;
 	int v6;
-	long n, port, hold, dur, wait_ms;
+	long n, port, hold, dur, wait_ms, bind_base, bound;
 	const char *ready;
 } o = { .n = 10, .port = 5000, .dur = 5 };
 
@@ -84,9 +90,10 @@ static void die(const char *what)
 static void usage(void)
 {
 	fputs("usage: tcw server-first|client-first|leak|abort|tw-kill [-6] [-n N] "
-	      "[-p PORT] [-r READYFILE] [-h SECONDS]\n"
+	      "[-p PORT] [-b CLIENTPORT] [-r READYFILE] [-h SECONDS]\n"
+	      "       tcw fw2-abort|fw2-unread|fw2-rst|last-ack-rst [-6] [-n N] [-p PORT]\n"
 	      "       tcw tw-rst [-n N] [-p PORT] [-r READYFILE] [-h SECONDS]\n"
-	      "       tcw half-close -w MS [-6] [-n N] [-p PORT] [-r READYFILE] "
+	      "       tcw half-close|orphan-close -w MS [-6] [-n N] [-p PORT] [-r READYFILE] "
 	      "[-h SECONDS]\n"
 	      "       tcw churn [-6] [-d SECONDS] [-p PORT] [-r READYFILE] "
 	      "[-h SECONDS]\n"
@@ -156,12 +163,28 @@ static int listener(void)
 	return fd;
 }
 
+/* With -b, client i binds port CLIENTPORT + i: the test knows every port. */
 static int dial(void)
 {
-	struct sockaddr_storage ss;
+	struct sockaddr_storage ss, me;
 	socklen_t len = loopback(&ss);
 	int fd = new_socket();
 
+	if (o.bind_base) {
+		long port = o.bind_base + o.bound++;
+
+		if (port > 65535) {
+			errno = ERANGE;
+			die("client port");
+		}
+		loopback(&me);
+		if (o.v6)
+			((struct sockaddr_in6 *)&me)->sin6_port = htons(port);
+		else
+			((struct sockaddr_in *)&me)->sin_port = htons(port);
+		if (bind(fd, (struct sockaddr *)&me, len))
+			die("bind client");
+	}
 	if (connect(fd, (struct sockaddr *)&ss, len))
 		die("connect");
 	return fd;
@@ -225,23 +248,109 @@ static void client_first(int l)
 }
 
 /*
- * The client half-closes (shutdown, not close: its socket is not orphaned,
- * so it waits in a real FIN_WAIT2) and the server answers with its own FIN
- * only -w milliseconds after seeing the client's.
+ * half-close: the client half-closes (shutdown, not close: its socket is
+ * not orphaned, so it waits in a real FIN_WAIT2); orphan-close: the client
+ * closes (what most applications do: the kernel hands the orphan's
+ * FIN_WAIT2 to a timewait socket). Either way the server answers with its
+ * own FIN only -w milliseconds after seeing the client's.
  */
 static void half_close(int l)
 {
 	struct timespec ts = { o.wait_ms / 1000, o.wait_ms % 1000 * 1000000 };
 	int c = dial(), s = take(l);
 
-	if (shutdown(c, SHUT_WR))
+	if (o.mode == M_ORPHAN_CLOSE)
+		xclose(c);
+	else if (shutdown(c, SHUT_WR))
 		die("shutdown");
 	expect(s, 0);
 	while (nanosleep(&ts, &ts) && errno == EINTR)
 		;
 	xclose(s);
+	if (o.mode == M_ORPHAN_CLOSE)
+		return;
 	expect(c, 0);
 	xclose(c);
+}
+
+/* Wait until @fd's TCP state is @state: loopback ACKs are not instant. */
+static void wait_state(int fd, unsigned int state)
+{
+	struct timespec ts = { .tv_nsec = 1000 * 1000 };
+	struct tcp_info ti;
+	socklen_t len;
+	int i;
+
+	for (i = 0; i < 10000; i++) {
+		len = sizeof(ti);
+		if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len))
+			die("TCP_INFO");
+		if (ti.tcpi_state == state)
+			return;
+		nanosleep(&ts, NULL);
+	}
+	errno = ETIMEDOUT;
+	die("wait for state");
+}
+
+static void linger0(int fd)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+
+	if (setsockopt(fd, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)))
+		die("setsockopt SO_LINGER");
+}
+
+/* read() fails with ECONNRESET: the peer's RST is in (or, if allowed, EOF). */
+static void expect_reset(int fd, int eof_ok)
+{
+	ssize_t r;
+	char b;
+
+	r = read(fd, &b, 1);
+	if (r == 0 && eof_ok)
+		return;
+	if (r >= 0)
+		errno = EPROTO;
+	if (r >= 0 || errno != ECONNRESET)
+		die("read reset");
+}
+
+/*
+ * The client half-closes and sits in FIN_WAIT2; then it ends abnormally:
+ *   fw2-abort   the client closes with SO_LINGER {1, 0}: an RST
+ *   fw2-unread  the server sends a byte the client closes without reading:
+ *               the kernel answers unread data with an RST
+ *   fw2-rst     the server closes with SO_LINGER {1, 0}: the client's
+ *               FIN_WAIT2 receives the RST
+ */
+static void fw2_end(int l)
+{
+	int c = dial(), s = take(l);
+	char b;
+
+	if (shutdown(c, SHUT_WR))
+		die("shutdown");
+	expect(s, 0);
+	wait_state(c, 5);	/* TCP_FIN_WAIT2 */
+	if (o.mode == M_FW2_RST) {
+		linger0(s);
+		xclose(s);
+		expect_reset(c, 0);
+		xclose(c);
+		return;
+	}
+	if (o.mode == M_FW2_UNREAD) {
+		put_byte(s);
+		if (recv(c, &b, 1, MSG_PEEK) != 1)
+			die("peek");
+	} else {
+		linger0(c);
+	}
+	xclose(c);
+	/* read() says EOF (the FIN came first): the state says the RST is in. */
+	wait_state(s, 7);	/* TCP_CLOSE */
+	xclose(s);
 }
 
 /* The accepted fd is never read nor closed until the hold ends. */
@@ -255,19 +364,11 @@ static int leak(int l)
 
 static void abort_one(int l)
 {
-	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 	int c = dial(), s = take(l);
-	ssize_t r;
-	char b;
 
-	if (setsockopt(c, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)))
-		die("setsockopt SO_LINGER");
+	linger0(c);
 	xclose(c);	/* zero linger: RST instead of FIN */
-	r = read(s, &b, 1);
-	if (r > 0)
-		errno = EPROTO;
-	if (r > 0 || (r < 0 && errno != ECONNRESET))
-		die("read reset");
+	expect_reset(s, 1);
 	xclose(s);
 }
 
@@ -376,8 +477,8 @@ static void send_rst(const struct tw_conn *tc)
 	close(fd);
 }
 
-/* SOCK_DESTROY of the server's side: 0, or the kernel's errno. */
-static int destroy(const struct tw_conn *tc)
+/* SOCK_DESTROY of the socket with these ports: 0, or the kernel's errno. */
+static int destroy(unsigned short sport, unsigned short dport)
 {
 	struct {
 		struct nlmsghdr nh;
@@ -396,8 +497,8 @@ static int destroy(const struct tw_conn *tc)
 
 	if (fd < 0)
 		die("netlink socket");
-	req.r.id.idiag_sport = htons(o.port);
-	req.r.id.idiag_dport = htons(tc->cport);
+	req.r.id.idiag_sport = htons(sport);
+	req.r.id.idiag_dport = htons(dport);
 	if (o.v6) {
 		memcpy(req.r.id.idiag_src, &in6addr_loopback, 16);
 		memcpy(req.r.id.idiag_dst, &in6addr_loopback, 16);
@@ -431,7 +532,7 @@ static void tw_end(struct tw_conn *tcs, long n)
 			send_rst(&tcs[i]);
 			continue;
 		}
-		err = destroy(&tcs[i]);
+		err = destroy(o.port, tcs[i].cport);
 		if (!err)
 			killed++;
 		else if (!first)
@@ -440,6 +541,53 @@ static void tw_end(struct tw_conn *tcs, long n)
 	if (o.mode == M_TW_KILL)
 		printf("tcw: destroyed %ld of %ld%s%s\n", killed, n, first ? ", first error " : "",
 		       first ? strerror(first) : "");
+}
+
+/* Whether /proc/net/tcp{,6} has a socket LPORT -> RPORT in state ST. */
+static int has_socket(unsigned int lport, unsigned int rport, unsigned int st)
+{
+	unsigned int l, r, s;
+	char line[512];
+	int found = 0;
+	FILE *f = fopen(o.v6 ? "/proc/net/tcp6" : "/proc/net/tcp", "re");
+
+	if (!f)
+		die("open /proc/net/tcp");
+	while (!found && fgets(line, sizeof(line), f))
+		found = sscanf(line, " %*u: %*[0-9A-Fa-f]:%x %*[0-9A-Fa-f]:%x %x", &l, &r, &s) == 3 &&
+			l == lport && r == rport && s == st;
+	fclose(f);
+	return found;
+}
+
+/*
+ * The client closes (an orphan, handed to a timewait socket in FIN_WAIT2
+ * once the server ACKs its FIN), that timewait socket is destroyed as
+ * ss -K would, and then the server closes: its FIN finds no socket, the
+ * kernel answers with an RST, and the server's LAST_ACK ends with it.
+ */
+static void last_ack_rst(int l)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof(ss);
+	struct timespec ts = { .tv_nsec = 1000 * 1000 };
+	int c = dial(), s = take(l), i, err;
+	unsigned short cport;
+
+	if (getsockname(c, (struct sockaddr *)&ss, &len))
+		die("getsockname");
+	cport = ntohs(o.v6 ? ((struct sockaddr_in6 *)&ss)->sin6_port :
+		      ((struct sockaddr_in *)&ss)->sin_port);
+	xclose(c);
+	expect(s, 0);
+	for (i = 0; i < 10000 && !has_socket(cport, o.port, 5); i++)
+		nanosleep(&ts, NULL);
+	err = destroy(cport, o.port);
+	if (err) {
+		errno = err;
+		die("SOCK_DESTROY of the client's timewait socket");
+	}
+	xclose(s);
 }
 
 /* Count sockets on PORT in a state the mode does not end in. */
@@ -524,8 +672,12 @@ static int run_listener(void)
 			client_first(l);
 		else if (o.mode == M_LEAK)
 			fds[i] = leak(l);
-		else if (o.mode == M_HALF_CLOSE)
+		else if (o.mode == M_HALF_CLOSE || o.mode == M_ORPHAN_CLOSE)
 			half_close(l);
+		else if (o.mode == M_FW2_ABORT || o.mode == M_FW2_UNREAD || o.mode == M_FW2_RST)
+			fw2_end(l);
+		else if (o.mode == M_LAST_ACK_RST)
+			last_ack_rst(l);
 		else if (tcs)
 			tw_conn(l, &tcs[i]);
 		else
@@ -553,7 +705,7 @@ static void parse_listener(int argc, char **argv)
 	int c;
 
 	optind = 2;
-	while ((c = getopt(argc, argv, "+6n:p:r:h:d:w:")) != -1) {
+	while ((c = getopt(argc, argv, "+6n:p:r:h:d:w:b:")) != -1) {
 		switch (c) {
 		case '6': o.v6 = 1; break;
 		case 'n': o.n = num(optarg, 0, 1000000); break;
@@ -562,6 +714,7 @@ static void parse_listener(int argc, char **argv)
 		case 'h': o.hold = num(optarg, 0, INT_MAX); break;
 		case 'd': o.dur = num(optarg, 0, INT_MAX / 1000); break;
 		case 'w': o.wait_ms = num(optarg, 0, 600000); break;
+		case 'b': o.bind_base = num(optarg, 1, 65535); break;
 		default: usage();
 		}
 	}
