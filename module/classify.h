@@ -195,25 +195,27 @@ static inline bool tcpclose_in_range(u16 port, const struct tcpclose_range *r)
 /*
  * The row a connection belongs to:
  *  1. the local port is a known listening port: server, local port;
- *  2. else exactly one port is inside the local port range: that end is
+ *  2. else the remote port is one (a service of this namespace, reached
+ *     over loopback): client, remote port;
+ *  3. else exactly one port is inside the local port range: that end is
  *     the client (the kernel gave it its port), the other the service;
- *  3. else (both inside, or neither) the lower port is the service.
- * Rule 2 keeps a client's ephemeral port from becoming a row when its
+ *  4. else (both inside, or neither) the lower port is the service.
+ * Rule 3 keeps a client's ephemeral port from becoming a row when its
  * server's listener is gone (closed before we loaded): the server's
- * TIME_WAITs stay on the server's port. Rule 3 is a guess: it is right for
+ * TIME_WAITs stay on the server's port. Rule 4 is a guess: it is right for
  * a service on a low port whatever the range (a peer whose stack picks
  * ports above ours, 49152-65535 on Windows and macOS, included), wrong for
- * a service above the client's port when both are in the range. Port 0
- * (not bound or not connected) never makes a row.
+ * a remote service above the client's port when both are in the range.
+ * Port 0 (not bound or not connected) never makes a row.
  */
-static inline bool tcpclose_key_of(u16 lport, u16 rport, bool lport_listens,
+static inline bool tcpclose_key_of(u16 lport, u16 rport, bool lport_listens, bool rport_listens,
 				   const struct tcpclose_range *eph, struct tcpclose_key *key)
 {
 	bool l_eph = tcpclose_in_range(lport, eph), r_eph = tcpclose_in_range(rport, eph);
 	bool server;
 
-	if (lport_listens)
-		server = true;
+	if (lport_listens || rport_listens)
+		server = lport_listens;
 	else if (l_eph != r_eph)
 		server = r_eph;
 	else

@@ -79,7 +79,8 @@ static bool tcpclose_sock_hit(const struct tcpclose_table *tbl, const struct soc
 	g = tcpclose_gauge_of(state, sub);
 	if (g < 0)
 		return false;
-	if (!tcpclose_key_of(lport, rport, tcpclose_table_listens(tbl, lport), eph, &hit->key))
+	if (!tcpclose_key_of(lport, rport, tcpclose_table_listens(tbl, lport),
+			     tcpclose_table_listens(tbl, rport), eph, &hit->key))
 		return false;
 	hit->gauge = g;
 	hit->tw = state == TCP_TIME_WAIT;

@@ -23,7 +23,8 @@ static inline bool tcpclose_key(const struct tcpclose_table *tbl, const struct n
 	struct tcpclose_range eph;
 
 	tcpclose_port_range(net, &eph);
-	return tcpclose_key_of(lport, rport, tcpclose_table_listens(tbl, lport), &eph, key);
+	return tcpclose_key_of(lport, rport, tcpclose_table_listens(tbl, lport),
+			       tcpclose_table_listens(tbl, rport), &eph, key);
 }
 
 #endif

@@ -223,42 +223,53 @@ static void tcpclose_gauge_states(struct kunit *test)
 struct tcpclose_role_case {
 	const char *desc;
 	u16 lport, rport;
-	bool listens;
+	u8 listens;		/* L: the local port, R: the remote port */
 	bool row;
 	u16 port;
 	u8 role;
 	const struct tcpclose_range *eph;	/* NULL: the Linux default */
 };
 
+#define L 1
+#define R 2
+
 /* The Linux default range, 32768..60999, and the widest one people set. */
 static const struct tcpclose_range tcpclose_eph = { 32768, 60999 };
 static const struct tcpclose_range tcpclose_eph_wide = { 1024, 65535 };
 
 static const struct tcpclose_role_case tcpclose_role_cases[] = {
-	{ "v4-server-accepted", 80, 40000, true, true, 80, TCPCLOSE_SERVER },
-	{ "client-to-service", 40000, 80, false, true, 80, TCPCLOSE_CLIENT },
-	{ "server-high-listener", 45000, 40000, true, true, 45000, TCPCLOSE_SERVER },
-	{ "listener-below-peer", 9000, 40000, true, true, 9000, TCPCLOSE_SERVER },
-	{ "server-unseen-listener", 8080, 50000, false, true, 8080, TCPCLOSE_SERVER },
-	/* Rule 3, neither port in the range: the lower one is the service. */
-	{ "unseen-listener-peer-above-range", 8080, 62000, false, true, 8080, TCPCLOSE_SERVER },
-	{ "client-bound-low-to-low", 1000, 5432, false, true, 1000, TCPCLOSE_SERVER },
-	{ "client-above-range-to-low", 61000, 5432, false, true, 5432, TCPCLOSE_CLIENT },
-	/* Rule 3, both in the range: right for a service below its clients... */
-	{ "wide-unseen-listener", 7000, 40000, false, true, 7000, TCPCLOSE_SERVER, &tcpclose_eph_wide },
-	{ "wide-client-to-7000", 40000, 7000, false, true, 7000, TCPCLOSE_CLIENT, &tcpclose_eph_wide },
-	/* ...the documented wrong guess for one above them. */
-	{ "client-to-high-port", 40001, 50000, false, true, 40001, TCPCLOSE_SERVER },
-	{ "client-high-to-higher", 50001, 40000, false, true, 40000, TCPCLOSE_CLIENT },
-	{ "wide-listener-seen", 40000, 7000, true, true, 40000, TCPCLOSE_SERVER, &tcpclose_eph_wide },
-	{ "range-edge-lo", 80, 32768, false, true, 80, TCPCLOSE_SERVER },
-	{ "range-edge-hi", 80, 60999, false, true, 80, TCPCLOSE_SERVER },
-	{ "below-range-remote", 40000, 32767, false, true, 32767, TCPCLOSE_CLIENT },
-	{ "above-range-remote", 40000, 61000, false, true, 61000, TCPCLOSE_CLIENT },
-	{ "equal-ports", 40000, 40000, false, true, 40000, TCPCLOSE_CLIENT },
-	{ "unconnected-port0", 40000, 0, false, false },
-	{ "listener-port0", 0, 0, true, false },
+	{ "v4-server-accepted", 80, 40000, L, true, 80, TCPCLOSE_SERVER },
+	{ "client-to-service", 40000, 80, 0, true, 80, TCPCLOSE_CLIENT },
+	{ "server-high-listener", 45000, 40000, L, true, 45000, TCPCLOSE_SERVER },
+	{ "listener-below-peer", 9000, 40000, L, true, 9000, TCPCLOSE_SERVER },
+	{ "both-listen-local-wins", 8080, 9090, L | R, true, 8080, TCPCLOSE_SERVER },
+	{ "server-unseen-listener", 8080, 50000, 0, true, 8080, TCPCLOSE_SERVER },
+	/* Rule 2: a service of this namespace, whatever the ports. */
+	{ "loopback-client-above-range", 62000, 9001, R, true, 9001, TCPCLOSE_CLIENT },
+	{ "wide-loopback-client-below-service", 8222, 9001, R, true, 9001, TCPCLOSE_CLIENT,
+	  &tcpclose_eph_wide },
+	/* Rule 4, neither port in the range: the lower one is the service. */
+	{ "unseen-listener-peer-above-range", 8080, 62000, 0, true, 8080, TCPCLOSE_SERVER },
+	{ "client-bound-low-to-low", 1000, 5432, 0, true, 1000, TCPCLOSE_SERVER },
+	{ "client-above-range-to-low", 61000, 5432, 0, true, 5432, TCPCLOSE_CLIENT },
+	/* Rule 4, both in the range: right for a service below its clients... */
+	{ "wide-unseen-listener", 7000, 40000, 0, true, 7000, TCPCLOSE_SERVER, &tcpclose_eph_wide },
+	{ "wide-client-to-7000", 40000, 7000, 0, true, 7000, TCPCLOSE_CLIENT, &tcpclose_eph_wide },
+	/* ...the documented wrong guess for a remote one above them. */
+	{ "client-to-high-port", 40001, 50000, 0, true, 40001, TCPCLOSE_SERVER },
+	{ "client-high-to-higher", 50001, 40000, 0, true, 40000, TCPCLOSE_CLIENT },
+	{ "wide-listener-seen", 40000, 7000, L, true, 40000, TCPCLOSE_SERVER, &tcpclose_eph_wide },
+	{ "range-edge-lo", 80, 32768, 0, true, 80, TCPCLOSE_SERVER },
+	{ "range-edge-hi", 80, 60999, 0, true, 80, TCPCLOSE_SERVER },
+	{ "below-range-remote", 40000, 32767, 0, true, 32767, TCPCLOSE_CLIENT },
+	{ "above-range-remote", 40000, 61000, 0, true, 61000, TCPCLOSE_CLIENT },
+	{ "equal-ports", 40000, 40000, 0, true, 40000, TCPCLOSE_CLIENT },
+	{ "unconnected-port0", 40000, 0, 0, false },
+	{ "listener-port0", 0, 0, L, false },
 };
+
+#undef L
+#undef R
 
 KUNIT_ARRAY_PARAM_DESC(tcpclose_role, tcpclose_role_cases, desc);
 
@@ -267,7 +278,7 @@ static void tcpclose_role_rules(struct kunit *test)
 	const struct tcpclose_role_case *c = test->param_value;
 	const struct tcpclose_range *eph = c->eph ?: &tcpclose_eph;
 	struct tcpclose_key key = { };
-	bool row = tcpclose_key_of(c->lport, c->rport, c->listens, eph, &key);
+	bool row = tcpclose_key_of(c->lport, c->rport, c->listens & 1, c->listens & 2, eph, &key);
 	bool l_eph = c->lport >= eph->lo && c->lport <= eph->hi;
 	bool r_eph = c->rport >= eph->lo && c->rport <= eph->hi;
 

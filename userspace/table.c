@@ -30,7 +30,7 @@ const struct tc_colinfo tc_cols[TC_NCOLS] = {
 		"Closes where both FINs crossed (also counted as active)." },
 	[TC_RESETS] = { "resets", "RESETS", 1,
 		"tcpclose_resets_total",
-		"Connections aborted before the FIN exchange completed (RST or timeout)." },
+		"Connections ended by an RST received, or by the kernel giving up on the peer (retransmission or keepalive timeout), in any state." },
 	[TC_TIME_WAIT] = { "time_wait", "TIME_WAIT", 0,
 		"tcpclose_time_wait_sockets", "Sockets in TIME_WAIT now." },
 	[TC_CLOSE_WAIT] = { "close_wait", "CLOSE_WAIT", 0,
@@ -78,6 +78,11 @@ const struct tc_colinfo tc_cols[TC_NCOLS] = {
 	[TC_TW_KILLED_ABORT] = { "tw_killed_abort", NULL, 1,
 		"tcpclose_tw_killed_abort_total",
 		"Of tw_killed: destroyed by SOCK_DESTROY (ss -K) or a BPF program." },
+	/* Shown only when any row has some. */
+	[TC_LOCAL_ABORTS] = { "local_aborts", "ABORTS", 1,
+		"tcpclose_local_aborts_total",
+		"Connections this side's application aborted (SO_LINGER 0, close() with unread data, connect(AF_UNSPEC)).",
+		1 },
 };
 
 const char *const tc_role_names[TC_NROLES] = {

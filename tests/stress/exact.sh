@@ -39,16 +39,16 @@ expect sf 8001 server active_closes=$N passive_closes=0 resets=0 $z
 expect sf.client 8001 client passive_closes=$N active_closes=0 resets=0 $z
 expect cf 8002 client active_closes=$N passive_closes=0 resets=0 $z
 expect cf.server 8002 server passive_closes=$N active_closes=0 resets=0 $z
-expect abort 8003 client resets=$N active_closes=0 passive_closes=0 $z
-expect abort.server 8003 server resets=$N active_closes=0 passive_closes=0 $z
+expect abort 8003 client local_aborts=$N resets=0 active_closes=0 passive_closes=0 $z
+expect abort.server 8003 server resets=$N local_aborts=0 active_closes=0 passive_closes=0 $z
 expect leak 8004 server passive_closes=$N active_closes=0 resets=0 $z close_wait=$N
 expect leak.client 8004 client active_closes=$N passive_closes=0 resets=0 $z
 expect v6sf 8005 server active_closes=$N passive_closes=0 resets=0 $z
 expect v6sf.client 8005 client passive_closes=$N active_closes=0 resets=0 $z
 expect v6cf 8006 client active_closes=$N passive_closes=0 resets=0 $z
 expect v6cf.server 8006 server passive_closes=$N active_closes=0 resets=0 $z
-expect v6abort 8007 client resets=$N active_closes=0 passive_closes=0 $z
-expect v6abort.server 8007 server resets=$N active_closes=0 passive_closes=0 $z
+expect v6abort 8007 client local_aborts=$N resets=0 active_closes=0 passive_closes=0 $z
+expect v6abort.server 8007 server resets=$N local_aborts=0 active_closes=0 passive_closes=0 $z
 expect churn 8008 server active_closes=$C passive_closes=0 resets=0 $z
 expect churn.client 8008 client passive_closes=$C active_closes=0 resets=0 $z
 cat $PROC >$ST/e.snap
@@ -57,7 +57,8 @@ check untracked "$(tc_meta untracked $ST/e.snap)" 0
 check rows "$(tc_rows $ST/e.snap | wc -l)" 16
 check totals.active "$(tc_sum active_closes $ST/e.snap)" $((5 * N + C))
 check totals.passive "$(tc_sum passive_closes $ST/e.snap)" $((5 * N + C))
-check totals.resets "$(tc_sum resets $ST/e.snap)" $((4 * N))
+check totals.resets "$(tc_sum resets $ST/e.snap)" $((2 * N))
+check totals.local_aborts "$(tc_sum local_aborts $ST/e.snap)" $((2 * N))
 check totals.simultaneous "$(tc_sum simultaneous_closes $ST/e.snap)" 0
 # A reset zeroes every counter, and the gauges stay.
 check reset "$(tcw write $PROC reset)" "ok 5"

@@ -580,7 +580,7 @@ static void test_output(void)
 	      "%s", s);
 	check(strstr(s, "\"close_wait_oldest_s\":null,") != NULL &&
 	      strstr(s, "\"fin_wait2_timeouts\":null,") != NULL &&
-	      strstr(s, "\"tw_killed_abort\":null}") != NULL,
+	      strstr(s, "\"local_aborts\":null}") != NULL,
 	      "output.json.null", "%s", s);
 	check(strstr(s, "\"port_range\":[40000,40199],") != NULL,
 	      "output.json.range", "%s", s);
