@@ -25,7 +25,7 @@
  *                                          one named by tcpclose_end_of()
  * A listener's transitions tell us its port: an accepted child is born
  * LISTEN -> SYN_RECV (its state is copied from the listener), and a
- * listener ends LISTEN -> CLOSE.
+ * listener ends LISTEN -> CLOSE (CLOSE -> LISTEN is not traced).
  */
 #define TCPCLOSE_ENDING_STATES (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT | TCPF_FIN_WAIT1 | \
 				TCPF_FIN_WAIT2 | TCPF_CLOSING | TCPF_LAST_ACK)
@@ -51,11 +51,11 @@ static inline enum tcpclose_event tcpclose_classify(int oldstate, int newstate,
 		return TCPCLOSE_EV_COUNT;
 	case TCP_CLOSE:
 		if (oldstate == TCP_LISTEN)
-			return TCPCLOSE_EV_LISTENER;
+			return TCPCLOSE_EV_UNLISTEN;
 		return (1 << oldstate) & TCPCLOSE_ENDING_STATES ? TCPCLOSE_EV_END :
 								  TCPCLOSE_EV_NONE;
 	case TCP_SYN_RECV:
-		return oldstate == TCP_LISTEN ? TCPCLOSE_EV_LISTENER : TCPCLOSE_EV_NONE;
+		return oldstate == TCP_LISTEN ? TCPCLOSE_EV_LISTEN : TCPCLOSE_EV_NONE;
 	default:
 		return TCPCLOSE_EV_NONE;
 	}

@@ -19,7 +19,9 @@
 #include "hook.h"
 
 /*
- * Listeners that exist when a table is created: later ones announce
+ * Listeners that exist now: at load, when a table is created, and before
+ * each snapshot's walk (a listener that closed while another remains on
+ * its port cleared the mark); between snapshots, new ones announce
  * themselves to the probe through their first accepted child. A lockless
  * RCU walk, as listener lookups do (the bucket locks are taken without
  * BH by the kernel, and with BH disabled first they invert its order on
@@ -41,7 +43,7 @@ void tcpclose_gauge_seed_listeners(struct tcpclose_table *tbl, const struct net 
 		rcu_read_lock();
 		sk_nulls_for_each_rcu(sk, node, &ilb->nulls_head)
 			if (net_eq(sock_net(sk), net) && READ_ONCE(sk->sk_state) == TCP_LISTEN)
-				tcpclose_table_mark_listener(tbl, READ_ONCE(sk->sk_num));
+				tcpclose_table_set_listener(tbl, READ_ONCE(sk->sk_num), true);
 		rcu_read_unlock();
 		cond_resched();
 	}

@@ -53,7 +53,7 @@ static void tcpclose_track_step(struct tcpclose_table *tbl, struct tcpclose_trac
 {
 	int phase = tcpclose_phase_of(oldstate);
 	struct tcpclose_hist *h = NULL;
-	u64 now = ktime_get_ns();
+	u64 now = tcpclose_clock();
 
 	if (tbl)
 		h = tcpclose_table_hists(tbl, t->port, t->role);
@@ -106,11 +106,12 @@ static inline void tcpclose_hit_rcu(const struct sock *sk, int oldstate, int new
 	enum tcpclose_event ev;
 
 	ev = tcpclose_classify(oldstate, newstate, &counter);
-	if (ev == TCPCLOSE_EV_LISTENER) {
+	if (ev == TCPCLOSE_EV_LISTEN || ev == TCPCLOSE_EV_UNLISTEN) {
 		tbl = tcpclose_net_table(sock_net(sk));
 		/* sk_num is already 0 at ->CLOSE; inet_sport survives. */
 		if (tbl)
-			tcpclose_table_mark_listener(tbl, ntohs(inet->inet_sport));
+			tcpclose_table_set_listener(tbl, ntohs(inet->inet_sport),
+						    ev == TCPCLOSE_EV_LISTEN);
 		return;
 	}
 	if (((1 << oldstate) & TCPCLOSE_CLOSING_STATES) &&
@@ -136,7 +137,7 @@ static inline void tcpclose_hit_rcu(const struct sock *sk, int oldstate, int new
 	    (counter == TCPCLOSE_ACTIVE || counter == TCPCLOSE_PASSIVE)) {
 		/* The first FIN, either way: the close starts. */
 		if (static_branch_likely(&tcpclose_timing) &&
-		    !tcpclose_track_start(&tcpclose_closing, sk, &key, newstate, ktime_get_ns()))
+		    !tcpclose_track_start(&tcpclose_closing, sk, &key, newstate, tcpclose_clock()))
 			atomic64_inc(&tbl->untracked_closes);
 		return;
 	}

@@ -52,8 +52,8 @@ static const struct tcpclose_transition tcpclose_counted[] = {
 	{ TCP_FIN_WAIT2, TCP_CLOSE, TCPCLOSE_EV_END },
 	{ TCP_CLOSING, TCP_CLOSE, TCPCLOSE_EV_END },
 	{ TCP_LAST_ACK, TCP_CLOSE, TCPCLOSE_EV_END },
-	{ TCP_LISTEN, TCP_SYN_RECV, TCPCLOSE_EV_LISTENER },
-	{ TCP_LISTEN, TCP_CLOSE, TCPCLOSE_EV_LISTENER },
+	{ TCP_LISTEN, TCP_SYN_RECV, TCPCLOSE_EV_LISTEN },
+	{ TCP_LISTEN, TCP_CLOSE, TCPCLOSE_EV_UNLISTEN },
 };
 
 /* One byte per pair: the generator only needs distinct addresses. */
@@ -535,11 +535,15 @@ static void tcpclose_table_separate(struct kunit *test)
 	struct tcpclose_row *rows;
 	unsigned int n;
 
-	tcpclose_table_mark_listener(a, 8080);
+	tcpclose_table_set_listener(a, 8080, true);
+	tcpclose_table_set_listener(a, 8081, true);
+	tcpclose_table_set_listener(a, 8081, false);
 	tcpclose_count(a, 8080, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 4);
 	KUNIT_EXPECT_TRUE(test, tcpclose_table_listens(a, 8080));
 	KUNIT_EXPECT_FALSE(test, tcpclose_table_listens(b, 8080));
+	/* A listener that closed leaves no mark. */
 	KUNIT_EXPECT_FALSE(test, tcpclose_table_listens(a, 8081));
+	KUNIT_EXPECT_FALSE(test, tcpclose_table_listens(a, 8082));
 	rows = tcpclose_rows(test, b, &n, &sum);
 	KUNIT_EXPECT_EQ(test, n, 0);
 	kvfree(rows);

@@ -15,7 +15,6 @@
 #include <linux/mm.h>
 #include <linux/uaccess.h>
 #include <linux/capability.h>
-#include <linux/ktime.h>
 #include <linux/string.h>
 #include <net/net_namespace.h>
 #include "gauge.h"
@@ -72,8 +71,9 @@ static int tcpclose_snap_take(struct tcpclose_snap *st)
 		st->rows = tcpclose_table_hist_rows(tbl, &st->nrows, &st->sum);
 	} else {
 		tcpclose_table_clear_gauges(tbl);
+		tcpclose_gauge_seed_listeners(tbl, st->net);
 		tcpclose_gauge_walk(tbl, st->net, &st->sum);
-		st->rows = tcpclose_table_rows(tbl, &st->nrows, &st->sum, ktime_get_ns());
+		st->rows = tcpclose_table_rows(tbl, &st->nrows, &st->sum, tcpclose_clock());
 	}
 	mutex_unlock(&tbl->mutex);
 	return st->rows ? 0 : -ENOMEM;

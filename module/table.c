@@ -271,6 +271,13 @@ struct tcpclose_hist *tcpclose_table_hists(struct tcpclose_table *tbl, u16 port,
 	return h->h;
 }
 
+/* Installed by probes with cmpxchg (at any time), freed only with the table. */
+static struct tcpclose_hists *tcpclose_port_hists(struct tcpclose_table *tbl,
+						  struct tcpclose_port *p, unsigned int role)
+{
+	return rcu_dereference_check(p->hists[role], lockdep_is_held(&tbl->mutex));
+}
+
 static void tcpclose_port_sum(const struct tcpclose_port *p,
 			      u64 sum[TCPCLOSE_NR_ROLES][TCPCLOSE_NR_COUNTERS])
 {
@@ -296,7 +303,10 @@ static void tcpclose_port_sum(const struct tcpclose_port *p,
 
 /*
  * The first entry at or after *@port, with *@port set to its number, or
- * NULL. Under rcu_read_lock().
+ * NULL. Under tbl->mutex, outside any RCU read-side section: entries and
+ * their histograms live as long as the table, and the walks over all ports
+ * (snapshots, reset) reschedule between ports, so that 4096 ports summed
+ * over every possible CPU never run as one non-preemptible stretch.
  */
 static struct tcpclose_port *tcpclose_port_next(struct tcpclose_table *tbl,
 						unsigned int *port)
@@ -305,13 +315,17 @@ static struct tcpclose_port *tcpclose_port_next(struct tcpclose_table *tbl,
 	struct tcpclose_port *p;
 	unsigned int n = *port;
 
+	lockdep_assert_held(&tbl->mutex);
+	cond_resched();
 	while (n < TCPCLOSE_PORTS) {
-		blk = rcu_dereference(tbl->dir[n >> TCPCLOSE_BLOCK_SHIFT]);
+		blk = rcu_dereference_check(tbl->dir[n >> TCPCLOSE_BLOCK_SHIFT],
+					    lockdep_is_held(&tbl->mutex));
 		if (!blk) {
 			n = round_down(n, TCPCLOSE_BLOCK_SIZE) + TCPCLOSE_BLOCK_SIZE;
 			continue;
 		}
-		p = rcu_dereference(blk->port[n & (TCPCLOSE_BLOCK_SIZE - 1)]);
+		p = rcu_dereference_check(blk->port[n & (TCPCLOSE_BLOCK_SIZE - 1)],
+					  lockdep_is_held(&tbl->mutex));
 		if (p) {
 			*port = n;
 			return p;
@@ -327,19 +341,17 @@ void tcpclose_table_reset(struct tcpclose_table *tbl)
 	unsigned int port;
 
 	mutex_lock(&tbl->mutex);
-	rcu_read_lock();
 	for (port = 0; (p = tcpclose_port_next(tbl, &port)); port++) {
 		struct tcpclose_hists *h;
 		unsigned int r, ph;
 
 		tcpclose_port_sum(p, p->base);
 		for (r = 0; r < TCPCLOSE_NR_ROLES; r++) {
-			h = rcu_dereference(p->hists[r]);
+			h = tcpclose_port_hists(tbl, p, r);
 			for (ph = 0; h && ph < TCPCLOSE_NR_PHASES; ph++)
 				tcpclose_hist_zero(&h->h[ph]);
 		}
 	}
-	rcu_read_unlock();
 	tbl->dropped_base = atomic64_read(&tbl->dropped);
 	tbl->untracked_base = atomic64_read(&tbl->untracked_closes);
 	mutex_unlock(&tbl->mutex);
@@ -350,14 +362,11 @@ void tcpclose_table_clear_gauges(struct tcpclose_table *tbl)
 	struct tcpclose_port *p;
 	unsigned int port;
 
-	lockdep_assert_held(&tbl->mutex);
-	rcu_read_lock();
 	for (port = 0; (p = tcpclose_port_next(tbl, &port)); port++) {
 		memset(p->gauge, 0, sizeof(p->gauge));
 		memset(p->cw_since, 0, sizeof(p->cw_since));
 		memset(p->cw_untracked, 0, sizeof(p->cw_untracked));
 	}
-	rcu_read_unlock();
 }
 
 /*
@@ -402,7 +411,6 @@ struct tcpclose_row *tcpclose_table_rows(struct tcpclose_table *tbl, unsigned in
 	if (!rows)
 		return NULL;
 
-	rcu_read_lock();
 	for (port = 0; (p = tcpclose_port_next(tbl, &port)); port++) {
 		tcpclose_port_sum(p, cnt);
 		for (r = 0; r < TCPCLOSE_NR_ROLES && n < max; r++) {
@@ -419,7 +427,6 @@ struct tcpclose_row *tcpclose_table_rows(struct tcpclose_table *tbl, unsigned in
 				n++;
 		}
 	}
-	rcu_read_unlock();
 
 	sum->ports = atomic_read(&tbl->nports);
 	sum->max_ports = tbl->max_ports;
@@ -444,10 +451,9 @@ struct tcpclose_hist_row *tcpclose_table_hist_rows(struct tcpclose_table *tbl,
 	if (!rows)
 		return NULL;
 
-	rcu_read_lock();
 	for (port = 0; (p = tcpclose_port_next(tbl, &port)); port++) {
 		for (r = 0; r < TCPCLOSE_NR_ROLES; r++) {
-			h = rcu_dereference(p->hists[r]);
+			h = tcpclose_port_hists(tbl, p, r);
 			for (ph = 0; h && ph < TCPCLOSE_NR_PHASES && n < max; ph++) {
 				tcpclose_hist_read(&h->h[ph], &rows[n]);
 				rows[n].port = port;
@@ -458,7 +464,6 @@ struct tcpclose_hist_row *tcpclose_table_hist_rows(struct tcpclose_table *tbl,
 			}
 		}
 	}
-	rcu_read_unlock();
 	sum->untracked_closes = atomic64_read(&tbl->untracked_closes) - tbl->untracked_base;
 	*nrows = n;
 	return rows;

@@ -56,7 +56,13 @@ struct tcpclose_block {
  */
 struct tcpclose_table {
 	struct tcpclose_block __rcu *dir[TCPCLOSE_DIR_SIZE];
-	/* Ports a listener was seen on (sticky, see tcpclose_key_of()). */
+	/*
+	 * Ports with a listener (see tcpclose_key_of()): set by an accept and
+	 * by the listening hash, seen at load and at every snapshot; cleared
+	 * when a listener of the port closes. Another listener on the same
+	 * port (SO_REUSEPORT, IPv4 and IPv6) sets it again at its next accept
+	 * or the next snapshot.
+	 */
 	unsigned long listen[BITS_TO_LONGS(TCPCLOSE_PORTS)];
 	struct mutex mutex;	/* snapshots and resets */
 	struct llist_head young;	/* ports without per-CPU counters yet */
@@ -73,11 +79,16 @@ struct tcpclose_table {
 struct tcpclose_table *tcpclose_table_alloc(unsigned int max_ports);
 void tcpclose_table_free(struct tcpclose_table *tbl);
 
-static inline void tcpclose_table_mark_listener(struct tcpclose_table *tbl, u16 port)
+static inline void tcpclose_table_set_listener(struct tcpclose_table *tbl, u16 port,
+					       bool listens)
 {
 	/* Test first: accepts are frequent, new listening ports are not. */
-	if (!test_bit(port, tbl->listen))
+	if (test_bit(port, tbl->listen) == listens)
+		return;
+	if (listens)
 		set_bit(port, tbl->listen);
+	else
+		clear_bit(port, tbl->listen);
 }
 
 static inline bool tcpclose_table_listens(const struct tcpclose_table *tbl, u16 port)

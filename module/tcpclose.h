@@ -54,7 +54,8 @@ enum tcpclose_event {
 	TCPCLOSE_EV_NONE,
 	TCPCLOSE_EV_COUNT,	/* bump the counter returned alongside */
 	TCPCLOSE_EV_END,	/* a close or connection ends: see tcpclose_end_of() */
-	TCPCLOSE_EV_LISTENER,	/* the local port is (or was) a listener's */
+	TCPCLOSE_EV_LISTEN,	/* the local port is a listener's: it accepted */
+	TCPCLOSE_EV_UNLISTEN,	/* a listener of the local port closed */
 };
 
 struct tcpclose_key {

@@ -4,6 +4,7 @@
 
 #include <linux/types.h>
 #include <linux/atomic.h>
+#include <linux/timekeeping.h>
 #include "tcpclose.h"
 
 /*
@@ -23,6 +24,17 @@ struct tcpclose_track {
 };
 
 #define TCPCLOSE_TRACK_WAYS 8
+
+/*
+ * The tracker's clock, CLOCK_MONOTONIC in ns. The NMI-safe reader: the
+ * timewait kprobes run from int3, which lockdep rightly treats as NMI
+ * context (ktime_get() there may spin on a timekeeping update it
+ * interrupted), and it is cheaper on the tracepoint path too.
+ */
+static inline u64 tcpclose_clock(void)
+{
+	return ktime_get_mono_fast_ns();
+}
 
 struct tcpclose_tracker {
 	unsigned int nbuckets;	/* a power of two */

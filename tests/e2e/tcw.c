@@ -97,6 +97,7 @@ static void usage(void)
 	      "[-h SECONDS]\n"
 	      "       tcw churn [-6] [-d SECONDS] [-p PORT] [-r READYFILE] "
 	      "[-h SECONDS]\n"
+	      "       tcw listen0 [-6]\n"
 	      "       tcw write [-u UID] [-k] FILE STRING\n"
 	      "       tcw write [-u UID] [-k] -s SIZE FILE\n"
 	      "       tcw as [-u UID] [-k] COMMAND [ARG...]\n", stderr);
@@ -874,6 +875,33 @@ static int run_as(int argc, char **argv)
 	return 2;
 }
 
+/*
+ * tcw listen0 [-6]: bind(port 0) + listen() + close(), the way a program
+ * asks the kernel for a listening port; prints "tcw: listened on PORT".
+ */
+static int run_listen0(int argc, char **argv)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int fd;
+
+	if (argc > 3 || (argc == 3 && strcmp(argv[2], "-6")))
+		usage();
+	o.v6 = argc == 3;
+	o.port = 0;
+	len = loopback(&ss);
+	fd = new_socket();
+	if (bind(fd, (struct sockaddr *)&ss, len) || listen(fd, 1))
+		die("bind 0 + listen");
+	len = sizeof(ss);
+	if (getsockname(fd, (struct sockaddr *)&ss, &len))
+		die("getsockname");
+	printf("tcw: listened on %u\n", ntohs(o.v6 ? ((struct sockaddr_in6 *)&ss)->sin6_port :
+					      ((struct sockaddr_in *)&ss)->sin_port));
+	xclose(fd);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
@@ -884,6 +912,8 @@ int main(int argc, char **argv)
 		return run_write(argc, argv);
 	if (!strcmp(argv[1], "as"))
 		return run_as(argc, argv);
+	if (!strcmp(argv[1], "listen0"))
+		return run_listen0(argc, argv);
 	for (i = 0; i < ARRAY_SIZE(modes); i++)
 		if (!strcmp(argv[1], modes[i].name))
 			break;
