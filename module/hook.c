@@ -32,6 +32,35 @@ static struct tracepoint *tcpclose_tp;
 /* Sockets in the middle of a close: see track.h. */
 struct tcpclose_tracker tcpclose_closing;
 
+/*
+ * Slots one namespace may hold (max_tracked_share of the tracker), so that
+ * one container's leaked CLOSE_WAIT sockets or half-closed flood leave
+ * close timing working in the others. Set at load.
+ */
+unsigned int tcpclose_tracked_per_netns;
+
+/*
+ * Starts timing @sk's close in @tbl's namespace, within its share;
+ * otherwise the close is counted as untracked.
+ */
+static void tcpclose_track_begin(struct tcpclose_table *tbl, const struct sock *sk,
+				 const struct tcpclose_key *key, int state)
+{
+	if (atomic_inc_return(&tbl->tracked) <= tcpclose_tracked_per_netns &&
+	    tcpclose_track_start(&tcpclose_closing, sk, key, state, tcpclose_clock()))
+		return;
+	atomic_dec(&tbl->tracked);
+	atomic64_inc(&tbl->untracked_closes);
+}
+
+/* @t, of @tbl's namespace (NULL: going away, its count with it), ends. */
+static void tcpclose_track_finish(struct tcpclose_table *tbl, struct tcpclose_track *t)
+{
+	tcpclose_track_end(t);
+	if (tbl)
+		atomic_dec(&tbl->tracked);
+}
+
 /* A socket leaving one of these states may have a tracker slot. */
 #define TCPCLOSE_CLOSING_STATES (TCPF_FIN_WAIT1 | TCPF_FIN_WAIT2 | TCPF_CLOSE_WAIT | \
 				 TCPF_LAST_ACK | TCPF_CLOSING)
@@ -63,7 +92,7 @@ static void tcpclose_track_step(struct tcpclose_table *tbl, struct tcpclose_trac
 		if (h)
 			tcpclose_hist_add(&h[TCPCLOSE_PH_TOTAL],
 					  div_u64(now - t->t_fin, NSEC_PER_USEC));
-		tcpclose_track_end(t);
+		tcpclose_track_finish(tbl, t);
 		return;
 	}
 	/* Read by snapshots (tcpclose_track_since()) without the socket lock. */
@@ -136,9 +165,8 @@ static inline void tcpclose_hit_rcu(const struct sock *sk, int oldstate, int new
 	if (ev == TCPCLOSE_EV_COUNT && tbl && tcpclose_table_count(tbl, &key, counter) &&
 	    (counter == TCPCLOSE_ACTIVE || counter == TCPCLOSE_PASSIVE)) {
 		/* The first FIN, either way: the close starts. */
-		if (static_branch_likely(&tcpclose_timing) &&
-		    !tcpclose_track_start(&tcpclose_closing, sk, &key, newstate, tcpclose_clock()))
-			atomic64_inc(&tbl->untracked_closes);
+		if (static_branch_likely(&tcpclose_timing))
+			tcpclose_track_begin(tbl, sk, &key, newstate);
 		return;
 	}
 	if (t)
@@ -162,9 +190,12 @@ void tcpclose_hook_tw_handoff(const struct sock *sk, const struct inet_timewait_
 	t = tcpclose_track_find(&tcpclose_closing, sk);
 	if (t && READ_ONCE(t->state) == TCP_FIN_WAIT2 &&
 	    !tcpclose_track_move(&tcpclose_closing, t, tw)) {
+		/* The slot is gone with @sk's, its close no longer timed. */
 		tbl = tcpclose_net_table(sock_net(sk));
-		if (tbl)
+		if (tbl) {
+			atomic_dec(&tbl->tracked);
 			atomic64_inc(&tbl->untracked_closes);
+		}
 	}
 	rcu_read_unlock();
 }
@@ -244,6 +275,7 @@ void tcpclose_set_timing(bool on)
 	/* Probes that saw the key on have left their RCU read-side sections. */
 	synchronize_rcu();
 	tcpclose_tracker_clear(&tcpclose_closing);
+	tcpclose_netns_untrack_all();
 }
 
 static void tcpclose_find_tp(struct tracepoint *tp, void *priv)
@@ -258,9 +290,13 @@ static void tcpclose_find_tp(struct tracepoint *tp, void *priv)
  * per-netns files exist and freed only once they are gone (around
  * tcpclose_netns_register() and tcpclose_netns_unregister()).
  */
-int tcpclose_hook_alloc(unsigned int max_tracked)
+int tcpclose_hook_alloc(unsigned int max_tracked, unsigned int share_pct)
 {
-	return tcpclose_tracker_init(&tcpclose_closing, max_tracked);
+	int err = tcpclose_tracker_init(&tcpclose_closing, max_tracked);
+	u64 slots = (u64)tcpclose_closing.nbuckets * TCPCLOSE_TRACK_WAYS;
+
+	tcpclose_tracked_per_netns = max_t(u64, div_u64(slots * share_pct, 100), 1);
+	return err;
 }
 
 void tcpclose_hook_free(void)

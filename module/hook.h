@@ -6,7 +6,9 @@
 
 extern struct tcpclose_tracker tcpclose_closing;
 
-int tcpclose_hook_alloc(unsigned int max_tracked);
+extern unsigned int tcpclose_tracked_per_netns;
+
+int tcpclose_hook_alloc(unsigned int max_tracked, unsigned int share_pct);
 void tcpclose_hook_free(void);
 int tcpclose_hook_attach(void);
 void tcpclose_hook_detach(void);

@@ -22,6 +22,7 @@
 
 unsigned int tcpclose_max_ports = 4096;
 static unsigned int tcpclose_max_tracked = 32768;
+static unsigned int tcpclose_max_tracked_share = 50;
 static enum tcpclose_tw_mode tcpclose_tw_probes = TCPCLOSE_TW_AUTO;
 static bool tcpclose_timing_on = true;
 /* The tracker exists: set and read under kernel_param_lock(THIS_MODULE). */
@@ -52,6 +53,16 @@ static int tcpclose_set_max_tracked(const char *val, const struct kernel_param *
 	return tcpclose_param_range(val, kp, TCPCLOSE_TRACK_WAYS, 1U << 22);
 }
 
+static int tcpclose_set_max_tracked_share(const char *val, const struct kernel_param *kp)
+{
+	return tcpclose_param_range(val, kp, 1, 100);
+}
+
+static const struct kernel_param_ops tcpclose_max_tracked_share_ops = {
+	.set = tcpclose_set_max_tracked_share,
+	.get = param_get_uint,
+};
+
 static const struct kernel_param_ops tcpclose_max_ports_ops = {
 	.set = tcpclose_set_max_ports,
 	.get = param_get_uint,
@@ -68,6 +79,10 @@ MODULE_PARM_DESC(max_ports,
 module_param_cb(max_tracked, &tcpclose_max_tracked_ops, &tcpclose_max_tracked, 0444);
 MODULE_PARM_DESC(max_tracked,
 		 "sockets timed while closing, all namespaces, 8..4194304 (default 32768, 32 bytes each); closes beyond are counted as untracked_closes");
+module_param_cb(max_tracked_share, &tcpclose_max_tracked_share_ops, &tcpclose_max_tracked_share,
+		0444);
+MODULE_PARM_DESC(max_tracked_share,
+		 "percent of max_tracked one network namespace may hold, 1..100 (default 50); its closes beyond are counted as untracked_closes");
 
 /*
  * The one parameter that may change while loaded: a write waits for
@@ -152,7 +167,7 @@ static int __init tcpclose_init(void)
 	if (err)
 		return err;
 	/* The tracker before the per-netns files, whose open reads it. */
-	err = tcpclose_hook_alloc(tcpclose_max_tracked);
+	err = tcpclose_hook_alloc(tcpclose_max_tracked, tcpclose_max_tracked_share);
 	if (err)
 		goto err_pool;
 	kernel_param_lock(THIS_MODULE);

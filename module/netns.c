@@ -114,3 +114,18 @@ void tcpclose_netns_seed_listeners(void)
 	}
 	up_read(&net_rwsem);
 }
+
+/* The tracker was emptied: no namespace holds a slot any more. */
+void tcpclose_netns_untrack_all(void)
+{
+	struct net *net;
+
+	down_read(&net_rwsem);
+	for_each_net(net) {
+		struct tcpclose_table *tbl = tcpclose_net_table(net);
+
+		if (tbl)
+			atomic_set(&tbl->tracked, 0);
+	}
+	up_read(&net_rwsem);
+}

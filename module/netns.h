@@ -11,5 +11,6 @@ struct tcpclose_table *tcpclose_net_table(const struct net *net);
 int tcpclose_netns_register(void);
 void tcpclose_netns_unregister(void);
 void tcpclose_netns_seed_listeners(void);
+void tcpclose_netns_untrack_all(void);
 
 #endif

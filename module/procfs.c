@@ -58,6 +58,8 @@ static int tcpclose_snap_take(struct tcpclose_snap *st)
 	memset(&st->sum, 0, sizeof(st->sum));
 	st->sum.netns = st->net->ns.inum;
 	st->sum.max_tracked = tcpclose_closing.nbuckets * TCPCLOSE_TRACK_WAYS;
+	st->sum.netns_tracked = atomic_read(&tbl->tracked);
+	st->sum.netns_max_tracked = tcpclose_tracked_per_netns;
 	st->sum.timing = tcpclose_timing_enabled();
 	/*
 	 * Formatted once: the probes' status changes while the per-netns

@@ -46,6 +46,7 @@ struct tcpclose_table *tcpclose_table_alloc(unsigned int max_ports)
 	atomic_set(&tbl->nports, 0);
 	atomic64_set(&tbl->dropped, 0);
 	atomic64_set(&tbl->untracked_closes, 0);
+	atomic_set(&tbl->tracked, 0);
 	tbl->max_ports = max_ports;
 	return tbl;
 }

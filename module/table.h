@@ -73,6 +73,7 @@ struct tcpclose_table {
 	atomic64_t dropped;	/* events lost: max_ports reached or no memory */
 	u64 dropped_base;	/* under mutex */
 	atomic64_t untracked_closes;	/* closes not timed: tracker full */
+	atomic_t tracked;	/* tracker slots this namespace holds */
 	u64 untracked_base;	/* under mutex */
 };
 

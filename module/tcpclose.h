@@ -89,6 +89,8 @@ struct tcpclose_summary {
 	int sockstat_tw;	/* /proc/net/sockstat "tw" for this netns */
 	u32 tw_fin_wait2;	/* of those, still in the FIN_WAIT2 substate */
 	u32 max_tracked;	/* the max_tracked parameter */
+	u32 netns_tracked;	/* tracker slots this namespace holds now */
+	u32 netns_max_tracked;	/* at most (max_tracked_share of max_tracked) */
 	const char *tw_probes;	/* which lifecycle probes are attached */
 	u64 untracked_closes;	/* closes not timed: the tracker was full */
 	bool timing;		/* closes are being timed (the timing parameter) */
