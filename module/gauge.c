@@ -110,7 +110,9 @@ static void tcpclose_commit(struct tcpclose_table *tbl, const struct tcpclose_hi
  * Adds every TCP socket of @net in a gauged state to the table's snapshot
  * gauges. Hits are committed per bucket, after the nulls check: when a
  * socket moved to another chain under us (SLAB_TYPESAFE_BY_RCU reuse) the
- * bucket is walked again, and nothing is counted twice.
+ * bucket is walked again, and nothing is counted twice. Entries the walk
+ * creates (ports with live sockets and no event yet) are charged to the
+ * reader's memory cgroup.
  */
 void tcpclose_gauge_walk(struct tcpclose_table *tbl, const struct net *net,
 			 struct tcpclose_summary *sum)
@@ -142,7 +144,7 @@ restart:
 			if (!tcpclose_sock_hit(tbl, sk, &eph, &hits[n]))
 				continue;
 			if (++n == TCPCLOSE_WALK_BATCH) {
-				tcpclose_commit(tbl, hits, n, GFP_ATOMIC, sum);
+				tcpclose_commit(tbl, hits, n, GFP_ATOMIC | __GFP_ACCOUNT, sum);
 				committed = true;
 				n = 0;
 			}
@@ -152,7 +154,7 @@ restart:
 			goto restart;
 		}
 		rcu_read_unlock();
-		tcpclose_commit(tbl, hits, n, GFP_KERNEL, sum);
+		tcpclose_commit(tbl, hits, n, GFP_KERNEL_ACCOUNT, sum);
 		if (!(slot & 1023))
 			cond_resched();
 	}

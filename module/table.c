@@ -36,7 +36,8 @@ struct tcpclose_table *tcpclose_table_alloc(unsigned int max_ports)
 {
 	struct tcpclose_table *tbl;
 
-	tbl = kvzalloc(sizeof(*tbl), GFP_KERNEL);
+	/* Charged to whoever creates the namespace, as its other objects are. */
+	tbl = kvzalloc(sizeof(*tbl), GFP_KERNEL_ACCOUNT);
 	if (!tbl)
 		return NULL;
 	mutex_init(&tbl->mutex);
@@ -395,6 +396,33 @@ bool tcpclose_table_add_gauge(struct tcpclose_table *tbl, const struct tcpclose_
 }
 
 /*
+ * A snapshot is held for as long as its reader keeps the file open, so it
+ * is charged to the reader's memory cgroup, and fails (ENOMEM) rather than
+ * waking the OOM killer when that cgroup is full.
+ */
+#define TCPCLOSE_GFP_SNAPSHOT (GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL)
+
+/*
+ * @rows, filled with @n of the @max it was sized for (every entry, both
+ * roles): moved to an array of @n when that frees a page or more, so that
+ * what an open descriptor pins is what it shows. Keeps @rows when the copy
+ * cannot be allocated.
+ */
+static void *tcpclose_snapshot_fit(void *rows, unsigned int n, unsigned int max, size_t size)
+{
+	void *fit;
+
+	if ((size_t)(max - n) * size < PAGE_SIZE)
+		return rows;
+	fit = kvmalloc_array(n ?: 1, size, TCPCLOSE_GFP_SNAPSHOT);
+	if (!fit)
+		return rows;
+	memcpy(fit, rows, (size_t)n * size);
+	kvfree(rows);
+	return fit;
+}
+
+/*
  * The non-zero rows, sorted by port then role, in a kvmalloc()ed array
  * the caller frees with kvfree(). Fills the table part of @sum.
  */
@@ -408,7 +436,7 @@ struct tcpclose_row *tcpclose_table_rows(struct tcpclose_table *tbl, unsigned in
 
 	lockdep_assert_held(&tbl->mutex);
 	max = atomic_read(&tbl->nports) * TCPCLOSE_NR_ROLES;
-	rows = kvmalloc_array(max ?: 1, sizeof(*rows), GFP_KERNEL);
+	rows = kvmalloc_array(max ?: 1, sizeof(*rows), TCPCLOSE_GFP_SNAPSHOT);
 	if (!rows)
 		return NULL;
 
@@ -433,7 +461,7 @@ struct tcpclose_row *tcpclose_table_rows(struct tcpclose_table *tbl, unsigned in
 	sum->max_ports = tbl->max_ports;
 	sum->dropped = atomic64_read(&tbl->dropped) - tbl->dropped_base;
 	*nrows = n;
-	return rows;
+	return tcpclose_snapshot_fit(rows, n, max, sizeof(*rows));
 }
 
 /* Non-empty histograms, sorted by port, role, phase; kvfree() them. */
@@ -448,7 +476,7 @@ struct tcpclose_hist_row *tcpclose_table_hist_rows(struct tcpclose_table *tbl,
 
 	lockdep_assert_held(&tbl->mutex);
 	max = atomic_read(&tbl->nports) * TCPCLOSE_NR_ROLES * TCPCLOSE_NR_PHASES;
-	rows = kvmalloc_array(max ?: 1, sizeof(*rows), GFP_KERNEL);
+	rows = kvmalloc_array(max ?: 1, sizeof(*rows), TCPCLOSE_GFP_SNAPSHOT);
 	if (!rows)
 		return NULL;
 
@@ -467,5 +495,5 @@ struct tcpclose_hist_row *tcpclose_table_hist_rows(struct tcpclose_table *tbl,
 	}
 	sum->untracked_closes = atomic64_read(&tbl->untracked_closes) - tbl->untracked_base;
 	*nrows = n;
-	return rows;
+	return tcpclose_snapshot_fit(rows, n, max, sizeof(*rows));
 }

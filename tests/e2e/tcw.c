@@ -98,6 +98,8 @@ static void usage(void)
 	      "       tcw churn [-6] [-d SECONDS] [-p PORT] [-r READYFILE] "
 	      "[-h SECONDS]\n"
 	      "       tcw listen0 [-6]\n"
+	      "       tcw spread [-6] -n N -p BASEPORT\n"
+	      "       tcw open [-u UID] [-n N] [-r READYFILE] [-h SECONDS] FILE\n"
 	      "       tcw write [-u UID] [-k] FILE STRING\n"
 	      "       tcw write [-u UID] [-k] -s SIZE FILE\n"
 	      "       tcw as [-u UID] [-k] COMMAND [ARG...]\n", stderr);
@@ -733,20 +735,24 @@ static const struct {
 	E(EINVAL), E(EPERM), E(EACCES), E(ENOENT), E(EFAULT), E(ENOSPC),
 	E(EIO), E(EBADF), E(EBUSY), E(EEXIST), E(E2BIG), E(ERANGE),
 	E(EMSGSIZE), E(ENODEV), E(ENXIO), E(EAGAIN), E(EROFS), E(EISDIR),
-	E(ENOMEM), E(EOPNOTSUPP),
+	E(ENOMEM), E(EOPNOTSUPP), E(EMFILE), E(ENFILE),
 };
+
+static const char *errname(int err)
+{
+	static char buf[16];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(errnames); i++)
+		if (errnames[i].no == err)
+			return errnames[i].name;
+	snprintf(buf, sizeof(buf), "%d", err);
+	return buf;
+}
 
 static int report_err(int err)
 {
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(errnames); i++) {
-		if (errnames[i].no == err) {
-			printf("err %s\n", errnames[i].name);
-			return 1;
-		}
-	}
-	printf("err %d\n", err);
+	printf("err %s\n", errname(err));
 	return 1;
 }
 
@@ -902,6 +908,70 @@ static int run_listen0(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * tcw open [-u UID] [-n N] [-r READYFILE] [-h SECONDS] FILE: open FILE N
+ * times for reading and keep every descriptor (each open of a tcpclose
+ * file is a snapshot) until SIGTERM or the hold ends; prints "opened K of
+ * N" and the first error, if any.
+ */
+static int run_open(int argc, char **argv)
+{
+	long uid = -1, i, n = 1;
+	int c, err = 0;
+
+	optind = 2;
+	while ((c = getopt(argc, argv, "+u:n:r:h:")) != -1) {
+		switch (c) {
+		case 'u': uid = num(optarg, 0, 4294967294L); break;
+		case 'n': n = num(optarg, 1, 1000000); break;
+		case 'r': o.ready = optarg; break;
+		case 'h': o.hold = num(optarg, 0, INT_MAX); break;
+		default: usage();
+		}
+	}
+	if (argc - optind != 1)
+		usage();
+	sigemptyset(&stopsigs);
+	sigaddset(&stopsigs, SIGTERM);
+	sigaddset(&stopsigs, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &stopsigs, NULL))
+		die("sigprocmask");
+	if (uid >= 0)
+		drop_to(uid);
+	for (i = 0; i < n; i++)
+		if (open(argv[optind], O_RDONLY) < 0) {
+			err = errno;
+			break;
+		}
+	printf("tcw: opened %ld of %ld%s%s\n", i, n, err ? ", first error " : "",
+	       err ? errname(err) : "");
+	fflush(stdout);
+	if (o.ready)
+		mark_ready(o.ready);
+	hold();
+	return 0;
+}
+
+/* tcw spread -n N -p BASE: one server-first close on each of N ports. */
+static int run_spread(int argc, char **argv)
+{
+	long base, i;
+	int l;
+
+	parse_listener(argc, argv);
+	base = o.port;
+	if (base + o.n - 1 > 65535)
+		usage();
+	for (i = 0; i < o.n; i++) {
+		o.port = base + i;
+		l = listener();
+		server_first(l);
+		xclose(l);
+	}
+	printf("tcw: spread done %ld\n", o.n);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
@@ -914,6 +984,10 @@ int main(int argc, char **argv)
 		return run_as(argc, argv);
 	if (!strcmp(argv[1], "listen0"))
 		return run_listen0(argc, argv);
+	if (!strcmp(argv[1], "open"))
+		return run_open(argc, argv);
+	if (!strcmp(argv[1], "spread"))
+		return run_spread(argc, argv);
 	for (i = 0; i < ARRAY_SIZE(modes); i++)
 		if (!strcmp(argv[1], modes[i].name))
 			break;

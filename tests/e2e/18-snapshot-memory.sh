@@ -1,0 +1,66 @@
+# What an unprivileged reader can make the kernel hold: each open of
+# /proc/tcpclose is a snapshot kept until close, sized by the rows it
+# holds and charged to the opener's memory cgroup; in a cgroup that is
+# full, opens fail with ENOMEM, the OOM killer stays out of it.
+# A table of 512 ports, each with a server and a client row:
+rmmod tcpclose || fail rmmod "rmmod failed"
+insmod $KO max_ports=512 || fail insmod "insmod failed"
+sysctl -qw net.ipv4.tcp_max_tw_buckets=100000
+tcw spread -n 512 -p 20000 >/dev/null || fail fill.workload "tcw failed"
+expect fill 20511 server active_closes=1 time_wait=1
+check fill.ports "$(tc_meta ports)" 512
+ROWS=$(tc_rows | wc -l)
+check fill.rows "$ROWS" 1024
+
+CG=/sys/fs/cgroup
+mountpoint -q $CG || mount -t cgroup2 none $CG || fail cgroup.mount "no cgroup2"
+echo +memory >$CG/cgroup.subtree_control || fail cgroup.memory "no memory controller"
+
+# run_in CGROUP READYNAME ARGS...: tcw open as uid 65534 in CGROUP, held.
+run_in() {
+	local cg=$CG/$1 ready=/tmp/ready.$2 i=0
+	shift 2
+	mkdir -p "$cg"
+	rm -f "$ready"
+	sh -c "echo \$\$ >$cg/cgroup.procs && exec tcw open -u 65534 -r $ready -h 600 $*" \
+		>/tmp/open.out 2>&1 &
+	OPEN_PID=$!
+	while [ ! -e "$ready" ] && kill -0 $OPEN_PID 2>/dev/null && [ $i -lt 1200 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# 1. Many descriptors, no limit: what each one pins, as the cgroup's charge
+# says. A /proc/tcpclose row is 152 bytes, a /proc/tcpclose_hist row 280
+# (at most 5 phases per row of the table); kmalloc may round an array up
+# to a power of two; the rest (file, seq_file and its private part) is
+# under 8 KiB. 1000 descriptors of the table; 100 of the histograms
+# (the 1 GiB guest would not hold 1000 of those, which is the point of
+# the cgroup in part 2).
+for fn in tcpclose:1000:152:1 tcpclose_hist:100:280:5; do
+	set -- $(echo "$fn" | tr : ' ')
+	f=$1 n=$2 size=$3 phases=$4
+	run_in meter $f -n $n /proc/$f
+	check "$f.opened" "$(cat /tmp/open.out)" "tcw: opened $n of $n"
+	per=$(($(cat $CG/meter/memory.current) / n))
+	kill $OPEN_PID; wait $OPEN_PID 2>/dev/null
+	echo "# $f: $per bytes charged per descriptor (table of $ROWS rows)"
+	max=$((2 * ROWS * phases * size + 8192))
+	check "$f.bounded" "$([ "$per" -le "$max" ] && echo ok || echo "$per > $max")" ok
+	[ $f = tcpclose ] &&
+		check "$f.charged" "$([ "$per" -ge $((ROWS * size)) ] && echo ok || echo "$per: not charged")" ok
+done
+
+# 2. A 16 MiB cgroup: the opens stop with ENOMEM, nobody is killed.
+mkdir -p $CG/small
+echo 16M >$CG/small/memory.max
+run_in small enomem -n 1000 /proc/tcpclose
+out=$(cat /tmp/open.out)
+check small.enomem "$(echo "$out" | sed -n 's/.*first error \(.*\)/\1/p')" ENOMEM
+check small.alive "$(kill -0 $OPEN_PID 2>/dev/null && echo yes)" yes
+check small.no-oom "$(sed -n 's/^oom_kill //p' $CG/small/memory.events)" 0
+kill $OPEN_PID; wait $OPEN_PID 2>/dev/null
+echo "# 16 MiB cgroup: $out"
+rmmod tcpclose
+insmod $KO
