@@ -64,19 +64,21 @@ static inline enum tcpclose_event tcpclose_classify(int oldstate, int newstate,
 /*
  * What the kernel has recorded when a socket reaches CLOSE (the tracepoint
  * fires inside tcp_set_state(), before tcp_done() or tcp_disconnect() go on):
+ *   ERR       sk_err: an RST received, or the kernel gave up (retransmission
+ *             or keepalive timeout, ss -K)
+ *   PEER_FIN  SOCK_DONE: the peer's FIN arrived
+ *   TW        a timewait socket took over (or tcp_max_tw_buckets refused
+ *             one: tw_overflow counts it)
+ *   TASK      process context: a system call of the application (close,
+ *             connect(AF_UNSPEC)), not a timer or a received segment
+ *   LINGER2   TCP_LINGER2 < 0: abort FIN_WAIT2
  */
 enum {
-	TCPCLOSE_END_ERR = BIT(0),	/* sk_err: an RST received, or the kernel
-					 * gave up (retransmission or keepalive
-					 * timeout, ss -K) */
-	TCPCLOSE_END_PEER_FIN = BIT(1),	/* SOCK_DONE: the peer's FIN arrived */
-	TCPCLOSE_END_TW = BIT(2),	/* a timewait socket took over (or
-					 * tcp_max_tw_buckets refused one:
-					 * tw_overflow counts it) */
-	TCPCLOSE_END_TASK = BIT(3),	/* process context: a system call of the
-					 * application (close, connect(AF_UNSPEC)),
-					 * not a timer or a received segment */
-	TCPCLOSE_END_LINGER2 = BIT(4),	/* TCP_LINGER2 < 0: abort FIN_WAIT2 */
+	TCPCLOSE_END_ERR = BIT(0),
+	TCPCLOSE_END_PEER_FIN = BIT(1),
+	TCPCLOSE_END_TW = BIT(2),
+	TCPCLOSE_END_TASK = BIT(3),
+	TCPCLOSE_END_LINGER2 = BIT(4),
 };
 
 /*
@@ -85,8 +87,8 @@ enum {
  * normal end (the peer's FIN, or the ACK of ours, completed the close):
  *   sk_err set, any state             resets: an RST received, or the
  *                                     kernel gave up on the peer
- *   FIN_WAIT2, peer's FIN or a         normal (TIME_WAIT, or a timewait
- *   timewait socket took over          socket goes on waiting)
+ *   FIN_WAIT2, peer's FIN, or a        normal (TIME_WAIT, or the orphan
+ *   timewait socket took over          waits on in that socket)
  *   FIN_WAIT2, by the application or   local_aborts (SO_LINGER {1,0}, close()
  *   TCP_LINGER2 < 0                    with unread data, connect(AF_UNSPEC))
  *   FIN_WAIT2, otherwise               fin_wait2_timeouts (tcp_fin_timeout,

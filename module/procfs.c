@@ -206,18 +206,33 @@ static const struct proc_ops tcpclose_proc_ops = {
 };
 
 /*
- * World-writable on purpose: the capability check in write, against the
- * namespace's user namespace, is what guards reset. The file owner cannot:
- * a netns created in the same unshare(2) as its user namespace (unshare
- * -Urn, LXC) exists before the uid map, so its /proc/net entries fall back
- * to the global root's ownership and 0644 would lock that namespace's own
- * root out. Writing "reset" to either file resets both.
+ * Readable by all, writable by the root of the namespace's user namespace;
+ * the capability check in write (opener and writer) is the guard beyond
+ * that. A netns made in the same unshare(2) as its user namespace
+ * (unshare -Urn) exists before the uid map, so that root is not known
+ * yet: the files then belong to the user namespace's creator, who holds
+ * every capability in it and is its root once unshare -r maps 0 to it.
+ * Writing "reset" to either file resets both.
  */
+static struct proc_dir_entry *tcpclose_proc_create(const char *name, struct net *net)
+{
+	struct user_namespace *ns = net->user_ns;
+	struct proc_dir_entry *pde;
+	kuid_t uid = make_kuid(ns, 0);
+	kgid_t gid = make_kgid(ns, 0);
+
+	pde = proc_create_data(name, 0644, net->proc_net, &tcpclose_proc_ops, net);
+	if (pde)
+		proc_set_user(pde, uid_valid(uid) ? uid : ns->owner,
+			      gid_valid(gid) ? gid : ns->group);
+	return pde;
+}
+
 int tcpclose_proc_net_init(struct net *net)
 {
-	if (!proc_create_data(TCPCLOSE_PROC_NAME, 0666, net->proc_net, &tcpclose_proc_ops, net))
+	if (!tcpclose_proc_create(TCPCLOSE_PROC_NAME, net))
 		return -ENOMEM;
-	if (!proc_create_data(TCPCLOSE_HIST_NAME, 0666, net->proc_net, &tcpclose_proc_ops, net)) {
+	if (!tcpclose_proc_create(TCPCLOSE_HIST_NAME, net)) {
 		remove_proc_entry(TCPCLOSE_PROC_NAME, net->proc_net);
 		return -ENOMEM;
 	}

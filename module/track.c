@@ -76,7 +76,7 @@ struct tcpclose_track *tcpclose_track_find(struct tcpclose_tracker *trk, const v
 
 /* A free slot of @sk's bucket, claimed (owner TCPCLOSE_TRACK_BUSY), or NULL. */
 static struct tcpclose_track *tcpclose_track_claim_free(struct tcpclose_tracker *trk,
-							 const void *sk)
+							const void *sk)
 {
 	struct tcpclose_track *t = tcpclose_bucket(trk, sk);
 	unsigned int i;
@@ -126,6 +126,7 @@ bool tcpclose_track_move(struct tcpclose_tracker *trk, struct tcpclose_track *fr
 		t->port = from->port;
 		t->role = from->role;
 		WRITE_ONCE(t->state, from->state);
+		/* Publish the fields with the owner: pairs with tcpclose_track_find(). */
 		smp_store_release(&t->sk, to);
 	}
 	tcpclose_track_end(from);

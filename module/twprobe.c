@@ -245,7 +245,8 @@ static int tcpclose_tw_alloc(struct kprobe *kp, struct pt_regs *regs)
 	if ((int)regs_get_kernel_argument(regs, 2) == TCP_FIN_WAIT2)
 		tcpclose_handoff_mark(sk);
 	tcpclose_tw_count(sock_net(sk), ntohs(inet_sk(sk)->inet_sport),
-			  ntohs(inet_sk(sk)->inet_dport), TCPCLOSE_TW_OVERFLOW, TCPCLOSE_NR_COUNTERS);
+			  ntohs(inet_sk(sk)->inet_dport), TCPCLOSE_TW_OVERFLOW,
+			  TCPCLOSE_NR_COUNTERS);
 	return 0;
 }
 

@@ -35,10 +35,8 @@ done
 src=$("$top/scripts/kernel-src.sh" 2>"$logs/kernel-src.log") ||
 	{ echo "FAIL style/checkpatch: no kernel source"; exit 0; }
 # compat.h exists to hold version checks; checkpatch objects to those alone.
-# The /proc/net files are world-writable on purpose (see procfs.c: the
-# capability check guards them, so that a user namespace's root can reset).
 cp=("$src/scripts/checkpatch.pl" --strict --no-tree --terse --show-types -f)
-if out=$(cd "$top" && "${cp[@]}" --ignore EXPORTED_WORLD_WRITABLE $(ls module/*.c | grep -v "\.mod\.c$") \
+if out=$(cd "$top" && "${cp[@]}" $(ls module/*.c | grep -v "\.mod\.c$") \
 		$(ls module/*.h | grep -v compat.h) &&
 	 "${cp[@]}" --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON module/compat.h); then
 	echo "PASS style/checkpatch"

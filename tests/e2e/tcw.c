@@ -28,6 +28,7 @@
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <linux/capability.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
@@ -98,6 +99,7 @@ static void usage(void)
 	      "       tcw churn [-6] [-d SECONDS] [-p PORT] [-r READYFILE] "
 	      "[-h SECONDS]\n"
 	      "       tcw listen0 [-6]\n"
+	      "       tcw pass [-u UID] [-k] FILE STRING\n"
 	      "       tcw spread [-6] -n N -p BASEPORT\n"
 	      "       tcw open [-u UID] [-n N] [-r READYFILE] [-h SECONDS] FILE\n"
 	      "       tcw write [-u UID] [-k] FILE STRING\n"
@@ -882,6 +884,82 @@ static int run_as(int argc, char **argv)
 }
 
 /*
+ * tcw pass [-u UID] [-k] FILE STRING: a child, as UID or (-k) root without
+ * CAP_NET_ADMIN, opens FILE for writing and hands the descriptor over a
+ * UNIX socket to this process, root with every capability, which writes
+ * STRING with it: the opener's privilege must count, not only the
+ * writer's. Prints "ok N" or "err E" for the write, "open err E" when the
+ * child could not open.
+ */
+static int run_pass(int argc, char **argv)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+	struct cmsghdr *cm;
+	int c, keep = 0, sv[2], fd, err = 0, status;
+	long uid = -1;
+	ssize_t r;
+	pid_t pid;
+
+	optind = 2;
+	while ((c = getopt(argc, argv, "+u:k")) != -1) {
+		switch (c) {
+		case 'u': uid = num(optarg, 0, 4294967294L); break;
+		case 'k': keep = 1; break;
+		default: usage();
+		}
+	}
+	if (argc - optind != 2)
+		usage();
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
+		die("socketpair");
+	iov.iov_base = &err;
+	iov.iov_len = sizeof(err);
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (pid == 0) {
+		if (keep)
+			drop_net_admin();
+		if (uid >= 0)
+			drop_to(uid);
+		fd = open(argv[optind], O_WRONLY | O_CLOEXEC);
+		if (fd < 0) {
+			err = errno;
+		} else {
+			msg.msg_control = cbuf;
+			msg.msg_controllen = sizeof(cbuf);
+			cm = CMSG_FIRSTHDR(&msg);
+			cm->cmsg_level = SOL_SOCKET;
+			cm->cmsg_type = SCM_RIGHTS;
+			cm->cmsg_len = CMSG_LEN(sizeof(int));
+			memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+		}
+		_exit(sendmsg(sv[1], &msg, 0) == sizeof(err) ? 0 : 1);
+	}
+	msg.msg_control = cbuf;
+	msg.msg_controllen = sizeof(cbuf);
+	r = recvmsg(sv[0], &msg, 0);
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) ||
+	    r != sizeof(err))
+		die("the opening child");
+	if (err) {
+		printf("open ");
+		return report_err(err);
+	}
+	cm = CMSG_FIRSTHDR(&msg);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS)
+		die("no descriptor passed");
+	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	r = write(fd, argv[optind + 1], strlen(argv[optind + 1]));
+	if (r < 0)
+		return report_err(errno);
+	printf("ok %zd\n", r);
+	return 0;
+}
+
+/*
  * tcw listen0 [-6]: bind(port 0) + listen() + close(), the way a program
  * asks the kernel for a listening port; prints "tcw: listened on PORT".
  */
@@ -986,6 +1064,8 @@ int main(int argc, char **argv)
 		return run_listen0(argc, argv);
 	if (!strcmp(argv[1], "open"))
 		return run_open(argc, argv);
+	if (!strcmp(argv[1], "pass"))
+		return run_pass(argc, argv);
 	if (!strcmp(argv[1], "spread"))
 		return run_spread(argc, argv);
 	for (i = 0; i < ARRAY_SIZE(modes); i++)
