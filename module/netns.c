@@ -87,13 +87,24 @@ static struct pernet_operations tcpclose_net_ops = {
 	.size = sizeof(struct tcpclose_net),
 };
 
+/*
+ * Tables exist (pernet registered): read without a lock by
+ * tcpclose_netns_untrack_all(), whose callers (the timing parameter, under
+ * the module's parameter lock) may run before and after.
+ */
+static bool tcpclose_netns_up;
+
 int tcpclose_netns_register(void)
 {
-	return register_pernet_subsys(&tcpclose_net_ops);
+	int err = register_pernet_subsys(&tcpclose_net_ops);
+
+	WRITE_ONCE(tcpclose_netns_up, !err);
+	return err;
 }
 
 void tcpclose_netns_unregister(void)
 {
+	WRITE_ONCE(tcpclose_netns_up, false);
 	unregister_pernet_subsys(&tcpclose_net_ops);
 }
 
@@ -120,6 +131,8 @@ void tcpclose_netns_untrack_all(void)
 {
 	struct net *net;
 
+	if (!READ_ONCE(tcpclose_netns_up))
+		return;
 	down_read(&net_rwsem);
 	for_each_net(net) {
 		struct tcpclose_table *tbl = tcpclose_net_table(net);
