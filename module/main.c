@@ -149,13 +149,15 @@ module_param_cb(tw_probes, &tcpclose_tw_probes_ops, &tcpclose_tw_probes, 0444);
 MODULE_PARM_DESC(tw_probes,
 		 "TIME_WAIT lifecycle kprobes (tw_* columns): auto (default: on verified kernels only), off, force");
 
-/* After this, a write to the timing parameter leaves the tracker alone. */
-static void tcpclose_untrack(void)
+/*
+ * After this, a write to the timing parameter leaves the tracker and the
+ * namespaces' tables alone: before the tables go, then the tracker.
+ */
+static void tcpclose_unlive(void)
 {
 	kernel_param_lock(THIS_MODULE);
 	tcpclose_live = false;
 	kernel_param_unlock(THIS_MODULE);
-	tcpclose_hook_free();
 }
 
 static int __init tcpclose_init(void)
@@ -186,17 +188,20 @@ static int __init tcpclose_init(void)
 	err = tcpclose_proc_init();
 	if (err)
 		goto err_hook;
-	pr_info("version %s loaded, max_ports=%u max_tracked=%u timing=%d\n", TCPCLOSE_VERSION,
-		tcpclose_max_ports, tcpclose_max_tracked, tcpclose_timing_on);
+	pr_info("version %s loaded, max_ports=%u max_tracked=%u max_tracked_share=%u timing=%d\n",
+		TCPCLOSE_VERSION, tcpclose_max_ports, tcpclose_max_tracked,
+		tcpclose_max_tracked_share, tcpclose_timing_on);
 	return 0;
 
 err_hook:
 	tcpclose_twprobe_detach();
 	tcpclose_hook_detach();
 err_netns:
+	tcpclose_unlive();
 	tcpclose_netns_unregister();
 err_free:
-	tcpclose_untrack();
+	tcpclose_unlive();	/* again if from above: harmless */
+	tcpclose_hook_free();
 err_pool:
 	tcpclose_pool_exit();
 	return err;
@@ -205,10 +210,11 @@ err_pool:
 static void __exit tcpclose_exit(void)
 {
 	tcpclose_proc_exit();
+	tcpclose_unlive();
 	tcpclose_twprobe_detach();
 	tcpclose_hook_detach();
 	tcpclose_netns_unregister();
-	tcpclose_untrack();
+	tcpclose_hook_free();
 	tcpclose_pool_exit();
 	pr_info("unloaded\n");
 }
