@@ -138,9 +138,11 @@ static inline void tcpclose_hit_rcu(const struct sock *sk, int oldstate, int new
 	if (ev == TCPCLOSE_EV_LISTEN || ev == TCPCLOSE_EV_UNLISTEN) {
 		tbl = tcpclose_net_table(sock_net(sk));
 		/* sk_num is already 0 at ->CLOSE; inet_sport survives. */
-		if (tbl)
-			tcpclose_table_set_listener(tbl, ntohs(inet->inet_sport),
-						    ev == TCPCLOSE_EV_LISTEN);
+		if (!tbl)
+			return;
+		tcpclose_table_set_listener(tbl, ntohs(inet->inet_sport), ev == TCPCLOSE_EV_LISTEN);
+		if (ev == TCPCLOSE_EV_LISTEN)
+			tcpclose_table_accepted(tbl, ntohs(inet->inet_sport));
 		return;
 	}
 	if (((1 << oldstate) & TCPCLOSE_CLOSING_STATES) &&

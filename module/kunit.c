@@ -541,9 +541,15 @@ static void tcpclose_table_separate(struct kunit *test)
 	tcpclose_count(a, 8080, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 4);
 	KUNIT_EXPECT_TRUE(test, tcpclose_table_listens(a, 8080));
 	KUNIT_EXPECT_FALSE(test, tcpclose_table_listens(b, 8080));
-	/* A listener that closed leaves no mark. */
+	/* A listener that closed without accepting leaves no mark... */
 	KUNIT_EXPECT_FALSE(test, tcpclose_table_listens(a, 8081));
 	KUNIT_EXPECT_FALSE(test, tcpclose_table_listens(a, 8082));
+	/* ...one that accepted, its TIME_WAIT period of grace. */
+	tcpclose_table_set_listener(a, 8083, true);
+	tcpclose_table_accepted(a, 8083);
+	tcpclose_table_set_listener(a, 8083, false);
+	KUNIT_EXPECT_TRUE(test, tcpclose_table_listens(a, 8083));
+	KUNIT_EXPECT_FALSE(test, tcpclose_table_listens(b, 8083));
 	rows = tcpclose_rows(test, b, &n, &sum);
 	KUNIT_EXPECT_EQ(test, n, 0);
 	kvfree(rows);

@@ -16,6 +16,8 @@
 #include <linux/rcupdate.h>
 #include <linux/bitops.h>
 #include <linux/mm.h>
+#include <linux/vmalloc.h>
+#include <linux/overflow.h>
 #include <linux/math64.h>
 #include "table.h"
 #include "pool.h"
@@ -400,7 +402,22 @@ bool tcpclose_table_add_gauge(struct tcpclose_table *tbl, const struct tcpclose_
  * is charged to the reader's memory cgroup, and fails (ENOMEM) rather than
  * waking the OOM killer when that cgroup is full.
  */
-#define TCPCLOSE_GFP_SNAPSHOT (GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL)
+#define TCPCLOSE_GFP_SNAPSHOT (GFP_KERNEL_ACCOUNT | __GFP_RETRY_MAYFAIL | __GFP_NOWARN)
+
+/*
+ * Page-granular (vmalloc) beyond a page: kmalloc would round a 152 KiB
+ * snapshot up to 256 KiB, for as long as its descriptor stays open.
+ */
+static void *tcpclose_snapshot_alloc(unsigned int n, size_t size)
+{
+	size_t bytes;
+
+	if (check_mul_overflow((size_t)(n ?: 1), size, &bytes))
+		return NULL;
+	if (bytes <= PAGE_SIZE)
+		return kmalloc(bytes, TCPCLOSE_GFP_SNAPSHOT);
+	return __vmalloc(bytes, TCPCLOSE_GFP_SNAPSHOT);
+}
 
 /*
  * @rows, filled with @n of the @max it was sized for (every entry, both
@@ -414,7 +431,7 @@ static void *tcpclose_snapshot_fit(void *rows, unsigned int n, unsigned int max,
 
 	if ((size_t)(max - n) * size < PAGE_SIZE)
 		return rows;
-	fit = kvmalloc_array(n ?: 1, size, TCPCLOSE_GFP_SNAPSHOT);
+	fit = tcpclose_snapshot_alloc(n, size);
 	if (!fit)
 		return rows;
 	memcpy(fit, rows, (size_t)n * size);
@@ -436,7 +453,7 @@ struct tcpclose_row *tcpclose_table_rows(struct tcpclose_table *tbl, unsigned in
 
 	lockdep_assert_held(&tbl->mutex);
 	max = atomic_read(&tbl->nports) * TCPCLOSE_NR_ROLES;
-	rows = kvmalloc_array(max ?: 1, sizeof(*rows), TCPCLOSE_GFP_SNAPSHOT);
+	rows = tcpclose_snapshot_alloc(max, sizeof(*rows));
 	if (!rows)
 		return NULL;
 
@@ -476,7 +493,7 @@ struct tcpclose_hist_row *tcpclose_table_hist_rows(struct tcpclose_table *tbl,
 
 	lockdep_assert_held(&tbl->mutex);
 	max = atomic_read(&tbl->nports) * TCPCLOSE_NR_ROLES * TCPCLOSE_NR_PHASES;
-	rows = kvmalloc_array(max ?: 1, sizeof(*rows), TCPCLOSE_GFP_SNAPSHOT);
+	rows = tcpclose_snapshot_alloc(max, sizeof(*rows));
 	if (!rows)
 		return NULL;
 

@@ -9,6 +9,8 @@
 #include <linux/llist.h>
 #include <linux/bits.h>
 #include <linux/bitops.h>
+#include <linux/bitmap.h>
+#include <linux/jiffies.h>
 #include "tcpclose.h"
 #include "hist.h"
 
@@ -64,6 +66,14 @@ struct tcpclose_table {
 	 * or the next snapshot.
 	 */
 	unsigned long listen[BITS_TO_LONGS(TCPCLOSE_PORTS)];
+	/*
+	 * Ports that accepted a connection in the current or the previous
+	 * TIME_WAIT period (60 s, by jiffies): a server's TIME_WAIT sockets
+	 * outlive its listener by that long, and stay on its port. Two
+	 * bitmaps, each valid for the period it was started in and the next.
+	 */
+	unsigned long accepted[2][BITS_TO_LONGS(TCPCLOSE_PORTS)];
+	unsigned long accepted_period[2];
 	struct mutex mutex;	/* snapshots and resets */
 	struct llist_head young;	/* ports without per-CPU counters yet */
 	struct irq_work kick;	/* from probe context: queue @grow */
@@ -80,6 +90,32 @@ struct tcpclose_table {
 struct tcpclose_table *tcpclose_table_alloc(unsigned int max_ports);
 void tcpclose_table_free(struct tcpclose_table *tbl);
 
+#define TCPCLOSE_TW_PERIOD (60 * HZ)	/* TCP_TIMEWAIT_LEN */
+
+static inline unsigned long tcpclose_tw_period(void)
+{
+	/* + 2: no period is 0 or 1, which a zeroed table would take for valid. */
+	return jiffies / TCPCLOSE_TW_PERIOD + 2;
+}
+
+/*
+ * An accept on @port, now. The first of a new period starts its bitmap
+ * afresh (8 KiB, once a minute at most); two CPUs doing that at once can
+ * only lose each other's bits, that is a port's grace, never a count.
+ */
+static inline void tcpclose_table_accepted(struct tcpclose_table *tbl, u16 port)
+{
+	unsigned long period = tcpclose_tw_period();
+	unsigned int i = period & 1;
+
+	if (READ_ONCE(tbl->accepted_period[i]) != period) {
+		bitmap_zero(tbl->accepted[i], TCPCLOSE_PORTS);
+		WRITE_ONCE(tbl->accepted_period[i], period);
+	}
+	if (!test_bit(port, tbl->accepted[i]))
+		set_bit(port, tbl->accepted[i]);
+}
+
 static inline void tcpclose_table_set_listener(struct tcpclose_table *tbl, u16 port,
 					       bool listens)
 {
@@ -92,9 +128,20 @@ static inline void tcpclose_table_set_listener(struct tcpclose_table *tbl, u16 p
 		clear_bit(port, tbl->listen);
 }
 
+/* @port has a listener, or had one that accepted within a TIME_WAIT period. */
 static inline bool tcpclose_table_listens(const struct tcpclose_table *tbl, u16 port)
 {
-	return test_bit(port, tbl->listen);
+	unsigned long period;
+	unsigned int i;
+
+	if (test_bit(port, tbl->listen))
+		return true;
+	period = tcpclose_tw_period();
+	for (i = 0; i < 2; i++)
+		if (READ_ONCE(tbl->accepted_period[i]) + 1 >= period &&
+		    test_bit(port, tbl->accepted[i]))
+			return true;
+	return false;
 }
 
 bool tcpclose_table_count(struct tcpclose_table *tbl, const struct tcpclose_key *key,

@@ -1,5 +1,6 @@
-# A port counts as a server port while a listener exists on it, not
-# forever: bind(0) + listen() + close() marks nothing once closed, so a
+# A port counts as a server port while a listener exists on it (and for
+# one TIME_WAIT period after its last accept), not forever: bind(0) +
+# listen() + close() marks nothing once closed, so a
 # client later given that port (here the range is that one port) is a
 # client of the service it connects to, not a "server" row of its own
 # ephemeral port.
