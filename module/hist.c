@@ -90,3 +90,13 @@ int tcpclose_format_hist_row(char *buf, size_t len, const struct tcpclose_hist_r
 	n += scnprintf(buf + n, len - n, "\n");
 	return n;
 }
+
+/* Adds @src into @dst: an evicted port's durations go to the "other" row. */
+void tcpclose_hist_fold(struct tcpclose_hist *dst, struct tcpclose_hist *src)
+{
+	unsigned int b;
+
+	atomic64_add(atomic64_read(&src->sum_us), &dst->sum_us);
+	for (b = 0; b < TCPCLOSE_HIST_BUCKETS; b++)
+		atomic64_add(atomic64_read(&src->bucket[b]), &dst->bucket[b]);
+}

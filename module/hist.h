@@ -57,6 +57,7 @@ extern const char *const tcpclose_phase_names[TCPCLOSE_NR_PHASES];
 u64 tcpclose_hist_upper(unsigned int bucket);
 void tcpclose_hist_read(struct tcpclose_hist *h, struct tcpclose_hist_row *row);
 void tcpclose_hist_zero(struct tcpclose_hist *h);
+void tcpclose_hist_fold(struct tcpclose_hist *dst, struct tcpclose_hist *src);
 
 /* The bucket of a duration: inline, as the probe runs it per closing step. */
 static inline unsigned int tcpclose_hist_bucket(u64 us)

@@ -390,6 +390,23 @@ static struct tcpclose_table *tcpclose_test_table(struct kunit *test, unsigned i
 	return tbl;
 }
 
+/* Waits for the work a full table asked for: eviction, then its result is known. */
+static void tcpclose_settle(struct tcpclose_table *tbl)
+{
+	irq_work_sync(&tbl->kick);
+	flush_work(&tbl->grow);
+}
+
+static bool tcpclose_port_listed(const struct tcpclose_row *rows, unsigned int n, u16 port)
+{
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (rows[i].port == port)
+			return true;
+	return false;
+}
+
 static void tcpclose_count(struct tcpclose_table *tbl, u16 port, u8 role,
 			   enum tcpclose_counter c, unsigned int times)
 {
@@ -470,21 +487,28 @@ static void tcpclose_table_reset_baseline(struct kunit *test)
 	unsigned int n;
 
 	tcpclose_count(tbl, 80, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 7);
-	tcpclose_count(tbl, 81, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 2);	/* dropped */
+	tcpclose_count(tbl, 81, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 2);	/* other */
+	tcpclose_settle(tbl);
 	tcpclose_table_reset(tbl);
 	rows = tcpclose_rows(test, tbl, &n, &sum);
 	KUNIT_EXPECT_EQ(test, n, 0);	/* all zero: omitted */
 	KUNIT_EXPECT_EQ(test, sum.dropped, 0);
 	kvfree(rows);
 
+	tcpclose_table_set_listener(tbl, 80, true);	/* kept by eviction */
 	tcpclose_count(tbl, 80, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 5);
 	tcpclose_count(tbl, 80, TCPCLOSE_SERVER, TCPCLOSE_PASSIVE, 1);
-	tcpclose_count(tbl, 82, TCPCLOSE_CLIENT, TCPCLOSE_ACTIVE, 1);	/* dropped */
+	tcpclose_count(tbl, 82, TCPCLOSE_CLIENT, TCPCLOSE_ACTIVE, 1);	/* other */
+	tcpclose_settle(tbl);
 	rows = tcpclose_rows(test, tbl, &n, &sum);
-	KUNIT_ASSERT_EQ(test, n, 1);
-	KUNIT_EXPECT_EQ(test, rows[0].counter[TCPCLOSE_ACTIVE], 5);
-	KUNIT_EXPECT_EQ(test, rows[0].counter[TCPCLOSE_PASSIVE], 1);
-	KUNIT_EXPECT_EQ(test, sum.dropped, 1);
+	KUNIT_ASSERT_EQ(test, n, 2);
+	KUNIT_EXPECT_EQ(test, rows[0].port, TCPCLOSE_OTHER);
+	KUNIT_EXPECT_EQ(test, rows[0].role, TCPCLOSE_CLIENT);
+	KUNIT_EXPECT_EQ(test, rows[0].counter[TCPCLOSE_ACTIVE], 1);
+	KUNIT_EXPECT_EQ(test, rows[1].port, 80);
+	KUNIT_EXPECT_EQ(test, rows[1].counter[TCPCLOSE_ACTIVE], 5);
+	KUNIT_EXPECT_EQ(test, rows[1].counter[TCPCLOSE_PASSIVE], 1);
+	KUNIT_EXPECT_EQ(test, sum.dropped, 0);
 	KUNIT_EXPECT_EQ(test, sum.ports, 1);
 	kvfree(rows);
 	tcpclose_table_free(tbl);
@@ -505,16 +529,20 @@ static void tcpclose_table_gauges(struct kunit *test)
 								 GFP_KERNEL));
 	KUNIT_EXPECT_TRUE(test, tcpclose_table_add_gauge(tbl, &k90, TCPCLOSE_G_CLOSE_WAIT,
 							 40 * NSEC_PER_SEC, GFP_KERNEL));
-	/* A third port does not fit in max_ports = 2. */
-	KUNIT_EXPECT_FALSE(test, tcpclose_table_add_gauge(tbl, &k99, TCPCLOSE_G_CLOSE_WAIT, 0,
-							  GFP_KERNEL));
+	/* A third port does not fit in max_ports = 2: its socket is on "other". */
+	KUNIT_EXPECT_TRUE(test, tcpclose_table_add_gauge(tbl, &k99, TCPCLOSE_G_CLOSE_WAIT, 0,
+							 GFP_KERNEL));
 	mutex_unlock(&tbl->mutex);
 	rows = tcpclose_rows(test, tbl, &n, &sum);
-	KUNIT_ASSERT_EQ(test, n, 2);
-	KUNIT_EXPECT_EQ(test, rows[0].gauge[TCPCLOSE_G_TIME_WAIT], 3);
-	KUNIT_EXPECT_EQ(test, rows[1].gauge[TCPCLOSE_G_CLOSE_WAIT], 1);
-	KUNIT_EXPECT_EQ(test, rows[1].close_wait_oldest_s, 60);	/* 100 s - 40 s */
+	KUNIT_ASSERT_EQ(test, n, 3);
+	KUNIT_EXPECT_EQ(test, rows[0].port, TCPCLOSE_OTHER);
+	KUNIT_EXPECT_EQ(test, rows[0].gauge[TCPCLOSE_G_CLOSE_WAIT], 1);
+	KUNIT_EXPECT_EQ(test, rows[0].close_wait_untracked, 1);
+	KUNIT_EXPECT_EQ(test, rows[1].gauge[TCPCLOSE_G_TIME_WAIT], 3);
+	KUNIT_EXPECT_EQ(test, rows[2].gauge[TCPCLOSE_G_CLOSE_WAIT], 1);
+	KUNIT_EXPECT_EQ(test, rows[2].close_wait_oldest_s, 60);	/* 100 s - 40 s */
 	kvfree(rows);
+	tcpclose_settle(tbl);
 
 	/* The next snapshot starts from zero: expired sockets vanish. */
 	mutex_lock(&tbl->mutex);
@@ -855,7 +883,12 @@ static void tcpclose_table_burst(struct kunit *test)
 	tcpclose_table_free(tbl);
 }
 
-/* max_ports is first come, first served: of three new ports, the first two get rows. */
+/*
+ * A full table: a new port's events go to "other" at once, then eviction
+ * frees an eighth of max_ports (at least one entry), the least active
+ * first, and folds it into "other". Of two ports with 1 and 2 events and
+ * a third with 3 that found no room, the one with 1 goes.
+ */
 static void tcpclose_table_first_come(struct kunit *test)
 {
 	static const u16 ports[][3] = {
@@ -870,19 +903,57 @@ static void tcpclose_table_first_come(struct kunit *test)
 
 		for (i = 0; i < 3; i++)
 			tcpclose_count(tbl, ports[r][i], TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, i + 1);
+		tcpclose_settle(tbl);
 		rows = tcpclose_rows(test, tbl, &n, &sum);
 		KUNIT_ASSERT_EQ(test, n, 2);
-		/* Rows come sorted by port. */
-		KUNIT_EXPECT_EQ(test, rows[0].port, min(ports[r][0], ports[r][1]));
-		KUNIT_EXPECT_EQ(test, rows[1].port, max(ports[r][0], ports[r][1]));
-		KUNIT_EXPECT_EQ(test, rows[0].counter[TCPCLOSE_ACTIVE] +
-				rows[1].counter[TCPCLOSE_ACTIVE], 1 + 2);
-		KUNIT_EXPECT_EQ(test, sum.dropped, 3);
+		KUNIT_EXPECT_EQ(test, rows[0].port, TCPCLOSE_OTHER);
+		KUNIT_EXPECT_EQ(test, rows[0].counter[TCPCLOSE_ACTIVE], 3 + 1);
+		KUNIT_EXPECT_EQ(test, rows[1].port, ports[r][1]);
+		KUNIT_EXPECT_EQ(test, rows[1].counter[TCPCLOSE_ACTIVE], 2);
+		KUNIT_EXPECT_EQ(test, sum.dropped, 0);
+		KUNIT_EXPECT_EQ(test, sum.ports, 1);
 		kvfree(rows);
 		tcpclose_table_free(tbl);
 		/* Each round starts with a full pool. */
 		KUNIT_ASSERT_EQ(test, tcpclose_pool_refill(), 0);
 	}
+}
+
+/*
+ * A flood of one-shot ports, 40 times the table, while a service port
+ * (no listener mark: it keeps its entry by its activity alone) counts 20
+ * events per round of 100 new ports: its row stays exact, nothing is
+ * dropped, and every column adds up over the rows and "other".
+ */
+static void tcpclose_table_flood(struct kunit *test)
+{
+	struct tcpclose_table *tbl = tcpclose_test_table(test, 64);
+	struct tcpclose_summary sum;
+	struct tcpclose_row *rows;
+	unsigned int n, i, round;
+	u64 total = 0;
+
+	for (round = 0; round < 25; round++) {
+		tcpclose_count(tbl, 9000, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 20);
+		for (i = 0; i < 100; i++)
+			tcpclose_count(tbl, 10000 + round * 100 + i, TCPCLOSE_CLIENT,
+				       TCPCLOSE_ACTIVE, 1);
+		tcpclose_settle(tbl);
+		KUNIT_ASSERT_EQ(test, tcpclose_pool_refill(), 0);
+	}
+	rows = tcpclose_rows(test, tbl, &n, &sum);
+	for (i = 0; i < n; i++) {
+		total += rows[i].counter[TCPCLOSE_ACTIVE];
+		if (rows[i].port == 9000)
+			KUNIT_EXPECT_EQ(test, rows[i].counter[TCPCLOSE_ACTIVE], 25 * 20);
+	}
+	KUNIT_EXPECT_EQ(test, total, 25 * (20 + 100));
+	KUNIT_EXPECT_EQ(test, sum.dropped, 0);
+	KUNIT_EXPECT_LE(test, sum.ports, 64);
+	KUNIT_EXPECT_EQ(test, rows[0].port, TCPCLOSE_OTHER);
+	KUNIT_EXPECT_TRUE(test, tcpclose_port_listed(rows, n, 9000));
+	kvfree(rows);
+	tcpclose_table_free(tbl);
 }
 
 /* ---- which kernels the TIME_WAIT kprobes attach on by default ---- */
@@ -941,6 +1012,7 @@ static struct kunit_case tcpclose_cases[] = {
 	KUNIT_CASE(tcpclose_table_young),
 	KUNIT_CASE(tcpclose_table_burst),
 	KUNIT_CASE(tcpclose_table_first_come),
+	KUNIT_CASE(tcpclose_table_flood),
 	KUNIT_CASE_PARAM(tcpclose_tw_kernels, tcpclose_kernel_gen_params),
 	{}
 };

@@ -29,9 +29,17 @@ static void tcpclose_table_kick_fn(struct irq_work *iw)
 	queue_work(system_unbound_wq, &tbl->grow);
 }
 
+static void tcpclose_table_evict(struct tcpclose_table *tbl);
+static struct tcpclose_port *tcpclose_port_create(struct tcpclose_table *tbl, u16 port,
+						  gfp_t gfp);
+
 static void tcpclose_table_grow_fn(struct work_struct *work)
 {
-	tcpclose_table_grow(container_of(work, struct tcpclose_table, grow));
+	struct tcpclose_table *tbl = container_of(work, struct tcpclose_table, grow);
+
+	tcpclose_table_grow(tbl);
+	if (test_bit(0, &tbl->evict))
+		tcpclose_table_evict(tbl);
 }
 
 struct tcpclose_table *tcpclose_table_alloc(unsigned int max_ports)
@@ -51,6 +59,12 @@ struct tcpclose_table *tcpclose_table_alloc(unsigned int max_ports)
 	atomic64_set(&tbl->untracked_closes, 0);
 	atomic_set(&tbl->tracked, 0);
 	tbl->max_ports = max_ports;
+	/* "other": outside max_ports, never evicted. */
+	if (!tcpclose_port_create(tbl, TCPCLOSE_OTHER, GFP_KERNEL_ACCOUNT)) {
+		tcpclose_table_free(tbl);
+		return NULL;
+	}
+	atomic_dec(&tbl->nports);
 	return tbl;
 }
 
@@ -87,7 +101,7 @@ void tcpclose_table_free(struct tcpclose_table *tbl)
 	kvfree(tbl);
 }
 
-/* Under rcu_read_lock() or tbl->mutex (entries are never removed). */
+/* Under rcu_read_lock() or tbl->mutex (entries are evicted under both). */
 static struct tcpclose_port *tcpclose_port_find(struct tcpclose_table *tbl, u16 port)
 {
 	struct tcpclose_block *blk;
@@ -123,8 +137,9 @@ static void tcpclose_obj_drop(enum tcpclose_pool_id id, void *obj, gfp_t gfp)
  * anything else allocates (process context, or GFP_ATOMIC in an RCU
  * read-side section: legal on RT too, where such a section is
  * preemptible). An entry made in probe context is young: process context
- * gives it per-CPU counters later. NULL when max_ports entries exist or
- * memory (or the pool) is short. Out of line: once per port.
+ * gives it per-CPU counters later. When max_ports entries exist, the
+ * entry of "other" (and eviction is asked for); NULL when memory (or the
+ * pool) is short. Out of line: once per port.
  */
 static noinline struct tcpclose_port *tcpclose_port_create(struct tcpclose_table *tbl,
 							   u16 port, gfp_t gfp)
@@ -148,8 +163,13 @@ static noinline struct tcpclose_port *tcpclose_port_create(struct tcpclose_table
 	p = rcu_dereference_check(blk->port[i], lockdep_is_held(&tbl->mutex));
 	if (p)
 		return p;
-	if (atomic_inc_return(&tbl->nports) > tbl->max_ports)
-		goto full;
+	if (atomic_inc_return(&tbl->nports) > tbl->max_ports) {
+		atomic_dec(&tbl->nports);
+		/* Test first: every event of a new port asks while it is full. */
+		if (!test_bit(0, &tbl->evict) && !test_and_set_bit(0, &tbl->evict))
+			irq_work_queue(&tbl->kick);
+		return tcpclose_port_find(tbl, TCPCLOSE_OTHER);
+	}
 	newp = tcpclose_obj_new(TCPCLOSE_POOL_PORT, sizeof(*newp), gfp);
 	if (!newp)
 		goto full;
@@ -248,13 +268,15 @@ void tcpclose_table_grow(struct tcpclose_table *tbl)
 
 /*
  * The close-phase histograms of (@port, @role), indexed by phase, or NULL.
- * For closes whose first FIN was counted (the port has an entry), under
- * rcu_read_lock(). The first duration of a (port, role) takes a set from
+ * For closes whose first FIN was counted, under rcu_read_lock(): those of
+ * "other" when the port has no entry (there was no room, or it was
+ * evicted since). The first duration of a (port, role) takes a set from
  * the pool; with the pool empty the duration is counted as untracked.
  */
 struct tcpclose_hist *tcpclose_table_hists(struct tcpclose_table *tbl, u16 port, u8 role)
 {
-	struct tcpclose_port *p = tcpclose_port_find(tbl, port);
+	struct tcpclose_port *p = tcpclose_port_find(tbl, port) ?:
+				  tcpclose_port_find(tbl, TCPCLOSE_OTHER);
 	struct tcpclose_hists *h, *old;
 
 	if (unlikely(!p))
@@ -308,7 +330,8 @@ static void tcpclose_port_sum(const struct tcpclose_port *p,
 /*
  * The first entry at or after *@port, with *@port set to its number, or
  * NULL. Under tbl->mutex, outside any RCU read-side section: entries and
- * their histograms live as long as the table, and the walks over all ports
+ * their histograms live until the table is freed or they are evicted,
+ * which takes the mutex too, and the walks over all ports
  * (snapshots, reset) reschedule between ports, so that 4096 ports summed
  * over every possible CPU never run as one non-preemptible stretch.
  */
@@ -350,6 +373,8 @@ void tcpclose_table_reset(struct tcpclose_table *tbl)
 		unsigned int r, ph;
 
 		tcpclose_port_sum(p, p->base);
+		if (port == TCPCLOSE_OTHER)
+			memset(tbl->folded, 0, sizeof(tbl->folded));
 		for (r = 0; r < TCPCLOSE_NR_ROLES; r++) {
 			h = tcpclose_port_hists(tbl, p, r);
 			for (ph = 0; h && ph < TCPCLOSE_NR_PHASES; ph++)
@@ -464,7 +489,8 @@ struct tcpclose_row *tcpclose_table_rows(struct tcpclose_table *tbl, unsigned in
 			row->port = port;
 			row->role = r;
 			for (c = 0; c < TCPCLOSE_NR_COUNTERS; c++)
-				row->counter[c] = cnt[r][c] - p->base[r][c];
+				row->counter[c] = cnt[r][c] - p->base[r][c] +
+						  (port == TCPCLOSE_OTHER ? tbl->folded[r][c] : 0);
 			memcpy(row->gauge, p->gauge[r], sizeof(row->gauge));
 			row->close_wait_oldest_s = p->cw_since[r] && now > p->cw_since[r] ?
 				div_u64(now - p->cw_since[r], NSEC_PER_SEC) : 0;
@@ -513,4 +539,123 @@ struct tcpclose_hist_row *tcpclose_table_hist_rows(struct tcpclose_table *tbl,
 	sum->untracked_closes = atomic64_read(&tbl->untracked_closes) - tbl->untracked_base;
 	*nrows = n;
 	return tcpclose_snapshot_fit(rows, n, max, sizeof(*rows));
+}
+
+/*
+ * Eviction, when the table is full (a probe or a snapshot found no room
+ * and asked through @evict). Every entry but "other", a young one (no
+ * per-CPU counters yet) and one of a port with a live listener is a
+ * candidate (the grace of a closed listener decides roles, not this: a
+ * flood of throwaway listeners must not pin the table), ranked by its
+ * activity: the events since the last scan plus half its previous score,
+ * so a port that stays busy keeps its entry against a burst of one-shot
+ * ports, and an idle one (a live socket but no event, or a past flood)
+ * decays to nothing and goes first. An eighth of max_ports is freed: the
+ * lowest scores. Victims are unpublished, a grace period lets every probe
+ * that found one finish with it, and their counts and histograms are
+ * folded into "other", so every column still adds up.
+ */
+#define TCPCLOSE_SCORE_BUCKETS 65	/* fls64() of a score: 0..64 */
+
+static bool tcpclose_evictable(struct tcpclose_table *tbl, struct tcpclose_port *p,
+			       unsigned int port)
+{
+	return port != TCPCLOSE_OTHER && smp_load_acquire(&p->pcpu) &&
+	       !test_bit(port, tbl->listen);
+}
+
+static void tcpclose_fold(struct tcpclose_table *tbl, struct tcpclose_port *other,
+			  struct tcpclose_port *p)
+{
+	u64 cnt[TCPCLOSE_NR_ROLES][TCPCLOSE_NR_COUNTERS];
+	struct tcpclose_hists *h, *oh;
+	unsigned int r, c, ph;
+
+	tcpclose_port_sum(p, cnt);
+	for (r = 0; r < TCPCLOSE_NR_ROLES; r++) {
+		for (c = 0; c < TCPCLOSE_NR_COUNTERS; c++)
+			tbl->folded[r][c] += cnt[r][c] - p->base[r][c];
+		h = rcu_dereference_protected(p->hists[r], 1);
+		if (!h)
+			continue;
+		oh = tcpclose_port_hists(tbl, other, r);
+		if (!oh) {
+			/* Where a probe may install one concurrently: the same cmpxchg. */
+			oh = kzalloc(sizeof(*oh), GFP_KERNEL);
+			if (oh && cmpxchg((struct tcpclose_hists __force **)&other->hists[r],
+					  NULL, oh)) {
+				kfree(oh);
+				oh = tcpclose_port_hists(tbl, other, r);
+			}
+		}
+		for (ph = 0; oh && ph < TCPCLOSE_NR_PHASES; ph++)
+			tcpclose_hist_fold(&oh->h[ph], &h->h[ph]);
+		kfree(h);
+	}
+	free_percpu(p->pcpu);
+	kfree(p);
+}
+
+static void tcpclose_table_evict(struct tcpclose_table *tbl)
+{
+	unsigned int count[TCPCLOSE_SCORE_BUCKETS] = { 0 };
+	u64 cnt[TCPCLOSE_NR_ROLES][TCPCLOSE_NR_COUNTERS];
+	struct tcpclose_port *p, *other;
+	struct llist_node *victims = NULL, *next;
+	unsigned int port, r, c, b, below = 0, cut, at_cut;
+	int need;
+
+	mutex_lock(&tbl->mutex);
+	/* From here on, a table found full asks again. */
+	clear_bit(0, &tbl->evict);
+	smp_mb__after_atomic();
+	for (port = 0; (p = tcpclose_port_next(tbl, &port)); port++) {
+		u64 seen = 0;
+
+		if (!tcpclose_evictable(tbl, p, port))
+			continue;
+		tcpclose_port_sum(p, cnt);
+		for (r = 0; r < TCPCLOSE_NR_ROLES; r++)
+			for (c = 0; c < TCPCLOSE_NR_COUNTERS; c++)
+				seen += cnt[r][c];
+		p->score = p->score / 2 + (seen - p->seen);
+		p->seen = seen;
+		count[fls64(p->score)]++;
+	}
+	need = atomic_read(&tbl->nports) - (int)(tbl->max_ports - max(tbl->max_ports / 8, 1U));
+	if (need <= 0)
+		goto out;
+	/* The @need lowest scores: every bucket below @cut, and @at_cut of it. */
+	for (cut = 0; cut < TCPCLOSE_SCORE_BUCKETS - 1 && below + count[cut] < need; cut++)
+		below += count[cut];
+	at_cut = need - below;
+	for (port = 0; need > 0 && (p = tcpclose_port_next(tbl, &port)); port++) {
+		struct tcpclose_block *blk;
+
+		if (!tcpclose_evictable(tbl, p, port))
+			continue;
+		b = fls64(p->score);
+		if (b > cut || (b == cut && !at_cut))
+			continue;
+		if (b == cut)
+			at_cut--;
+		blk = rcu_dereference_protected(tbl->dir[port >> TCPCLOSE_BLOCK_SHIFT],
+						lockdep_is_held(&tbl->mutex));
+		/* Only this function removes entries, under the mutex: plain stores. */
+		rcu_assign_pointer(blk->port[port & (TCPCLOSE_BLOCK_SIZE - 1)], NULL);
+		atomic_dec(&tbl->nports);
+		p->young.next = victims;
+		victims = &p->young;
+		need--;
+	}
+	/* No probe still holds a victim: its counts and histograms are final. */
+	synchronize_rcu();
+	other = tcpclose_port_find(tbl, TCPCLOSE_OTHER);
+	for (; victims; victims = next) {
+		next = victims->next;
+		tcpclose_fold(tbl, other, llist_entry(victims, struct tcpclose_port, young));
+		cond_resched();
+	}
+out:
+	mutex_unlock(&tbl->mutex);
 }

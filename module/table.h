@@ -18,6 +18,8 @@
 #define TCPCLOSE_BLOCK_SHIFT	8
 #define TCPCLOSE_BLOCK_SIZE	BIT(TCPCLOSE_BLOCK_SHIFT)
 #define TCPCLOSE_DIR_SIZE	(TCPCLOSE_PORTS >> TCPCLOSE_BLOCK_SHIFT)
+/* The entry of port 0, which no connection has: events of ports without room. */
+#define TCPCLOSE_OTHER		0
 
 /* Written only by the CPU that owns it: the fast path never shares a line. */
 struct tcpclose_pcpu {
@@ -42,6 +44,9 @@ struct tcpclose_port {
 	u32 cw_untracked[TCPCLOSE_NR_ROLES];
 	/* Close-phase durations, allocated on the first measured close. */
 	struct tcpclose_hists __rcu *hists[TCPCLOSE_NR_ROLES];
+	/* Recent activity, aged at each eviction scan (under table->mutex). */
+	u64 score;
+	u64 seen;	/* the sum of its counters at the last scan */
 };
 
 struct tcpclose_block {
@@ -53,8 +58,11 @@ struct tcpclose_block {
  * number: a lookup is two dependent loads with no hashing and no lock,
  * output comes out sorted, and memory grows by one block per 256 ports in
  * use. Blocks and ports are installed with cmpxchg, by the probe (from the
- * pools) or by a snapshot that sees their sockets, and live until the
- * table is freed.
+ * pools) or by a snapshot that sees their sockets. Blocks live until the
+ * table is freed; a port's entry until then, or until the table is full
+ * and it is evicted (tcpclose_table_evict(), under @mutex, a grace period
+ * after it was unpublished), its counts folded into the entry of port 0,
+ * "other", which every event of a port without room goes to.
  */
 struct tcpclose_table {
 	struct tcpclose_block __rcu *dir[TCPCLOSE_DIR_SIZE];
@@ -74,7 +82,7 @@ struct tcpclose_table {
 	 */
 	unsigned long accepted[2][BITS_TO_LONGS(TCPCLOSE_PORTS)];
 	unsigned long accepted_period[2];
-	struct mutex mutex;	/* snapshots and resets */
+	struct mutex mutex;	/* snapshots, resets, eviction */
 	struct llist_head young;	/* ports without per-CPU counters yet */
 	struct irq_work kick;	/* from probe context: queue @grow */
 	struct work_struct grow;	/* gives young ports their per-CPU counters */
@@ -84,6 +92,9 @@ struct tcpclose_table {
 	u64 dropped_base;	/* under mutex */
 	atomic64_t untracked_closes;	/* closes not timed: tracker full */
 	atomic_t tracked;	/* tracker slots this namespace holds */
+	unsigned long evict;	/* bit 0: the table is full, evict (grow work) */
+	/* Counts of evicted ports, output on "other" (under mutex). */
+	u64 folded[TCPCLOSE_NR_ROLES][TCPCLOSE_NR_COUNTERS];
 	u64 untracked_base;	/* under mutex */
 };
 
