@@ -157,7 +157,8 @@ size_t tc_diagnose(const struct tc_table *t, const struct tc_select *sel,
 	for (i = 0; i < t->nrows; i++) {
 		const struct tc_row *r = &t->rows[i];
 
-		if (!tc_select_match(sel, r))
+		/* "other" (port 0) sums many ports: no finding can name one. */
+		if (!tc_select_match(sel, r) || r->port == 0)
 			continue;
 		for (k = 0; k < TC_NDIAG_KINDS; k++) {
 			struct tc_diag *d = &out[n];

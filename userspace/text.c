@@ -121,8 +121,11 @@ void tc_print_table(FILE *f, const struct tc_table *t,
 	}
 	fputc('\n', f);
 	for (i = 0; i < n; i++) {
-		fprintf(f, "%5u %-6s", rows[i]->port,
-			tc_role_names[rows[i]->role]);
+		/* Port 0: the ports without a row of their own (a full table). */
+		if (rows[i]->port == 0)
+			fprintf(f, "%5s %-6s", "other", tc_role_names[rows[i]->role]);
+		else
+			fprintf(f, "%5u %-6s", rows[i]->port, tc_role_names[rows[i]->role]);
 		for (k = 0; k < nc; k++) {
 			tc_cell(cell, t, rows[i], cols[k], rates);
 			fprintf(f, " %*s", (int)w[k], cell);

@@ -123,6 +123,9 @@ golden thresholds.diagnose -f "$fx/demo.txt" "${PR[@]}" --diagnose \
 	--min-time-wait 41 --min-close-wait 16 --active-share 0.9 --port-range-ratio 0.0008
 golden watch -f "$fx/demo.txt" "${PR[@]}" --watch 0.05 --count 2 --top 2
 golden stdin.diagnose -f - "${PR[@]}" --diagnose <"$fx/demo.txt"
+# A full table: port 0 is "other", shown as such, and no finding names it.
+golden other.table -f "$fx/other.txt" "${PR[@]}"
+golden other.diagnose -f "$fx/other.txt" "${PR[@]}" --diagnose
 # The TIME_WAIT lifecycle columns: refused TIME_WAIT, FIN_WAIT2 timeouts.
 golden lifecycle.table -f "$fx/lifecycle.txt" "${PR[@]}"
 golden lifecycle.diagnose -f "$fx/lifecycle.txt" "${PR[@]}" --diagnose
