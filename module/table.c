@@ -58,6 +58,7 @@ struct tcpclose_table *tcpclose_table_alloc(unsigned int max_ports)
 	atomic64_set(&tbl->dropped, 0);
 	atomic64_set(&tbl->untracked_closes, 0);
 	atomic_set(&tbl->tracked, 0);
+	tbl->aged_at = jiffies;
 	tbl->max_ports = max_ports;
 	/* "other": outside max_ports, never evicted. */
 	if (!tcpclose_port_create(tbl, TCPCLOSE_OTHER, GFP_KERNEL_ACCOUNT)) {
@@ -150,25 +151,26 @@ static noinline struct tcpclose_port *tcpclose_port_create(struct tcpclose_table
 	struct tcpclose_port *p, *newp;
 
 	blk = rcu_dereference_check(tbl->dir[d], lockdep_is_held(&tbl->mutex));
-	if (!blk) {
-		newblk = tcpclose_obj_new(TCPCLOSE_POOL_BLOCK, sizeof(*newblk), gfp);
-		if (!newblk)
-			return NULL;
-		blk = cmpxchg((struct tcpclose_block __force **)&tbl->dir[d], NULL, newblk);
-		if (blk)
-			tcpclose_obj_drop(TCPCLOSE_POOL_BLOCK, newblk, gfp);
-		else
-			blk = newblk;
-	}
-	p = rcu_dereference_check(blk->port[i], lockdep_is_held(&tbl->mutex));
+	p = blk ? rcu_dereference_check(blk->port[i], lockdep_is_held(&tbl->mutex)) : NULL;
 	if (p)
 		return p;
+	/* Full: before taking a block, which a flood across blocks would use up. */
 	if (atomic_inc_return(&tbl->nports) > tbl->max_ports) {
 		atomic_dec(&tbl->nports);
 		/* Test first: every event of a new port asks while it is full. */
 		if (!test_bit(0, &tbl->evict) && !test_and_set_bit(0, &tbl->evict))
 			irq_work_queue(&tbl->kick);
 		return tcpclose_port_find(tbl, TCPCLOSE_OTHER);
+	}
+	if (!blk) {
+		newblk = tcpclose_obj_new(TCPCLOSE_POOL_BLOCK, sizeof(*newblk), gfp);
+		if (!newblk)
+			goto full;
+		blk = cmpxchg((struct tcpclose_block __force **)&tbl->dir[d], NULL, newblk);
+		if (blk)
+			tcpclose_obj_drop(TCPCLOSE_POOL_BLOCK, newblk, gfp);
+		else
+			blk = newblk;
 	}
 	newp = tcpclose_obj_new(TCPCLOSE_POOL_PORT, sizeof(*newp), gfp);
 	if (!newp)
@@ -547,15 +549,18 @@ struct tcpclose_hist_row *tcpclose_table_hist_rows(struct tcpclose_table *tbl,
  * per-CPU counters yet) and one of a port with a live listener is a
  * candidate (the grace of a closed listener decides roles, not this: a
  * flood of throwaway listeners must not pin the table), ranked by its
- * activity: the events since the last scan plus half its previous score,
- * so a port that stays busy keeps its entry against a burst of one-shot
- * ports, and an idle one (a live socket but no event, or a past flood)
- * decays to nothing and goes first. An eighth of max_ports is freed: the
+ * activity: the events since the last scan plus its previous score, halved
+ * every TCPCLOSE_AGE_PERIOD (by time, not by scan: a flood that makes
+ * scans frequent must not age a service out), so a port that stays busy
+ * keeps its entry against a burst of one-shot ports, and an idle one (a
+ * live socket but no event, or a past flood) decays to nothing and goes
+ * first. An eighth of max_ports is freed: the
  * lowest scores. Victims are unpublished, a grace period lets every probe
  * that found one finish with it, and their counts and histograms are
  * folded into "other", so every column still adds up.
  */
 #define TCPCLOSE_SCORE_BUCKETS 65	/* fls64() of a score: 0..64 */
+#define TCPCLOSE_AGE_PERIOD (10 * HZ)
 
 static bool tcpclose_evictable(struct tcpclose_table *tbl, struct tcpclose_port *p,
 			       unsigned int port)
@@ -602,13 +607,17 @@ static void tcpclose_table_evict(struct tcpclose_table *tbl)
 	u64 cnt[TCPCLOSE_NR_ROLES][TCPCLOSE_NR_COUNTERS];
 	struct tcpclose_port *p, *other;
 	struct llist_node *victims = NULL, *next;
-	unsigned int port, r, c, b, below = 0, cut, at_cut;
+	unsigned int port, r, c, b, below = 0, cut, at_cut, halve;
+	unsigned long periods;
 	int need;
 
 	mutex_lock(&tbl->mutex);
 	/* From here on, a table found full asks again. */
 	clear_bit(0, &tbl->evict);
 	smp_mb__after_atomic();
+	periods = (jiffies - tbl->aged_at) / TCPCLOSE_AGE_PERIOD;
+	tbl->aged_at += periods * TCPCLOSE_AGE_PERIOD;
+	halve = min(periods, 63UL);
 	for (port = 0; (p = tcpclose_port_next(tbl, &port)); port++) {
 		u64 seen = 0;
 
@@ -618,7 +627,7 @@ static void tcpclose_table_evict(struct tcpclose_table *tbl)
 		for (r = 0; r < TCPCLOSE_NR_ROLES; r++)
 			for (c = 0; c < TCPCLOSE_NR_COUNTERS; c++)
 				seen += cnt[r][c];
-		p->score = p->score / 2 + (seen - p->seen);
+		p->score = (p->score >> halve) + (seen - p->seen);
 		p->seen = seen;
 		count[fls64(p->score)]++;
 	}

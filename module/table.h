@@ -93,6 +93,7 @@ struct tcpclose_table {
 	atomic64_t untracked_closes;	/* closes not timed: tracker full */
 	atomic_t tracked;	/* tracker slots this namespace holds */
 	unsigned long evict;	/* bit 0: the table is full, evict (grow work) */
+	unsigned long aged_at;	/* jiffies: scores were last halved (under mutex) */
 	/* Counts of evicted ports, output on "other" (under mutex). */
 	u64 folded[TCPCLOSE_NR_ROLES][TCPCLOSE_NR_COUNTERS];
 	u64 untracked_base;	/* under mutex */
