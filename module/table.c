@@ -45,6 +45,7 @@ static void tcpclose_table_grow_fn(struct work_struct *work)
 struct tcpclose_table *tcpclose_table_alloc(unsigned int max_ports)
 {
 	struct tcpclose_table *tbl;
+	struct tcpclose_port *p;
 
 	/* Charged to whoever creates the namespace, as its other objects are. */
 	tbl = kvzalloc(sizeof(*tbl), GFP_KERNEL_ACCOUNT);
@@ -61,7 +62,10 @@ struct tcpclose_table *tcpclose_table_alloc(unsigned int max_ports)
 	tbl->aged_at = jiffies;
 	tbl->max_ports = max_ports;
 	/* "other": outside max_ports, never evicted. */
-	if (!tcpclose_port_create(tbl, TCPCLOSE_OTHER, GFP_KERNEL_ACCOUNT)) {
+	mutex_lock(&tbl->mutex);
+	p = tcpclose_port_create(tbl, TCPCLOSE_OTHER, GFP_KERNEL_ACCOUNT);
+	mutex_unlock(&tbl->mutex);
+	if (!p) {
 		tcpclose_table_free(tbl);
 		return NULL;
 	}

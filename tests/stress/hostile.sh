@@ -86,6 +86,7 @@ for p in $params; do
 	case $p in
 	max_ports) bad="0 65537 4294967295 $junk" good="1 65536 0x100" ;;
 	max_tracked) bad="0 7 4194305 $junk" good="8 4194304" ;;
+	max_tracked_share) bad="0 101 $junk" good="1 100" ;;
 	*) bad="2 -1 abc '' x" good= ;;	# a bool: what no parser takes
 	esac
 	eval "set -- $bad"
