@@ -102,7 +102,7 @@ static void usage(void)
 	      "       tcw pass [-u UID] [-k] FILE STRING\n"
 	      "       tcw spread [-6] -n N -p BASEPORT\n"
 	      "       tcw open [-u UID] [-n N] [-r READYFILE] [-h SECONDS] FILE\n"
-	      "       tcw write [-u UID] [-k] FILE STRING\n"
+	      "       tcw write [-u UID] [-k] [-T] FILE STRING\n"
 	      "       tcw write [-u UID] [-k] -s SIZE FILE\n"
 	      "       tcw as [-u UID] [-k] COMMAND [ARG...]\n", stderr);
 	exit(EX_USAGE);
@@ -819,14 +819,16 @@ static void drop_to(long uid)
 static int run_write(int argc, char **argv)
 {
 	long uid = -1, size = -1;
-	int c, fd, keep = 0;
+	int c, fd, keep = 0, timed = 0;
+	struct timespec t0, t1;
 	size_t len;
 	ssize_t r;
 	char *buf;
 
 	optind = 2;
-	while ((c = getopt(argc, argv, "+u:s:k")) != -1) {
+	while ((c = getopt(argc, argv, "+u:s:kT")) != -1) {
 		switch (c) {
+		case 'T': timed = 1; break;
 		case 'u': uid = num(optarg, 0, 4294967294L); break;
 		case 's': size = num(optarg, 0, 64L << 20); break;
 		case 'k': keep = 1; break;
@@ -850,11 +852,17 @@ static int run_write(int argc, char **argv)
 	fd = open(argv[optind], O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return report_err(errno);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	r = write(fd, buf, len);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (r < 0)
 		return report_err(errno);
 	close(fd);
-	printf("ok %zd\n", r);
+	if (timed)
+		printf("ok %zd in %ld us\n", r, (long)((t1.tv_sec - t0.tv_sec) * 1000000 +
+							(t1.tv_nsec - t0.tv_nsec) / 1000));
+	else
+		printf("ok %zd\n", r);
 	return 0;
 }
 
