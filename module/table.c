@@ -244,15 +244,16 @@ bool tcpclose_table_count(struct tcpclose_table *tbl, const struct tcpclose_key 
 }
 
 /*
- * The same for the TIME_WAIT kprobes, which never create an entry: an
- * event counts only on a port that already has one (its close was
- * counted, or a snapshot saw its sockets), so that timewait sockets from
- * before the module loaded make no rows. Under rcu_read_lock().
+ * The same for the TIME_WAIT kprobes, which never create an entry (their
+ * handlers run from int3: NMI context): an event of a port without one
+ * (timewait sockets from before the module loaded, a port evicted or
+ * without room) counts on "other", and makes no row. Under rcu_read_lock().
  */
 bool tcpclose_table_count_known(struct tcpclose_table *tbl, const struct tcpclose_key *key,
 				enum tcpclose_counter counter)
 {
-	return tcpclose_port_inc(tbl, tcpclose_port_find(tbl, key->port), key, counter);
+	return tcpclose_port_inc(tbl, tcpclose_port_find(tbl, key->port) ?:
+				 tcpclose_port_find(tbl, TCPCLOSE_OTHER), key, counter);
 }
 
 /* Process context: per-CPU counters for the ports the probe created. */
@@ -451,6 +452,16 @@ static void *tcpclose_snapshot_alloc(unsigned int n, size_t size)
 }
 
 /*
+ * Entries a snapshot is sized for: those now, "other", and room for probes
+ * to create more while it is taken (64, within max_ports): a burst beyond
+ * that, during one snapshot, would leave its last rows out of it.
+ */
+static unsigned int tcpclose_snapshot_entries(struct tcpclose_table *tbl)
+{
+	return min_t(unsigned int, atomic_read(&tbl->nports) + 64, tbl->max_ports) + 1;
+}
+
+/*
  * @rows, filled with @n of the @max it was sized for (every entry, both
  * roles): moved to an array of @n when that frees a page or more, so that
  * what an open descriptor pins is what it shows. Keeps @rows when the copy
@@ -483,7 +494,7 @@ struct tcpclose_row *tcpclose_table_rows(struct tcpclose_table *tbl, unsigned in
 	struct tcpclose_port *p;
 
 	lockdep_assert_held(&tbl->mutex);
-	max = atomic_read(&tbl->nports) * TCPCLOSE_NR_ROLES;
+	max = tcpclose_snapshot_entries(tbl) * TCPCLOSE_NR_ROLES;
 	rows = tcpclose_snapshot_alloc(max, sizeof(*rows));
 	if (!rows)
 		return NULL;
@@ -524,7 +535,7 @@ struct tcpclose_hist_row *tcpclose_table_hist_rows(struct tcpclose_table *tbl,
 	struct tcpclose_port *p;
 
 	lockdep_assert_held(&tbl->mutex);
-	max = atomic_read(&tbl->nports) * TCPCLOSE_NR_ROLES * TCPCLOSE_NR_PHASES;
+	max = tcpclose_snapshot_entries(tbl) * TCPCLOSE_NR_ROLES * TCPCLOSE_NR_PHASES;
 	rows = tcpclose_snapshot_alloc(max, sizeof(*rows));
 	if (!rows)
 		return NULL;
