@@ -35,5 +35,19 @@ echo "# flood: service made $N connections; $(tc_meta ports /tmp/flood.snap) por
 # Every timewait socket of the namespace is on a row or on "other".
 check totals.time_wait "$(($(tc_sum time_wait /tmp/flood.snap) + $(tc_meta tw_fin_wait2 /tmp/flood.snap)))" \
 	"$(tc_meta sockstat_tw /tmp/flood.snap)"
+# A service that starts after the flood, the table full of its ports: its
+# first event finds no room (on "other"), eviction frees the flood's
+# entries, and the rest of its closes have a row of their own.
+tcw server-first -n 20 -p 9100 >/dev/null || fail late.workload "tcw failed"
+i=0
+until tc_rows | awk '$1 == 9100 && $2 == "server" && $3 > 0 { f = 1 } END { exit !f }'; do
+	i=$((i + 1))
+	[ $i -ge 50 ] && { fail late.row "no row for 9100"; break; }
+	sleep 0.2
+done
+[ $i -lt 50 ] && pass late.row
+cat $PROC >/tmp/flood.snap
+check late.totals "$(tc_sum active_closes /tmp/flood.snap)" $((F + N + 20))
+check late.service-kept "$(tc_get 9000 server active_closes /tmp/flood.snap)" $N
 rmmod tcpclose
 insmod $KO
