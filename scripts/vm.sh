@@ -77,7 +77,7 @@ for m in inet_diag tcp_diag; do
 done
 cp "$(dirname "$ko")"/*.ko "$root/lib/tcpclose/"
 cp "$bin"/* "$root/bin/"
-cp "$top"/tests/e2e/*.sh "$root/tests/"
+cp "$top"/tests/e2e/*.sh "$top/tests/kernel-log-errors" "$root/tests/"
 cp "$top"/tests/stress/*.sh "$root/tests/stress/"
 chmod +x "$root/init" "$root"/tests/*.sh "$root"/tests/stress/*.sh
 initrd=$top/build/$kver/initramfs.cpio.gz

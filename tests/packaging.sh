@@ -4,14 +4,15 @@
 # `make install` tree, and the man pages.
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/host-lib.sh"
 CACHE=${TCPCLOSE_CACHE:-/var/cache/tcpclose}
 logs=$top/build/logs
 mkdir -p "$logs"
 cd "$top"
 version=$(make -s version)
 
-ok() { echo "PASS packaging/$1"; }
-ko() { echo "FAIL packaging/$1: $2"; }
+ok() { pass "packaging/$1"; }
+ko() { fail "packaging/$1" "$2"; }
 check() { if [ "$2" = "$3" ]; then ok "$1"; else ko "$1" "expected '$3', got '$2'"; fi; }
 
 missing=
@@ -83,3 +84,4 @@ for m in userspace/tcpclose.8 doc/tcpclose.5; do
 	w=$(LC_ALL=C.UTF-8 MANWIDTH=80 man --warnings -l "$m" 2>&1 >/dev/null)
 	check "man.$(basename "$m")" "${w:-clean}" clean
 done
+tally packaging

@@ -16,6 +16,7 @@
 # fuzzer's /proc opens).
 set -uo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/host-lib.sh"
 usage="usage: run-stress.sh [quick|full] [debug|debug-rt|kcsan]"
 mode=${1:-quick}
 flavour=${2:-debug}
@@ -42,8 +43,9 @@ mkdir -p "$logs"
 start=$(date +%s)
 klog=$logs/$flavour-kernel.log
 if ! kbuild=$("$top/scripts/$kscript" 2>"$klog"); then
-	echo "FAIL $p/kernel: $flavour kernel build failed (see $klog)"
+	fail "$p/kernel" "$flavour kernel build failed (see $klog)"
 	tail -n 20 "$klog"
+	tally "$p-$mode"
 	exit 1
 fi
 echo "# $p: $flavour kernel ready in $(($(date +%s) - start)) s: $kbuild"
@@ -51,8 +53,9 @@ echo "# $p: $flavour kernel ready in $(($(date +%s) - start)) s: $kbuild"
 blog=$logs/$p-build.log
 if ! "$top/scripts/build-module.sh" "$kbuild" W=1 >"$blog" 2>&1 ||
 	grep -qE 'warning:|error:' "$blog"; then
-	echo "FAIL $p/build: see $blog"
+	fail "$p/build" "see $blog"
 	grep -E 'warning:|error:' "$blog" | head
+	tally "$p-$mode"
 	exit 1
 fi
 # Per flavour and mode (stress-quick.log for debug, as before), so that
@@ -62,14 +65,14 @@ rm -f "$log" "$log.txt" "$log.scan" "$log.kcsan"
 vmstart=$(date +%s)
 "$top/scripts/vm.sh" "$flavour" "/tests/stress/$mode.sh" "$log"
 secs=$(($(date +%s) - vmstart))
-tr -d '\r' <"$log" >"$log.txt"
-failn=0
-grep -aE '^(PASS|FAIL) ' "$log.txt"
-failn=$(grep -acE '^FAIL ' "$log.txt")
-
-# The guest's own check lines quote what they found: not a second splat.
-# A guest without ACPI poweroff ends by init exiting after @@DONE.
-sed '/^@@DONE/,$ { /Attempted to kill init/d }' "$log.txt" >"$log.scan"
+console_clean "$log" "$log.txt"
+scrape_results "" "$log.txt"
+# Every part of tests/stress/ (and run.sh's final phase) ended.
+parts=$(cd "$top/tests/stress" && ls *.sh | sed 's/\.sh$//' | grep -vxE 'lib|run|quick|full')
+# shellcheck disable=SC2086
+scrape_ended "$p" "$log.txt" $parts final
+scrape_exit "$p" "$log.txt"
+cp "$log.txt" "$log.scan"
 
 # KCSAN: each report, from "BUG: KCSAN:" to the "=====" line that closes
 # it, is cut out of the console and judged as a whole (its two stacks say
@@ -101,10 +104,9 @@ if [ "$flavour" = kcsan ]; then
 		[ "$kind" = core ] && echo "# $p: KCSAN report outside tcpclose (not failed), ${cnt}x: $title"
 	done <"$log.kcsan.sum"
 	if [ "$kcsan_ours" = 0 ]; then
-		echo "PASS $p/kcsan-tcpclose: no data race with a tcpclose frame ($kcsan_core reports elsewhere)"
+		pass "$p/kcsan-tcpclose: no data race with a tcpclose frame ($kcsan_core reports elsewhere)"
 	else
-		failn=$((failn + 1))
-		echo "FAIL $p/kcsan-tcpclose: $kcsan_ours KCSAN reports with a tcpclose frame:"
+		fail "$p/kcsan-tcpclose" "$kcsan_ours KCSAN reports with a tcpclose frame:"
 		while read -r cnt kind title; do
 			[ "$kind" = ours ] && echo "    ${cnt}x: $title"
 		done <"$log.kcsan.sum"
@@ -114,24 +116,12 @@ if [ "$flavour" = kcsan ]; then
 	fi
 fi
 
-# Anything the kernel's checkers said, wherever it appears on the console:
-# KASAN, UBSAN, WARN/BUG, lockdep (every report kind), RCU-lockdep, sleeping
-# in atomic context (what PREEMPT_RT turns a spinlock_t into), hung tasks,
-# list corruption, kmemleak.
-splat='BUG:|WARNING:|KASAN|UBSAN|suspected memory leak|unreferenced object|possible recursive locking|suspicious RCU usage|circular locking|inconsistent lock state|possible irq lock inversion|Invalid wait context|bad unlock balance|held lock freed|lock held when returning|possible deadlock|sleeping function called from invalid context|scheduling while atomic|INFO:|Oops|general protection|Call Trace|refcount_t|list_add corruption|list_del corruption|Kernel panic'
-splats=$(grep -aE "$splat" "$log.scan" | grep -acvE '^(PASS|FAIL) ')
-if [ "$splats" = 0 ]; then
-	echo "PASS $p/console-clean"
-else
-	failn=$((failn + 1))
-	echo "FAIL $p/console-clean: $splats lines from the kernel's checkers; first ones:"
-	grep -anE "$splat" "$log.scan" | grep -avE ':(PASS|FAIL) ' | head -n 10 | sed 's/^/    /'
-	first=$(grep -anE "$splat" "$log.scan" | grep -avE ':(PASS|FAIL) ' | head -n 1 | cut -d: -f1)
-	sed -n "$((first > 5 ? first - 5 : 1)),$((first + 40))p" "$log.scan" | sed 's/^/    | /'
-fi
+# Anything the kernel's checkers said, wherever it appears on the console
+# (the one list of patterns, tests/kernel-log-errors).
+scrape_splats "$p/console-clean" "$log.scan"
+splats=$(klog_errors "$log.scan" | grep -c .)
 if ! grep -aq '^@@DONE' "$log.txt" || ! grep -aq '^@@FIGURES' "$log.txt"; then
-	failn=$((failn + 1))
-	echo "FAIL $p/vm: guest did not finish; last console lines:"
+	fail "$p/vm" "guest did not finish; last console lines:"
 	tail -n 40 "$log.txt" | sed 's/^/    /'
 fi
 figures=$(sed -n 's/^@@FIGURES //p' "$log.txt")
@@ -139,4 +129,4 @@ figures=$(sed -n 's/^@@FIGURES //p' "$log.txt")
 	figures="$figures kcsan_reports_tcpclose=$kcsan_ours kcsan_reports_other=$kcsan_core $(sed -n 's/^@@KCSAN //p' "$log.txt")"
 echo "# $p-$mode: ${figures:-no figures} splats=$splats guest_s=$secs"
 echo "# $p-$mode: console in $log ($(($(date +%s) - start)) s in all)"
-[ "$failn" = 0 ]
+tally "$p-$mode"

@@ -16,6 +16,8 @@ echo "@@BOOTED $(uname -r)"
 if insmod /lib/tcpclose/tcpclose.ko; then
 	echo "@@LOADED"
 	sh "$run"
+	# The host fails a run whose script did not end with status 0.
+	echo "@@EXIT $?"
 else
 	echo "FAIL boot/insmod: insmod tcpclose.ko failed"
 fi

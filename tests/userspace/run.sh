@@ -6,6 +6,7 @@
 #   tests/userspace/run.sh            UPDATE=1 rewrites tests/userspace/expected/
 set -uo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
+. "$top/tests/host-lib.sh"
 here=$top/tests/userspace
 fx=$here/fixtures
 exp=$here/expected
@@ -15,11 +16,12 @@ bin=$top/userspace/tcpclose
 # Fixtures must not depend on this machine's ip_local_port_range.
 PR=(--port-range 32768-60999)
 
-pass() { echo "PASS reader/$1"; }
-fail() { echo "FAIL reader/$1: $2"; }
+# pass/fail of tests/host-lib.sh, with this part's prefix.
+rpass() { pass "reader/$1"; }
+rfail() { fail "reader/$1" "$2"; }
 # check NAME ACTUAL EXPECTED
 check() {
-	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "expected '$3', got '$2'"; fi
+	if [ "$2" = "$3" ]; then rpass "$1"; else rfail "$1" "expected '$3', got '$2'"; fi
 }
 
 # need COMMAND PACKAGE: install from apt if missing; a CI machine starts
@@ -33,17 +35,18 @@ need() {
 
 # Build: make userspace (-Werror), plus stricter warnings on the same code.
 if make -s -C "$top" userspace >"$out/build.log" 2>&1; then
-	pass build
+	rpass build
 else
-	fail build "make userspace failed: $(head -n 5 "$out/build.log")"
-	exit 0
+	rfail build "make userspace failed: $(head -n 5 "$out/build.log")"
+	tally reader
+	exit
 fi
 if gcc -std=c11 -O2 -Wall -Wextra -Werror -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2 -Wcast-qual -Wwrite-strings \
 	-o "$out/tcpclose-strict" "$top"/userspace/*.c >"$out/strict.log" 2>&1; then
-	pass build.strict-warnings
+	rpass build.strict-warnings
 else
-	fail build.strict-warnings "$(grep -m 3 -E 'warning|error' "$out/strict.log")"
+	rfail build.strict-warnings "$(grep -m 3 -E 'warning|error' "$out/strict.log")"
 fi
 # libc only: nothing else linked.
 check build.libc-only "$(objdump -p "$bin" | awk '$1 == "NEEDED" { print $2 }' | tr '\n' ' ')" "libc.so.6 "
@@ -51,9 +54,16 @@ check build.libc-only "$(objdump -p "$bin" | awk '$1 == "NEEDED" { print $2 }' |
 # Unit tests, linked with the pure sources.
 if gcc -std=c11 -O2 -Wall -Wextra -Werror -o "$out/unit" "$here/unit.c" \
 	$(ls "$top"/userspace/*.c | grep -v -e /main.c -e /watch.c) >"$out/unit-build.log" 2>&1; then
-	"$out/unit" || true
+	# Its lines are counted here; its status must agree with them, and
+	# it must have run at all.
+	"$out/unit" >"$out/unit.out" 2>&1
+	st=$?
+	while read -r l; do relay "$l"; done <"$out/unit.out"
+	grep -v '^\(PASS\|FAIL\|unit: end\)' "$out/unit.out" | head -n 5
+	check unit.status "$st $(grep -c '^FAIL ' "$out/unit.out")" "0 0"
+	check unit.ended "$(grep -c "^unit: end, $(grep -c '^\(PASS\|FAIL\) ' "$out/unit.out") checks, " "$out/unit.out")" 1
 else
-	fail unit.build "$(head -n 5 "$out/unit-build.log")"
+	rfail unit.build "$(head -n 5 "$out/unit-build.log")"
 fi
 
 # The same code under ASan and UBSan: the unit tests, and every fixture in
@@ -80,7 +90,7 @@ if gcc "${san[@]}" -o "$out/unit-san" "$here/unit.c" \
 	done
 	check sanitizers.fixtures "$(grep -cE 'ERROR: AddressSanitizer|runtime error|LeakSanitizer' "$out/san.err")" 0
 else
-	fail sanitizers "build failed: $(head -n 3 "$out/san-build.log")"
+	rfail sanitizers "build failed: $(head -n 3 "$out/san-build.log")"
 fi
 
 # golden NAME ARGS...: stdout must equal expected/NAME, stderr empty, status 0.
@@ -91,11 +101,11 @@ golden() {
 	st=$?
 	[ "${UPDATE:-}" = 1 ] && cp "$out/$name.out" "$exp/$name"
 	if [ $st != 0 ] || [ -s "$out/$name.err" ]; then
-		fail "golden.$name" "status $st: $(head -n 1 "$out/$name.err")"
+		rfail "golden.$name" "status $st: $(head -n 1 "$out/$name.err")"
 	elif ! diff -u "$exp/$name" "$out/$name.out" >"$out/$name.diff"; then
-		fail "golden.$name" "output differs: $(head -n 12 "$out/$name.diff" | tr '\n' '|')"
+		rfail "golden.$name" "output differs: $(head -n 12 "$out/$name.diff" | tr '\n' '|')"
 	else
-		pass "golden.$name"
+		rpass "golden.$name"
 	fi
 }
 
@@ -148,6 +158,8 @@ check hist.absent-prom "$("$bin" -f "$fx/demo.txt" --prometheus | cmp - "$exp/de
 if r=$(tr -s '\t ' '  ' </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null); then
 	check port-range.sysctl "$("$bin" -f "$fx/demo.txt" --json | sed -n 's/^"port_range":\[\(.*\)\],$/\1/p')" \
 		"$(echo $r | tr ' ' ',')"
+else
+	rfail port-range.sysctl "not run: /proc/sys/net/ipv4/ip_local_port_range unreadable"
 fi
 
 # err NAME STATUS STDERR CMD...: one line on stderr, nothing on stdout.
@@ -231,9 +243,16 @@ err unreadable.directory 4 "tcpclose: cannot read $fx: Is a directory" "$bin" -f
 cp "$fx/demo.txt" "$out/secret.txt"
 chmod 600 "$out/secret.txt"
 chmod o+x "$out"
-if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+# Never skipped: as root through setpriv (util-linux), as anyone else directly.
+if [ "$(id -u)" != 0 ]; then
+	chmod 000 "$out/secret.txt"
+	err unreadable.permission 4 "tcpclose: cannot read $out/secret.txt: Permission denied" \
+		"$bin" -f "$out/secret.txt"
+elif command -v setpriv >/dev/null; then
 	err unreadable.permission 4 "tcpclose: cannot read $out/secret.txt: Permission denied" \
 		setpriv --reuid=65534 --regid=65534 --clear-groups "$bin" -f "$out/secret.txt"
+else
+	rfail unreadable.permission "not run: root, and no setpriv (util-linux) to drop to another user"
 fi
 
 # 3: the module is not loaded (the host cannot load it; the guest checks
@@ -245,6 +264,10 @@ if [ ! -e /proc/tcpclose ]; then
 	err not-loaded.prometheus 3 "$NL" "$bin" --prometheus
 	err not-loaded.other-proc 3 "tcpclose: /proc/net/tcpclose not found: the tcpclose module is not loaded (sudo modprobe tcpclose, or sudo insmod module/tcpclose.ko)" \
 		"$bin" -f /proc/net/tcpclose
+else
+	# Never a silent skip: on a host with the module loaded these four
+	# cannot run here (the guest's 25-reader-errors still checks them).
+	rfail not-loaded "not run: /proc/tcpclose exists on this host (module loaded)"
 fi
 
 # 2: bad flags and arguments.
@@ -295,9 +318,9 @@ check version "$("$bin" --version)" "tcpclose $version (reads format 1)"
 if need jq jq; then
 	for f in demo healthy future huge empty-table port-range; do
 		if "$bin" -f "$fx/$f.txt" "${PR[@]}" --json | jq -e . >/dev/null 2>"$out/jq.err"; then
-			pass "jq.$f"
+			rpass "jq.$f"
 		else
-			fail "jq.$f" "$(head -n 1 "$out/jq.err")"
+			rfail "jq.$f" "$(head -n 1 "$out/jq.err")"
 		fi
 	done
 	check jq.rows "$("$bin" -f "$fx/demo.txt" --json | jq -c '[.rows[] | select(.time_wait > 0) | [.port, .role, .time_wait]]')" \
@@ -312,9 +335,9 @@ if need jq jq; then
 	for f in demo future empty; do
 		t=$f; [ $f = empty ] && t=empty-table
 		if "$bin" -f "$fx/$t.txt" --hist-file "$fx/hist-$f.txt" --json | jq -e . >/dev/null 2>"$out/jq.err"; then
-			pass "jq.hist-$f"
+			rpass "jq.hist-$f"
 		else
-			fail "jq.hist-$f" "$(head -n 1 "$out/jq.err")"
+			rfail "jq.hist-$f" "$(head -n 1 "$out/jq.err")"
 		fi
 	done
 	check jq.hist "$("$bin" -f "$fx/demo.txt" --hist-file "$fx/hist-demo.txt" --json |
@@ -325,27 +348,27 @@ if need jq jq; then
 	check jq.lifecycle "$("$bin" -f "$fx/lifecycle.txt" "${PR[@]}" --json | jq -r '.diagnoses[] | "\(.kind) \(.port) \(.role) \(.tw_overflow // .fin_wait2_timeouts // "-")"' | tr '\n' ';')" \
 		"server_closes_first 5031 server -;tw_overflow 5031 server 7;fin_wait2_timeouts 5033 client 4;"
 else
-	fail jq "jq missing and apt-get install jq failed ($out/apt-jq.log)"
+	rfail jq "jq missing and apt-get install jq failed ($out/apt-jq.log)"
 fi
 
 # Prometheus: promtool (Debian package prometheus) accepts the output.
 if need promtool prometheus; then
 	for f in demo healthy future huge empty-table reordered lifecycle; do
 		if "$bin" -f "$fx/$f.txt" --prometheus | promtool check metrics >"$out/promtool.out" 2>&1; then
-			pass "promtool.$f"
+			rpass "promtool.$f"
 		else
-			fail "promtool.$f" "$(head -n 3 "$out/promtool.out" | tr '\n' '|')"
+			rfail "promtool.$f" "$(head -n 3 "$out/promtool.out" | tr '\n' '|')"
 		fi
 	done
 	for f in demo-hist future-hist empty-hist; do
 		if promtool check metrics <"$exp/$f.prom" >"$out/promtool.out" 2>&1; then
-			pass "promtool.$f"
+			rpass "promtool.$f"
 		else
-			fail "promtool.$f" "$(head -n 3 "$out/promtool.out" | tr '\n' '|')"
+			rfail "promtool.$f" "$(head -n 3 "$out/promtool.out" | tr '\n' '|')"
 		fi
 	done
 else
-	fail promtool "promtool missing and apt-get install prometheus failed ($out/apt-prometheus.log)"
+	rfail promtool "promtool missing and apt-get install prometheus failed ($out/apt-prometheus.log)"
 fi
 check prom.help-once "$("$bin" -f "$fx/demo.txt" --prometheus | grep '^# HELP' | cut -d' ' -f3 | sort | uniq -d | wc -l)" 0
 check prom.types "$("$bin" -f "$fx/demo.txt" --prometheus | awk '/^# TYPE/ && $3 ~ /_total$/ && $4 != "counter" || /^# TYPE/ && $3 !~ /_total$/ && $4 != "gauge"' | wc -l)" 0
@@ -388,5 +411,6 @@ if need man man-db; then
 	check man.options "${missing:-none}" none
 	check man.version "$(sed -n 's/^\.TH .*"tcpclose \([^"]*\)".*/\1/p' "$top/userspace/tcpclose.8")" "$version"
 else
-	fail man "man missing and apt-get install man-db failed"
+	rfail man "man missing and apt-get install man-db failed"
 fi
+tally reader

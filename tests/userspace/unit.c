@@ -14,12 +14,13 @@
 #include "../../userspace/output.h"
 #include "../../userspace/tcpclose.h"
 
-static int failures;
+static int failures, checks;
 
 static void check(int ok, const char *name, const char *fmt, ...)
 {
 	va_list ap;
 
+	checks++;
 	if (ok) {
 		printf("PASS reader/unit/%s\n", name);
 		return;
@@ -978,5 +979,7 @@ int main(void)
 	test_hist_prom();
 	test_hist_json();
 	test_lifecycle();
+	/* The end marker: tests/userspace/run.sh fails a run without it. */
+	printf("unit: end, %d checks, %d failed\n", checks, failures);
 	return failures ? 1 : 0;
 }
