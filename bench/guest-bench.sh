@@ -16,6 +16,7 @@
 #   count N METHOD COUNT                       METHOD: tcpclose ss proc sockstat
 #   mem KEY VALUE                              bytes unless the key says otherwise
 #   check NAME ok|bad DETAIL                   correctness, not speed
+#   step SECTION begin|end                     bench/run.sh fails a section without its end
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 B=$TCPCLOSE_BIN
@@ -381,6 +382,7 @@ rec meta mitigations "$(cd /sys/devices/system/cpu/vulnerabilities &&
 dmesg -C
 for s in $sections; do
 	start=$(now_ns)
+	rec step "$s" begin
 	# quick: what make check needs, in well under a minute; no bpftrace.
 	case $mode/$s in
 	full/churn) sec_churn 5 3 "unloaded loaded counts bpftrace${REF:+ ref}" server-first client-first ;;
@@ -393,9 +395,18 @@ for s in $sections; do
 	quick/mem) sec_mem 1 20 ;;
 	esac
 	rec meta "time_$s" $((($(now_ns) - start) / 1000000))
+	rec step "$s" end
 done
 if dmesg -l emerg,alert,crit,err,warn | grep -v 'loading out-of-tree\|module verification failed\|taints kernel' | grep -q .; then
 	rec check dmesg bad "$(dmesg -l emerg,alert,crit,err,warn | tr '\n' '|' | cut -c1-300)"
 else
 	rec check dmesg ok clean
+fi
+# The one list of kernel-log error patterns (tests/kernel-log-errors), at
+# every level.
+bad=$(dmesg | grep -E -f "$here/kernel-log-errors" | tr '\n' '|' | cut -c1-300)
+if [ -n "$bad" ]; then
+	rec check dmesg-errors bad "$bad"
+else
+	rec check dmesg-errors ok clean
 fi

@@ -19,8 +19,12 @@
 # the same boot, in the churn and probe sections. BENCH_SECTIONS="probe
 # churn" runs only those sections of bench/guest-bench.sh (a partial full
 # run prints its report but writes nothing to bench/results).
+# Every step ends in a PASS or FAIL line: the preparation of the fat VM,
+# the build, each section of the guest (its "step SECTION end" record), and
+# the last line is "# tally bench-MODE: N passed, N failed".
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
+. "$top/tests/host-lib.sh"
 mode=${1:-full}
 case $mode in full | quick) ;; *) echo "usage: bench/run.sh [full|quick]" >&2; exit 64 ;; esac
 export FATVM_QEMU_EXTRA="-icount shift=0,sleep=off"
@@ -29,11 +33,26 @@ export FATVM_QEMU_EXTRA="-icount shift=0,sleep=off"
 # loaded); without CX16 the kernel takes its other path.
 export FATVM_CPU=max,-cx16
 
-kver=$("$top/scripts/fatvm.sh" --prepare | tail -n 1)
-"$top/bench/build.sh" "$kver" >/dev/null
 out=$top/build/bench/$mode
 rm -rf "$out"
 mkdir -p "$out"
+# failstep STEP WHY LOG: a step that failed before any measurement.
+failstep() {
+	fail "bench/$mode/$1" "$2 ($3); last lines:"
+	tail -n 15 "$3" | sed 's/^/    /'
+	tally "bench-$mode"
+	exit 1
+}
+if kver=$("$top/scripts/fatvm.sh" --prepare 2>"$out/prepare.log" | tail -n 1) && [ -n "$kver" ]; then
+	pass "bench/$mode/prepare"
+else
+	failstep prepare "scripts/fatvm.sh --prepare failed" "$out/prepare.log"
+fi
+if "$top/bench/build.sh" "$kver" >"$out/build.log" 2>&1; then
+	pass "bench/$mode/build"
+else
+	failstep build "bench/build.sh failed" "$out/build.log"
+fi
 
 host_load() { cut -d' ' -f1-3 /proc/loadavg; }
 others() { pgrep -c -f 'qemu-system|cc1|make' || true; }
@@ -44,7 +63,7 @@ rc=0
 # The guest runs a copy: bash reads a script as it goes, and this tree may
 # be edited during a run that takes minutes.
 mkdir -p "$out/bench"
-cp "$top/bench/guest-bench.sh" "$top/bench/peer.bt" "$out/bench/"
+cp "$top/bench/guest-bench.sh" "$top/bench/peer.bt" "$top/tests/kernel-log-errors" "$out/bench/"
 if [ -n "${BENCH_REF:-}" ]; then
 	ref=$(git -C "$top" rev-parse --short "$BENCH_REF")
 	refdir=$top/build/$kver/ref-$ref
@@ -80,40 +99,45 @@ report() {
 }
 
 if [ ! -s "$out/results.txt" ] || ! grep -q '^meta kernel' "$out/results.txt"; then
-	echo "FAIL bench/$mode: the guest produced no results (rc=$rc, $out/console.log)"
-	exit 1
+	failstep guest "the guest produced no results (rc=$rc)" "$out/console.log"
 fi
+# Each section the guest was to run ended.
+for s in ${BENCH_SECTIONS:-mem probe read churn}; do
+	if grep -qx "step $s end" "$out/results.txt"; then
+		pass "bench/$mode/step/$s"
+	else
+		fail "bench/$mode/step/$s" "$(grep -qx "step $s begin" "$out/results.txt" && echo "began but did not end" || echo "did not begin") ($out/console.log)"
+	fi
+done
 report >"$out/report.md"
 
 if [ "$mode" = full ]; then
 	cat "$out/report.md"
-	[ -z "${BENCH_SECTIONS:-}" ] || exit "$rc"
+	[ -z "${BENCH_SECTIONS:-}" ] || { tally "bench-$mode"; exit "$rc"; }
 	stamp=$(date -u +%Y%m%d-%H%M)-$(awk '$1 == "meta" && $2 == "kernel" { print $3 }' "$out/results.txt")
 	mkdir -p "$top/bench/results"
 	cp "$out/report.md" "$top/bench/results/$stamp.md"
 	cp "$out/results.txt" "$top/bench/results/$stamp.txt"
 	echo "bench: written to bench/results/$stamp.md" >&2
-	[ "$rc" = 0 ]
+	[ "$rc" = 0 ] || fail "bench/$mode/guest" "exit status $rc ($out/console.log)"
+	tally "bench-$mode"
 	exit
 fi
 
 # quick: PASS/FAIL lines. Correctness exactly; speed only as gross ratios.
-fails=0
 while read -r _ name status detail; do
 	if [ "$status" = ok ]; then
-		echo "PASS bench/$name"
+		pass "bench/$name"
 	else
-		echo "FAIL bench/$name: $detail"
-		fails=$((fails + 1))
+		fail "bench/$name" "$detail"
 	fi
 done < <(grep '^check ' "$out/results.txt")
 # gross NAME RATIO MIN: the ratio must not fall below MIN.
 gross() {
 	if awk -v r="$2" -v m="$3" 'BEGIN { exit !(r != "" && r >= m) }'; then
-		echo "PASS bench/$1 ($2 >= $3)"
+		pass "bench/$1 ($2 >= $3)"
 	else
-		echo "FAIL bench/$1: ratio $2 below $3 ($out/report.md)"
-		fails=$((fails + 1))
+		fail "bench/$1" "ratio $2 below $3 ($out/report.md)"
 	fi
 }
 ratio() {	# MIX CONFIG: median rate of CONFIG over unloaded
@@ -128,10 +152,9 @@ gross read/10000/ss-vs-tcpclose "$(awk '$1 == "read" && $2 == 10000 { t[$3] = $5
 pern=$(awk '$1 == "mem" && $2 == "insmod_netns" { d[++n] = $3; k[n] = $4 }
 	END { if (n >= 2) printf "%.0f", (d[2] - d[1]) / (k[2] - k[1]) }' "$out/results.txt")
 if [ -n "$pern" ] && [ "$pern" -le 65536 ]; then
-	echo "PASS bench/memory/netns-idle ($pern bytes <= 64 KiB)"
+	pass "bench/memory/netns-idle ($pern bytes <= 64 KiB)"
 else
-	echo "FAIL bench/memory/netns-idle: ${pern:-no figure} bytes per idle namespace, over 64 KiB"
-	fails=$((fails + 1))
+	fail "bench/memory/netns-idle" "${pern:-no figure} bytes per idle namespace, over 64 KiB"
 fi
-[ "$rc" = 0 ] || { echo "FAIL bench/guest: exit status $rc ($out/console.log)"; fails=$((fails + 1)); }
-[ "$fails" = 0 ]
+[ "$rc" = 0 ] || fail bench/guest "exit status $rc ($out/console.log)"
+tally "bench-$mode"
