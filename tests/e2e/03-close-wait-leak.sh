@@ -7,6 +7,7 @@ expect client $P client active_closes=$N passive_closes=0 resets=0 time_wait=0 f
 # sockstat counts most orphans as "tw" (those already handed to a timewait
 # socket; one whose ACK raced with close() stays a full socket for a while):
 # tcpclose tells them apart, and the sum still matches.
+expect_rows rows 2
 check_sockstat sockstat-invariant
 check sockstat-field "$(tc_meta sockstat_tw)" "$(sockstat_tw)"
 check no-time-wait "$(tc_sum time_wait)" 0

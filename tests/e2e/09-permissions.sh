@@ -6,6 +6,7 @@
 N=10 P=5011
 start_tcw p client-first -n $N -p $P || return
 expect before $P client active_closes=$N
+expect_rows rows 2
 check user.read "$(tcw as -u 65534 cat $PROC | grep -c "^ *$P ")" 2
 check nocap.read "$(tcw as -k cat $PROC | grep -c "^ *$P ")" 2
 check user.reset "$(tcw write -u 65534 $PROC reset)" "err EACCES"

@@ -24,11 +24,12 @@ rmmod tcpclose
 # insmod failure.
 for bad in max_ports=0 max_ports=65537 max_ports=abc max_ports=-1 tw_probes=bogus tw_probes=; do
 	dmesg -c >/dev/null
-	if insmod $KO $bad 2>/dev/null; then
+	if msg=$(insmod $KO $bad 2>&1); then
 		fail "param.$bad" "accepted"
 		rmmod tcpclose
 	else
 		check "param.$bad" "$(is_loaded && echo loaded || echo refused)" refused
+		check "param.$bad.einval" "$(echo "$msg" | grep -c 'Invalid argument')" 1
 		check "param.$bad.why" "$(dmesg | grep -q "tcpclose: $bad: must be" && echo said)" said
 	fi
 done

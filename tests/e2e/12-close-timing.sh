@@ -4,16 +4,18 @@
 N=5
 HIST=/proc/tcpclose_hist
 
-# hist_get PORT ROLE PHASE FIELD: count, sum_us, or the count of bucket le=FIELD.
+# hist_get PORT ROLE PHASE FIELD: count, sum_us, or the count of bucket
+# le=FIELD (0 if the row has no such bucket); "absent" if there is no row.
 hist_get() {
 	awk -v p="$1" -v r="$2" -v ph="$3" -v f="$4" '
 		/^#/ || $1 == "port" { next }
 		$1 == p && $2 == r && $3 == ph {
+			found = 1
 			if (f == "count") v = $4
 			else if (f == "sum_us") v = $5
 			else for (i = 6; i <= NF; i++) { split($i, kv, ":"); if (kv[1] == f) v = kv[2] }
 		}
-		END { print v + 0 }' $HIST
+		END { print found ? v + 0 : "absent" }' $HIST
 }
 
 # 1. A server that holds its CLOSE_WAIT sockets for 3 s, then closes them.
@@ -103,7 +105,7 @@ check param.off "$(cat $P)" N
 expect rt.off.emptied 5024 server close_wait=$N close_wait_untracked=$N close_wait_oldest_s=0
 tcw server-first -n $N -p 5025 >/dev/null || fail rt.off.workload "tcw failed"
 expect rt.off.counted 5025 server active_closes=$N
-check rt.off.untimed "$(hist_get 5025 server total count)" 0
+check rt.off.untimed "$(hist_get 5025 server total count)" absent
 for bad in 2 x maybe -1; do
 	if echo "$bad" >$P 2>/dev/null; then fail "param.bad.$bad" "accepted"; else pass "param.bad.$bad"; fi
 done
@@ -123,10 +125,14 @@ tcw server-first -n $N -p 5027 >/dev/null || fail load.off.workload "tcw failed"
 expect load.off.counted 5027 server active_closes=$N
 check load.off.untimed "$(grep -vc '^#\| port ' $HIST)" 0
 rmmod tcpclose
-if insmod $KO timing=maybe 2>/dev/null; then
+# Refused for the stated reason, not any insmod failure.
+dmesg -c >/dev/null
+if msg=$(insmod $KO timing=maybe 2>&1); then
 	fail load.bad "insmod timing=maybe succeeded"
 	rmmod tcpclose
 else
-	pass load.bad
+	check load.bad "$(echo "$msg" | grep -c 'Invalid argument')" 1
+	check load.bad.why "$(dmesg | grep -q 'tcpclose: timing=maybe: must be' && echo said)" said
+	check load.bad.unloaded "$(is_loaded && echo loaded || echo refused)" refused
 fi
 insmod $KO

@@ -14,14 +14,15 @@ check() {
 	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "expected '$3', got '$2'"; fi
 }
 
-# tc_get PORT ROLE COLUMN [FILE]: a value of /proc/tcpclose, 0 for an
-# absent row, "nocol" for an unknown column.
+# tc_get PORT ROLE COLUMN [FILE]: a value of /proc/tcpclose, "absent" for
+# a row that does not exist (never 0: a zero expectation must not pass on a
+# missing row), "nocol" for an unknown column.
 tc_get() {
 	awk -v p="$1" -v r="$2" -v c="$3" '
 		/^#/ { next }
 		!hdr { for (i = 1; i <= NF; i++) idx[$i] = i; hdr = 1; next }
 		$1 == p && $2 == r { v = $(idx[c]); found = 1 }
-		END { if (!(c in idx)) print "nocol"; else print (found ? v : 0) }
+		END { if (!(c in idx)) print "nocol"; else print (found ? v : "absent") }
 	' "${4:-$PROC}"
 }
 
@@ -45,7 +46,8 @@ tc_mismatch() {
 	done
 }
 
-# expect NAME PORT ROLE col=val...: the row must reach exactly these values.
+# expect NAME PORT ROLE col=val...: the row must exist and reach exactly
+# these values (an absent row reads "absent", which no value matches).
 # Sockets settle asynchronously (a LAST_ACK waits for its ACK), so the table
 # is re-read for up to 10 s; the check fails on the last values read.
 expect() {
@@ -62,6 +64,16 @@ expect() {
 	fail "$name" "port $p $r: $bad"
 	cat /tmp/tc.snap
 	return 1
+}
+
+# expect_absent NAME PORT ROLE: the row must not exist (read once).
+expect_absent() {
+	check "$1" "$(tc_get "$2" "$3" port)" absent
+}
+
+# expect_rows NAME COUNT: the table has exactly COUNT rows.
+expect_rows() {
+	check "$1" "$(tc_rows | wc -l)" "$2"
 }
 
 # start_tcw READYNAME ARGS...: run the workload generator in the background
