@@ -64,13 +64,14 @@ for a in $(/bin/busybox --list); do
 	[ -e "$root/bin/$a" ] || ln -s busybox "$root/bin/$a"
 done
 cp "$top/tests/e2e/init.sh" "$root/init"
-# The kernel's socket-diag modules, for the SOCK_DESTROY (ss -K) test: the
-# guest has no module tree, and busybox insmod cannot read .ko.xz.
+# The kernel's socket-diag modules, for the SOCK_DESTROY (ss -K) test, and
+# netem, for the simultaneous close: the guest has no module tree, and
+# busybox insmod cannot read .ko.xz.
 mkdir -p "$root/lib/kmod"
-for m in inet_diag tcp_diag; do
-	for f in "$CACHE/kernels/$kver/modules/kernel/net/ipv4/$m.ko"*; do
+for m in ipv4/inet_diag ipv4/tcp_diag sched/sch_netem; do
+	for f in "$CACHE/kernels/$kver/modules/kernel/net/$m.ko"*; do
 		case $f in
-		*.xz) xz -dc "$f" >"$root/lib/kmod/$m.ko" ;;
+		*.xz) xz -dc "$f" >"$root/lib/kmod/${m#*/}.ko" ;;
 		*.ko) cp "$f" "$root/lib/kmod/" ;;
 		esac
 	done

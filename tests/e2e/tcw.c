@@ -29,9 +29,12 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <net/if.h>
 #include <linux/capability.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
+#include <linux/pkt_sched.h>
+#include <linux/rtnetlink.h>
 #include <linux/sock_diag.h>
 
 #ifndef TCP_REPAIR_OFF_NO_WP
@@ -43,7 +46,7 @@
 enum mode {
 	M_SERVER_FIRST, M_CLIENT_FIRST, M_LEAK, M_ABORT, M_CHURN, M_HALF_CLOSE,
 	M_TW_RST, M_TW_KILL, M_ORPHAN_CLOSE, M_FW2_ABORT, M_FW2_UNREAD, M_FW2_RST,
-	M_LAST_ACK_RST
+	M_LAST_ACK_RST, M_SIMULTANEOUS
 };
 
 /* State numbers as printed in /proc/net/tcp (include/net/tcp_states.h). */
@@ -71,6 +74,7 @@ static const struct {
 	[M_FW2_UNREAD] = { "fw2-unread", 0 },
 	[M_FW2_RST] = { "fw2-rst", 0 },
 	[M_LAST_ACK_RST] = { "last-ack-rst", 0 },
+	[M_SIMULTANEOUS] = { "simultaneous", TIME_WAIT },
 };
 
 static struct {
@@ -96,6 +100,7 @@ static void usage(void)
 	      "       tcw tw-rst [-n N] [-p PORT] [-r READYFILE] [-h SECONDS]\n"
 	      "       tcw half-close|orphan-close -w MS [-6] [-n N] [-p PORT] [-r READYFILE] "
 	      "[-h SECONDS]\n"
+	      "       tcw simultaneous [-6] [-n N] [-p PORT] (needs sch_netem)\n"
 	      "       tcw churn [-6] [-d SECONDS] [-p PORT] [-r READYFILE] "
 	      "[-h SECONDS]\n"
 	      "       tcw listen0 [-6]\n"
@@ -276,6 +281,106 @@ static void half_close(int l)
 		return;
 	expect(c, 0);
 	xclose(c);
+}
+
+/*
+ * simultaneous: both ends shut down their sending side at once, so that
+ * the two FINs cross: each end, in FIN_WAIT1, receives the other's FIN
+ * before the ACK of its own (FIN_WAIT1 -> CLOSING -> TIME_WAIT on both
+ * sides). Loopback delivers a segment within the sending call, so the
+ * second FIN would find the first already processed: a netem qdisc on lo
+ * (set up by run_listener) holds every segment NETEM_MS, and the two
+ * shutdown() calls are made back to back. They must be less than half that
+ * apart, or tcw fails rather than make some other close.
+ */
+#define NETEM_MS 100
+
+static long long mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+static void simultaneous(int l)
+{
+	int c = dial(), s = take(l);
+	long long t0, gap;
+
+	t0 = mono_us();
+	if (shutdown(c, SHUT_WR) || shutdown(s, SHUT_WR))
+		die("shutdown");
+	gap = mono_us() - t0;
+	if (gap >= NETEM_MS * 1000 / 2) {
+		fprintf(stderr, "tcw: the two FINs left %lld us apart, not within %d ms\n",
+			gap, NETEM_MS / 2);
+		exit(2);
+	}
+	expect(c, 0);
+	expect(s, 0);
+	xclose(c);
+	xclose(s);
+}
+
+/* Add (delay_ms > 0) or delete (0) a root netem qdisc on lo. */
+static void lo_netem(int delay_ms)
+{
+	struct {
+		struct nlmsghdr nh;
+		struct tcmsg tc;
+		char attrs[128];
+	} req;
+	struct {
+		struct nlmsghdr nh;
+		struct nlmsgerr err;
+		char more[256];
+	} ack;
+	struct sockaddr_nl kernel = { .nl_family = AF_NETLINK };
+	struct tc_netem_qopt qopt = {
+		/* psched ticks of 64 ns (PSCHED_SHIFT 6) */
+		.latency = (unsigned int)((long long)delay_ms * 1000000 >> 6),
+		.limit = 1000,
+	};
+	struct rtattr *rta;
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
+	ssize_t n;
+
+	if (fd < 0)
+		die("netlink socket");
+	memset(&req, 0, sizeof(req));
+	req.nh.nlmsg_type = delay_ms ? RTM_NEWQDISC : RTM_DELQDISC;
+	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK |
+			     (delay_ms ? NLM_F_CREATE | NLM_F_EXCL : 0);
+	req.nh.nlmsg_len = NLMSG_LENGTH(sizeof(req.tc));
+	req.tc.tcm_family = AF_UNSPEC;
+	req.tc.tcm_ifindex = if_nametoindex("lo");
+	req.tc.tcm_parent = TC_H_ROOT;
+	if (!req.tc.tcm_ifindex)
+		die("if_nametoindex lo");
+	rta = (struct rtattr *)((char *)&req + NLMSG_ALIGN(req.nh.nlmsg_len));
+	rta->rta_type = TCA_KIND;
+	rta->rta_len = RTA_LENGTH(sizeof("netem"));
+	memcpy(RTA_DATA(rta), "netem", sizeof("netem"));
+	req.nh.nlmsg_len = NLMSG_ALIGN(req.nh.nlmsg_len) + RTA_ALIGN(rta->rta_len);
+	if (delay_ms) {
+		rta = (struct rtattr *)((char *)&req + req.nh.nlmsg_len);
+		rta->rta_type = TCA_OPTIONS;
+		rta->rta_len = RTA_LENGTH(sizeof(qopt));
+		memcpy(RTA_DATA(rta), &qopt, sizeof(qopt));
+		req.nh.nlmsg_len += RTA_ALIGN(rta->rta_len);
+	}
+	if (sendto(fd, &req, req.nh.nlmsg_len, 0, (struct sockaddr *)&kernel,
+		   sizeof(kernel)) < 0)
+		die("netlink send");
+	n = recv(fd, &ack, sizeof(ack), 0);
+	if (n < (ssize_t)NLMSG_LENGTH(sizeof(ack.err)) || ack.nh.nlmsg_type != NLMSG_ERROR)
+		die("netlink reply");
+	if (ack.err.error) {
+		errno = -ack.err.error;
+		die(delay_ms ? "netem qdisc on lo (insmod sch_netem?)" : "delete netem qdisc");
+	}
+	close(fd);
 }
 
 /* Wait until @fd's TCP state is @state: loopback ACKs are not instant. */
@@ -670,6 +775,8 @@ static int run_listener(void)
 		die("calloc");
 	if (o.mode == M_CHURN)
 		done = churn(l);
+	if (o.mode == M_SIMULTANEOUS)
+		lo_netem(NETEM_MS);
 	for (i = 0; o.mode != M_CHURN && i < o.n; i++) {
 		if (o.mode == M_SERVER_FIRST)
 			server_first(l);
@@ -683,6 +790,8 @@ static int run_listener(void)
 			fw2_end(l);
 		else if (o.mode == M_LAST_ACK_RST)
 			last_ack_rst(l);
+		else if (o.mode == M_SIMULTANEOUS)
+			simultaneous(l);
 		else if (tcs)
 			tw_conn(l, &tcs[i]);
 		else
@@ -694,6 +803,8 @@ static int run_listener(void)
 		free(tcs);
 	}
 	settle();
+	if (o.mode == M_SIMULTANEOUS)
+		lo_netem(0);
 	printf("tcw: %s done %ld\n", modes[o.mode].name, done);
 	fflush(stdout);
 	if (o.ready)
