@@ -57,7 +57,8 @@ scrape_ended() {
 			missing=$((missing + 1))
 		elif ! grep -aqx "@@END $n" "$con"; then
 			fail "$p/$n" "started but did not end; its last console lines:"
-			sed -n "/^@@START $n\$/,\$p" "$con" | tail -n 15 | sed 's/^/    /'
+			awk -v s="@@START $n" '$0 == s { on = 1; next } on && /^@@START / { exit } on' "$con" |
+				tail -n 10 | sed 's/^/    /'
 			missing=$((missing + 1))
 		fi
 	done
