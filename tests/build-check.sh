@@ -42,6 +42,6 @@ if out=$(cd "$top" && "${cp[@]}" $(ls module/*.c | grep -v "\.mod\.c$") \
 	 "${cp[@]}" --ignore LINUX_VERSION_CODE,CONSTANT_COMPARISON module/compat.h); then
 	pass style/checkpatch
 else
-	fail style/checkpatch; echo "$out" | grep -v '^total:' | head -20
+	fail style/checkpatch "warnings:"; echo "$out" | grep -v '^total:' | head -20
 fi
 tally build
