@@ -5,6 +5,16 @@
 # where the events of ports without room, and of ports evicted to make
 # room (the least active first), are counted.
 F=5000
+# has_row NAME PORT: wait up to 10 s for a server row of PORT with closes.
+has_row() {
+	local i=0
+	until tc_rows | awk -v p="$2" '$1 == p && $2 == "server" && $3 > 0 { f = 1 } END { exit !f }'; do
+		i=$((i + 1))
+		[ $i -ge 50 ] && { fail "$1" "no row for $2 after 10 s"; return 1; }
+		sleep 0.2
+	done
+	pass "$1"
+}
 rmmod tcpclose || fail rmmod "rmmod failed"
 insmod $KO max_ports=64 || fail insmod "insmod failed"
 sysctl -qw net.ipv4.tcp_max_tw_buckets=100000
@@ -12,12 +22,7 @@ sysctl -qw net.ipv4.tcp_max_tw_buckets=100000
 # the flood starts once it has a row.
 tcw churn -d 20 -p 9000 >/tmp/svc.out 2>&1 &
 SVC=$!
-i=0
-until tc_rows | awk '$1 == 9000 && $2 == "server" && $3 > 0 { f = 1 } END { exit !f }'; do
-	i=$((i + 1))
-	[ $i -ge 100 ] && { fail service.started "no row for 9000 after 10 s"; break; }
-	sleep 0.1
-done
+has_row service.started 9000
 tcw as -u 65534 tcw spread -n $F -p 20000 >/tmp/flood.out 2>&1 ||
 	fail flood.workload "$(cat /tmp/flood.out)"
 wait $SVC || fail service.workload "$(cat /tmp/svc.out)"
@@ -39,13 +44,7 @@ check totals.time_wait "$(($(tc_sum time_wait /tmp/flood.snap) + $(tc_meta tw_fi
 # first event finds no room (on "other"), eviction frees the flood's
 # entries, and the rest of its closes have a row of their own.
 tcw server-first -n 20 -p 9100 >/dev/null || fail late.workload "tcw failed"
-i=0
-until tc_rows | awk '$1 == 9100 && $2 == "server" && $3 > 0 { f = 1 } END { exit !f }'; do
-	i=$((i + 1))
-	[ $i -ge 50 ] && { fail late.row "no row for 9100"; break; }
-	sleep 0.2
-done
-[ $i -lt 50 ] && pass late.row
+has_row late.row 9100
 cat $PROC >/tmp/flood.snap
 check late.totals "$(tc_sum active_closes /tmp/flood.snap)" $((F + N + 20))
 check late.service-kept "$(tc_get 9000 server active_closes /tmp/flood.snap)" $N

@@ -977,20 +977,28 @@ static int run_write(int argc, char **argv)
 	return 0;
 }
 
-/* Run a command with the same privilege drops as write (for reads). */
-static int run_as(int argc, char **argv)
+/* [-u UID] [-k], the privilege drops of "as" and "pass": sets optind. */
+static void parse_drops(int argc, char **argv, long *uid, int *keep)
 {
-	long uid = -1;
-	int c, keep = 0;
+	int c;
 
 	optind = 2;
 	while ((c = getopt(argc, argv, "+u:k")) != -1) {
 		switch (c) {
-		case 'u': uid = num(optarg, 0, 4294967294L); break;
-		case 'k': keep = 1; break;
+		case 'u': *uid = num(optarg, 0, 4294967294L); break;
+		case 'k': *keep = 1; break;
 		default: usage();
 		}
 	}
+}
+
+/* Run a command with the same privilege drops as write (for reads). */
+static int run_as(int argc, char **argv)
+{
+	long uid = -1;
+	int keep = 0;
+
+	parse_drops(argc, argv, &uid, &keep);
 	if (optind >= argc)
 		usage();
 	if (keep)
@@ -1016,19 +1024,12 @@ static int run_pass(int argc, char **argv)
 	struct iovec iov;
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
 	struct cmsghdr *cm;
-	int c, keep = 0, sv[2], fd, err = 0, status;
+	int keep = 0, sv[2], fd, err = 0, status;
 	long uid = -1;
 	ssize_t r;
 	pid_t pid;
 
-	optind = 2;
-	while ((c = getopt(argc, argv, "+u:k")) != -1) {
-		switch (c) {
-		case 'u': uid = num(optarg, 0, 4294967294L); break;
-		case 'k': keep = 1; break;
-		default: usage();
-		}
-	}
+	parse_drops(argc, argv, &uid, &keep);
 	if (argc - optind != 2)
 		usage();
 	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv))
@@ -1169,24 +1170,24 @@ static int run_spread(int argc, char **argv)
 	return 0;
 }
 
+/* The commands other than the close workloads (modes[]). */
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} commands[] = {
+	{ "write", run_write }, { "as", run_as }, { "listen0", run_listen0 },
+	{ "open", run_open }, { "pass", run_pass }, { "spread", run_spread },
+};
+
 int main(int argc, char **argv)
 {
 	size_t i;
 
 	if (argc < 2)
 		usage();
-	if (!strcmp(argv[1], "write"))
-		return run_write(argc, argv);
-	if (!strcmp(argv[1], "as"))
-		return run_as(argc, argv);
-	if (!strcmp(argv[1], "listen0"))
-		return run_listen0(argc, argv);
-	if (!strcmp(argv[1], "open"))
-		return run_open(argc, argv);
-	if (!strcmp(argv[1], "pass"))
-		return run_pass(argc, argv);
-	if (!strcmp(argv[1], "spread"))
-		return run_spread(argc, argv);
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].run(argc, argv);
 	for (i = 0; i < ARRAY_SIZE(modes); i++)
 		if (!strcmp(argv[1], modes[i].name))
 			break;
