@@ -580,8 +580,8 @@ struct tcpclose_hist_row *tcpclose_table_hist_rows(struct tcpclose_table *tbl,
 static bool tcpclose_evictable(struct tcpclose_table *tbl, struct tcpclose_port *p,
 			       unsigned int port)
 {
-	return port != TCPCLOSE_OTHER && smp_load_acquire(&p->pcpu) &&
-	       !test_bit(port, tbl->listen);
+	/* @pcpu is set by tcpclose_table_grow(), earlier in this same work item. */
+	return port != TCPCLOSE_OTHER && READ_ONCE(p->pcpu) && !test_bit(port, tbl->listen);
 }
 
 static void tcpclose_fold(struct tcpclose_table *tbl, struct tcpclose_port *other,
@@ -627,7 +627,10 @@ static void tcpclose_table_evict(struct tcpclose_table *tbl)
 	int need;
 
 	mutex_lock(&tbl->mutex);
-	/* From here on, a table found full asks again. */
+	/*
+	 * From here on, a table found full asks again: the clear is ordered
+	 * before the scan, so a request made after the count we read is seen.
+	 */
 	clear_bit(0, &tbl->evict);
 	smp_mb__after_atomic();
 	periods = (jiffies - tbl->aged_at) / TCPCLOSE_AGE_PERIOD;
