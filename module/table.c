@@ -627,11 +627,9 @@ static void tcpclose_table_evict(struct tcpclose_table *tbl)
 	int need;
 
 	mutex_lock(&tbl->mutex);
-	/*
-	 * From here on, a table found full asks again: the clear is ordered
-	 * before the scan, so a request made after the count we read is seen.
-	 */
+	/* From here on, a table found full asks again. */
 	clear_bit(0, &tbl->evict);
+	/* The clear before the scan: a request made after what we read is seen. */
 	smp_mb__after_atomic();
 	periods = (jiffies - tbl->aged_at) / TCPCLOSE_AGE_PERIOD;
 	tbl->aged_at += periods * TCPCLOSE_AGE_PERIOD;
