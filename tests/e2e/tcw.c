@@ -1110,12 +1110,15 @@ static int run_listen0(int argc, char **argv)
  * tcw open [-u UID] [-n N] [-r READYFILE] [-h SECONDS] FILE: open FILE N
  * times for reading and keep every descriptor (each open of a tcpclose
  * file is a snapshot) until SIGTERM or the hold ends; prints "opened K of
- * N" and the first error, if any.
+ * N" and the first error, if any. After an error the descriptors are
+ * closed before anything else: in a memory cgroup at its limit, the next
+ * allocation of this process (the output's page cache) would wake the
+ * OOM killer, which is not the open's doing.
  */
 static int run_open(int argc, char **argv)
 {
 	long uid = -1, i, n = 1;
-	int c, err = 0;
+	int c, err = 0, first, last = -1;
 
 	optind = 2;
 	while ((c = getopt(argc, argv, "+u:n:r:h:")) != -1) {
@@ -1136,11 +1139,23 @@ static int run_open(int argc, char **argv)
 		die("sigprocmask");
 	if (uid >= 0)
 		drop_to(uid);
-	for (i = 0; i < n; i++)
-		if (open(argv[optind], O_RDONLY) < 0) {
+	/* Descriptors are allocated lowest first: ours are (first, last]. */
+	first = dup(0);
+	if (first < 0)
+		die("dup");
+	close(first);
+	first--;
+	for (i = 0; i < n; i++) {
+		int fd = open(argv[optind], O_RDONLY);
+
+		if (fd < 0) {
 			err = errno;
 			break;
 		}
+		last = fd;
+	}
+	for (; err && last > first; last--)
+		close(last);
 	printf("tcw: opened %ld of %ld%s%s\n", i, n, err ? ", first error " : "",
 	       err ? errname(err) : "");
 	fflush(stdout);
