@@ -39,6 +39,13 @@ struct tcpclose_tracker tcpclose_closing;
  */
 unsigned int tcpclose_tracked_per_netns;
 
+/* A close @tbl's namespace held a slot for goes untimed. */
+static void tcpclose_track_drop(struct tcpclose_table *tbl)
+{
+	atomic_dec(&tbl->tracked);
+	atomic64_inc(&tbl->untracked_closes);
+}
+
 /*
  * Starts timing @sk's close in @tbl's namespace, within its share;
  * otherwise the close is counted as untracked.
@@ -46,11 +53,9 @@ unsigned int tcpclose_tracked_per_netns;
 static void tcpclose_track_begin(struct tcpclose_table *tbl, const struct sock *sk,
 				 const struct tcpclose_key *key, int state)
 {
-	if (atomic_inc_return(&tbl->tracked) <= tcpclose_tracked_per_netns &&
-	    tcpclose_track_start(&tcpclose_closing, sk, key, state, tcpclose_clock()))
-		return;
-	atomic_dec(&tbl->tracked);
-	atomic64_inc(&tbl->untracked_closes);
+	if (atomic_inc_return(&tbl->tracked) > tcpclose_tracked_per_netns ||
+	    !tcpclose_track_start(&tcpclose_closing, sk, key, state, tcpclose_clock()))
+		tcpclose_track_drop(tbl);
 }
 
 /* @t, of @tbl's namespace (NULL: going away, its count with it), ends. */
@@ -194,10 +199,8 @@ void tcpclose_hook_tw_handoff(const struct sock *sk, const struct inet_timewait_
 	    !tcpclose_track_move(&tcpclose_closing, t, tw)) {
 		/* The slot is gone with @sk's, its close no longer timed. */
 		tbl = tcpclose_net_table(sock_net(sk));
-		if (tbl) {
-			atomic_dec(&tbl->tracked);
-			atomic64_inc(&tbl->untracked_closes);
-		}
+		if (tbl)
+			tcpclose_track_drop(tbl);
 	}
 	rcu_read_unlock();
 }
@@ -297,8 +300,10 @@ int tcpclose_hook_alloc(unsigned int max_tracked, unsigned int share_pct)
 	int err = tcpclose_tracker_init(&tcpclose_closing, max_tracked);
 	u64 slots = (u64)tcpclose_closing.nbuckets * TCPCLOSE_TRACK_WAYS;
 
+	if (err)
+		return err;
 	tcpclose_tracked_per_netns = max_t(u64, div_u64(slots * share_pct, 100), 1);
-	return err;
+	return 0;
 }
 
 void tcpclose_hook_free(void)

@@ -119,6 +119,12 @@ static struct tcpclose_port *tcpclose_port_find(struct tcpclose_table *tbl, u16 
 				     lockdep_is_held(&tbl->mutex));
 }
 
+/* The entry of @port, or "other" when it has none (no room, or evicted). */
+static struct tcpclose_port *tcpclose_port_or_other(struct tcpclose_table *tbl, u16 port)
+{
+	return tcpclose_port_find(tbl, port) ?: tcpclose_port_find(tbl, TCPCLOSE_OTHER);
+}
+
 /*
  * Objects for a new entry: from the pools in probe context (@gfp == 0),
  * else allocated. Given back the way they came.
@@ -252,8 +258,7 @@ bool tcpclose_table_count(struct tcpclose_table *tbl, const struct tcpclose_key 
 bool tcpclose_table_count_known(struct tcpclose_table *tbl, const struct tcpclose_key *key,
 				enum tcpclose_counter counter)
 {
-	return tcpclose_port_inc(tbl, tcpclose_port_find(tbl, key->port) ?:
-				 tcpclose_port_find(tbl, TCPCLOSE_OTHER), key, counter);
+	return tcpclose_port_inc(tbl, tcpclose_port_or_other(tbl, key->port), key, counter);
 }
 
 /* Process context: per-CPU counters for the ports the probe created. */
@@ -282,8 +287,7 @@ void tcpclose_table_grow(struct tcpclose_table *tbl)
  */
 struct tcpclose_hist *tcpclose_table_hists(struct tcpclose_table *tbl, u16 port, u8 role)
 {
-	struct tcpclose_port *p = tcpclose_port_find(tbl, port) ?:
-				  tcpclose_port_find(tbl, TCPCLOSE_OTHER);
+	struct tcpclose_port *p = tcpclose_port_or_other(tbl, port);
 	struct tcpclose_hists *h, *old;
 
 	if (unlikely(!p))
@@ -304,7 +308,10 @@ struct tcpclose_hist *tcpclose_table_hists(struct tcpclose_table *tbl, u16 port,
 	return h->h;
 }
 
-/* Installed by probes with cmpxchg (at any time), freed only with the table. */
+/*
+ * Installed by probes with cmpxchg (at any time), freed with the table or
+ * by eviction (under the mutex).
+ */
 static struct tcpclose_hists *tcpclose_port_hists(struct tcpclose_table *tbl,
 						  struct tcpclose_port *p, unsigned int role)
 {

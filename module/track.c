@@ -6,9 +6,9 @@
  * are serialised by the socket lock; other sockets only ever claim free
  * slots, with cmpxchg. A timewait socket has no lock: its events (the
  * peer's FIN, its timer, a kill) may race, so each takes its slot with
- * cmpxchg before ending it (tcpclose_track_claim()). The gauge walk reads slots without a lock and
- * accepts a torn view of a slot that is being reused (it only feeds an
- * age gauge).
+ * cmpxchg before ending it (tcpclose_track_claim()). The gauge walk reads
+ * slots without a lock and accepts a torn view of a slot that is being
+ * reused (it only feeds an age gauge).
  */
 #include <linux/hash.h>
 #include <linux/log2.h>
