@@ -53,10 +53,10 @@ void tcpclose_hist_zero(struct tcpclose_hist *h)
 int tcpclose_format_hist_comment(char *buf, size_t len, const struct tcpclose_summary *s)
 {
 	return scnprintf(buf, len,
-			 "# tcpclose_hist %d version=%s netns=%llu unit=us buckets=log2 max_tracked=%u untracked_closes=%llu timing=%s netns_tracked=%u netns_max_tracked=%u\n",
+			 "# tcpclose_hist %d version=%s netns=%llu unit=us buckets=log2 max_tracked=%u untracked_closes=%llu timing=%s netns_tracked=%u netns_max_tracked=%u since_boot_s=%llu\n",
 			 TCPCLOSE_FORMAT_VERSION, TCPCLOSE_VERSION, s->netns,
 			 s->max_tracked, s->untracked_closes, s->timing ? "on" : "off",
-			 s->netns_tracked, s->netns_max_tracked);
+			 s->netns_tracked, s->netns_max_tracked, s->since_boot_s);
 }
 
 int tcpclose_format_hist_columns(char *buf, size_t len)

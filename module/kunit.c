@@ -341,7 +341,7 @@ static void tcpclose_format_bytes(struct kunit *test)
 {
 	static const struct tcpclose_summary sum = {
 		.netns = 4026531840ULL, .ports = 2, .max_ports = 4096, .dropped = 3,
-		.untracked = 1, .sockstat_tw = 25, .tw_fin_wait2 = 5,
+		.untracked = 1, .sockstat_tw = 25, .tw_fin_wait2 = 5, .since_boot_s = 1234,
 	};
 	static const struct tcpclose_row rows[] = {
 		{ 80, TCPCLOSE_SERVER, { 40, 1, 2, 3, 5, 6, 7, 8, 9, 0, 0, 0, 11 },
@@ -355,7 +355,7 @@ static void tcpclose_format_bytes(struct kunit *test)
 	tcpclose_format_comment(buf, TCPCLOSE_LINE_MAX, &sum);
 	KUNIT_EXPECT_STREQ(test, buf,
 			   "# tcpclose 1 version=" TCPCLOSE_VERSION
-			   " netns=4026531840 ports=2 max_ports=4096 dropped=3 untracked=1 sockstat_tw=25 tw_fin_wait2=5 tw_probes=none\n");
+			   " netns=4026531840 ports=2 max_ports=4096 dropped=3 untracked=1 sockstat_tw=25 tw_fin_wait2=5 tw_probes=none since_boot_s=1234\n");
 	tcpclose_format_columns(buf, TCPCLOSE_LINE_MAX);
 	KUNIT_EXPECT_STREQ(test, buf,
 			   " port role   active_closes passive_closes simultaneous_closes resets time_wait close_wait fin_wait1 fin_wait2 last_ack closing established close_wait_oldest_s close_wait_untracked tw_created tw_expired tw_killed tw_overflow fin_wait2_timeouts tw_killed_rst tw_killed_reuse tw_killed_abort local_aborts\n");

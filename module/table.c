@@ -61,6 +61,7 @@ struct tcpclose_table *tcpclose_table_alloc(unsigned int max_ports)
 	atomic_set(&tbl->tracked, 0);
 	tbl->aged_at = jiffies;
 	tbl->max_ports = max_ports;
+	tbl->since = ktime_get_boottime_ns();
 	/* "other": outside max_ports, never evicted. */
 	mutex_lock(&tbl->mutex);
 	p = tcpclose_port_create(tbl, TCPCLOSE_OTHER, GFP_KERNEL_ACCOUNT);
@@ -397,6 +398,7 @@ void tcpclose_table_reset(struct tcpclose_table *tbl)
 	}
 	tbl->dropped_base = atomic64_read(&tbl->dropped);
 	tbl->untracked_base = atomic64_read(&tbl->untracked_closes);
+	tbl->since = ktime_get_boottime_ns();
 	mutex_unlock(&tbl->mutex);
 }
 
@@ -527,6 +529,7 @@ struct tcpclose_row *tcpclose_table_rows(struct tcpclose_table *tbl, unsigned in
 	sum->ports = atomic_read(&tbl->nports);
 	sum->max_ports = tbl->max_ports;
 	sum->dropped = atomic64_read(&tbl->dropped) - tbl->dropped_base;
+	sum->since_boot_s = div_u64(tbl->since, NSEC_PER_SEC);
 	*nrows = n;
 	return tcpclose_snapshot_fit(rows, n, max, sizeof(*rows));
 }
@@ -561,6 +564,7 @@ struct tcpclose_hist_row *tcpclose_table_hist_rows(struct tcpclose_table *tbl,
 		}
 	}
 	sum->untracked_closes = atomic64_read(&tbl->untracked_closes) - tbl->untracked_base;
+	sum->since_boot_s = div_u64(tbl->since, NSEC_PER_SEC);
 	*nrows = n;
 	return tcpclose_snapshot_fit(rows, n, max, sizeof(*rows));
 }

@@ -97,6 +97,7 @@ struct tcpclose_table {
 	/* Counts of evicted ports, output on "other" (under mutex). */
 	u64 folded[TCPCLOSE_NR_ROLES][TCPCLOSE_NR_COUNTERS];
 	u64 untracked_base;	/* under mutex */
+	u64 since;		/* counting started: load or reset (boottime, ns) */
 };
 
 struct tcpclose_table *tcpclose_table_alloc(unsigned int max_ports);

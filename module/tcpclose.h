@@ -94,6 +94,7 @@ struct tcpclose_summary {
 	const char *tw_probes;	/* which lifecycle probes are attached */
 	u64 untracked_closes;	/* closes not timed: the tracker was full */
 	bool timing;		/* closes are being timed (the timing parameter) */
+	u64 since_boot_s;	/* counting started (load or reset), s since boot */
 };
 
 /* format.c */
