@@ -26,6 +26,8 @@
  * A listener's transitions tell us its port: an accepted child is born
  * LISTEN -> SYN_RECV (its state is copied from the listener), and a
  * listener ends LISTEN -> CLOSE (CLOSE -> LISTEN is not traced).
+ * SYN_SENT -> CLOSE is a connect() that failed; one that found no local
+ * port is told apart by the socket (portprobe.c).
  */
 #define TCPCLOSE_ENDING_STATES (TCPF_ESTABLISHED | TCPF_CLOSE_WAIT | TCPF_FIN_WAIT1 | \
 				TCPF_FIN_WAIT2 | TCPF_CLOSING | TCPF_LAST_ACK)
@@ -52,6 +54,8 @@ static inline enum tcpclose_event tcpclose_classify(int oldstate, int newstate,
 	case TCP_CLOSE:
 		if (oldstate == TCP_LISTEN)
 			return TCPCLOSE_EV_UNLISTEN;
+		if (oldstate == TCP_SYN_SENT)
+			return TCPCLOSE_EV_UNCONNECT;
 		return (1 << oldstate) & TCPCLOSE_ENDING_STATES ? TCPCLOSE_EV_END :
 								  TCPCLOSE_EV_NONE;
 	case TCP_SYN_RECV:

@@ -114,4 +114,14 @@ static inline bool tcpclose_tw_verified(void)
 #define TCPCLOSE_TW_CREATE_FN "inet_twsk_hashdance"
 #endif
 
+/* ip_local_reserved_ports of @net, a bit per port (NULL without sysctl). */
+static inline const unsigned long *tcpclose_reserved_ports(const struct net *net)
+{
+#ifdef CONFIG_SYSCTL
+	return net->ipv4.sysctl_local_reserved_ports;
+#else
+	return NULL;
+#endif
+}
+
 #endif

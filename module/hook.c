@@ -24,6 +24,7 @@
 #include "hook.h"
 #include "track.h"
 #include "twprobe.h"
+#include "portprobe.h"
 
 #define TCPCLOSE_TRACEPOINT "inet_sock_set_state"
 
@@ -140,6 +141,16 @@ static inline void tcpclose_hit_rcu(const struct sock *sk, int oldstate, int new
 	enum tcpclose_event ev;
 
 	ev = tcpclose_classify(oldstate, newstate, &counter);
+	if (ev == TCPCLOSE_EV_UNCONNECT) {
+		/*
+		 * tcp_v[46]_connect() set SYN_SENT before choosing a port:
+		 * without one (inet_sport is set only when one is chosen,
+		 * or by bind()), none was free for this destination.
+		 */
+		if (!inet->inet_sport)
+			tcpclose_portprobe_noport(sk);
+		return;
+	}
 	if (ev == TCPCLOSE_EV_LISTEN || ev == TCPCLOSE_EV_UNLISTEN) {
 		tbl = tcpclose_net_table(sock_net(sk));
 		/* sk_num is already 0 at ->CLOSE; inet_sport survives. */

@@ -54,6 +54,7 @@ static const struct tcpclose_transition tcpclose_counted[] = {
 	{ TCP_LAST_ACK, TCP_CLOSE, TCPCLOSE_EV_END },
 	{ TCP_LISTEN, TCP_SYN_RECV, TCPCLOSE_EV_LISTEN },
 	{ TCP_LISTEN, TCP_CLOSE, TCPCLOSE_EV_UNLISTEN },
+	{ TCP_SYN_SENT, TCP_CLOSE, TCPCLOSE_EV_UNCONNECT },
 };
 
 /* One byte per pair: the generator only needs distinct addresses. */

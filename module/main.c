@@ -16,6 +16,8 @@
 #include "pool.h"
 #include "table.h"
 #include "twprobe.h"
+#include "portprobe.h"
+#include "destwalk.h"
 #include "netns.h"
 #include "procfs.h"
 #include "version.h"
@@ -88,6 +90,20 @@ MODULE_PARM_DESC(max_tracked_share,
  * The one parameter that may change while loaded: a write waits for
  * running probes and, when turning timing off, empties the tracker.
  */
+static int tcpclose_set_max_dests(const char *val, const struct kernel_param *kp)
+{
+	return tcpclose_param_range(val, kp, 1, 1024);
+}
+
+static const struct kernel_param_ops tcpclose_max_dests_ops = {
+	.set = tcpclose_set_max_dests,
+	.get = param_get_uint,
+};
+
+module_param_cb(max_dests, &tcpclose_max_dests_ops, &tcpclose_max_dests, 0644);
+MODULE_PARM_DESC(max_dests,
+		 "destinations shown in /proc/tcpclose_dest, 1..1024 (default 64), the rest summed in one row; may be changed while loaded");
+
 static int tcpclose_set_timing_param(const char *val, const struct kernel_param *kp)
 {
 	bool on;
@@ -185,6 +201,7 @@ static int __init tcpclose_init(void)
 		goto err_netns;
 	tcpclose_netns_seed_listeners();
 	tcpclose_twprobe_attach(tcpclose_tw_probes);
+	tcpclose_portprobe_attach();
 	err = tcpclose_proc_init();
 	if (err)
 		goto err_hook;
@@ -194,6 +211,7 @@ static int __init tcpclose_init(void)
 	return 0;
 
 err_hook:
+	tcpclose_portprobe_detach();
 	tcpclose_twprobe_detach();
 	tcpclose_hook_detach();
 err_netns:
@@ -211,6 +229,7 @@ static void __exit tcpclose_exit(void)
 {
 	tcpclose_proc_exit();
 	tcpclose_unlive();
+	tcpclose_portprobe_detach();
 	tcpclose_twprobe_detach();
 	tcpclose_hook_detach();
 	tcpclose_netns_unregister();

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * /proc/net/tcpclose in every network namespace, and /proc/tcpclose, a
- * symlink to self/net/tcpclose, so that one path shows the table of the
- * opener's namespace (the way /proc/net itself works).
+ * /proc/net/tcpclose, tcpclose_hist and tcpclose_dest in every network
+ * namespace, and /proc/NAME, a symlink to self/net/NAME, so that one path
+ * shows the table of the opener's namespace (the way /proc/net itself
+ * works).
  *
  * Each open takes one consistent snapshot (counters summed, gauges walked)
  * that all reads of that file descriptor return, so a reader using small
- * buffers or seeking never sees a torn table. A write of "reset" zeroes the
- * counters of that namespace.
+ * buffers or seeking never sees a torn table. A write of "reset" to any of
+ * them zeroes the counters of that namespace.
  */
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
@@ -22,17 +23,36 @@
 #include "procfs.h"
 #include "hook.h"
 #include "twprobe.h"
+#include "destwalk.h"
+#include "portprobe.h"
 
 #define TCPCLOSE_PROC_NAME "tcpclose"
 #define TCPCLOSE_HIST_NAME "tcpclose_hist"
+#define TCPCLOSE_DEST_NAME "tcpclose_dest"
+
+/* The three files, in the order they are created. */
+enum tcpclose_file {
+	TCPCLOSE_FILE_COUNTS,
+	TCPCLOSE_FILE_HIST,
+	TCPCLOSE_FILE_DEST,
+	TCPCLOSE_NR_FILES
+};
+
+static const char *const tcpclose_file_names[] = {
+	[TCPCLOSE_FILE_COUNTS] = TCPCLOSE_PROC_NAME,
+	[TCPCLOSE_FILE_HIST] = TCPCLOSE_HIST_NAME,
+	[TCPCLOSE_FILE_DEST] = TCPCLOSE_DEST_NAME,
+};
 
 struct tcpclose_snap {
 	struct net *net;
-	bool hist;		/* /proc/tcpclose_hist rather than /proc/tcpclose */
-	void *rows;		/* struct tcpclose_row or tcpclose_hist_row */
+	enum tcpclose_file file;
+	void *rows;		/* struct tcpclose_row, tcpclose_hist_row or tcpclose_dest */
 	unsigned int nrows;
 	struct tcpclose_summary sum;
+	struct tcpclose_dest_summary dest;
 	char tw_probes[64];	/* sum.tw_probes: a copy, see below */
+	char port_probes[32];	/* dest.probes */
 	char line[TCPCLOSE_LINE_MAX];
 };
 
@@ -69,7 +89,13 @@ static int tcpclose_snap_take(struct tcpclose_snap *st)
 	tcpclose_twprobe_status(st->tw_probes, sizeof(st->tw_probes));
 	st->sum.tw_probes = st->tw_probes;
 	mutex_lock(&tbl->mutex);
-	if (st->hist) {
+	if (st->file == TCPCLOSE_FILE_DEST) {
+		memset(&st->dest, 0, sizeof(st->dest));
+		tcpclose_portprobe_status(st->port_probes, sizeof(st->port_probes));
+		st->dest.probes = st->port_probes;
+		st->dest.probe_missed = tcpclose_portprobe_missed();
+		st->rows = tcpclose_dest_rows(tbl, st->net, &st->nrows, &st->dest);
+	} else if (st->file == TCPCLOSE_FILE_HIST) {
 		st->rows = tcpclose_table_hist_rows(tbl, &st->nrows, &st->sum);
 	} else {
 		tcpclose_table_clear_gauges(tbl);
@@ -90,7 +116,9 @@ static void *tcpclose_seq_start(struct seq_file *m, loff_t *pos)
 		return SEQ_START_TOKEN;
 	if (*pos > st->nrows)
 		return NULL;
-	if (st->hist)
+	if (st->file == TCPCLOSE_FILE_DEST)
+		return (struct tcpclose_dest *)st->rows + *pos - 1;
+	if (st->file == TCPCLOSE_FILE_HIST)
 		return (struct tcpclose_hist_row *)st->rows + *pos - 1;
 	return (struct tcpclose_row *)st->rows + *pos - 1;
 }
@@ -109,7 +137,19 @@ static int tcpclose_seq_show(struct seq_file *m, void *v)
 {
 	struct tcpclose_snap *st = m->private;
 
-	if (v == SEQ_START_TOKEN && st->hist) {
+	if (st->file == TCPCLOSE_FILE_DEST) {
+		const struct tcpclose_dest *last = (struct tcpclose_dest *)st->rows + st->nrows - 1;
+		char *line = st->line;
+
+		if (v == SEQ_START_TOKEN) {
+			tcpclose_format_dest_comment(line, sizeof(st->line), &st->dest);
+			seq_puts(m, line);
+			tcpclose_format_dest_columns(line, sizeof(st->line));
+		} else {
+			/* The last row is "other". */
+			tcpclose_format_dest_row(line, sizeof(st->line), v, v == last);
+		}
+	} else if (v == SEQ_START_TOKEN && st->file == TCPCLOSE_FILE_HIST) {
 		tcpclose_format_hist_comment(st->line, sizeof(st->line), &st->sum);
 		seq_puts(m, st->line);
 		tcpclose_format_hist_columns(st->line, sizeof(st->line));
@@ -117,7 +157,7 @@ static int tcpclose_seq_show(struct seq_file *m, void *v)
 		tcpclose_format_comment(st->line, sizeof(st->line), &st->sum);
 		seq_puts(m, st->line);
 		tcpclose_format_columns(st->line, sizeof(st->line));
-	} else if (st->hist) {
+	} else if (st->file == TCPCLOSE_FILE_HIST) {
 		tcpclose_format_hist_row(st->line, sizeof(st->line), v);
 	} else {
 		tcpclose_format_row(st->line, sizeof(st->line), v);
@@ -153,7 +193,8 @@ static int tcpclose_proc_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	/* The namespace of this /proc/net, held for the life of the descriptor. */
 	st->net = maybe_get_net(pde_data(inode));
-	st->hist = !strcmp(file_dentry(file)->d_name.name, TCPCLOSE_HIST_NAME);
+	err = match_string(tcpclose_file_names, TCPCLOSE_NR_FILES, file_dentry(file)->d_name.name);
+	st->file = err < 0 ? TCPCLOSE_FILE_COUNTS : err;
 	if (!st->net) {
 		seq_release_private(inode, file);
 		return -ENXIO;
@@ -212,7 +253,7 @@ static const struct proc_ops tcpclose_proc_ops = {
  * (unshare -Urn) exists before the uid map, so that root is not known
  * yet: the files then belong to the user namespace's creator, who holds
  * every capability in it and is its root once unshare -r maps 0 to it.
- * Writing "reset" to either file resets both.
+ * Writing "reset" to any of the files resets them all.
  */
 static struct proc_dir_entry *tcpclose_proc_create(const char *name, struct net *net)
 {
@@ -230,35 +271,47 @@ static struct proc_dir_entry *tcpclose_proc_create(const char *name, struct net 
 
 int tcpclose_proc_net_init(struct net *net)
 {
-	if (!tcpclose_proc_create(TCPCLOSE_PROC_NAME, net))
-		return -ENOMEM;
-	if (!tcpclose_proc_create(TCPCLOSE_HIST_NAME, net)) {
-		remove_proc_entry(TCPCLOSE_PROC_NAME, net->proc_net);
-		return -ENOMEM;
+	unsigned int i;
+
+	for (i = 0; i < TCPCLOSE_NR_FILES; i++) {
+		if (!tcpclose_proc_create(tcpclose_file_names[i], net)) {
+			while (i--)
+				remove_proc_entry(tcpclose_file_names[i], net->proc_net);
+			return -ENOMEM;
+		}
 	}
 	return 0;
 }
 
 void tcpclose_proc_net_exit(struct net *net)
 {
-	remove_proc_entry(TCPCLOSE_HIST_NAME, net->proc_net);
-	remove_proc_entry(TCPCLOSE_PROC_NAME, net->proc_net);
+	unsigned int i = TCPCLOSE_NR_FILES;
+
+	while (i--)
+		remove_proc_entry(tcpclose_file_names[i], net->proc_net);
 }
 
 /* /proc/NAME -> self/net/NAME: the opener's namespace, like /proc/net. */
 int tcpclose_proc_init(void)
 {
-	if (!proc_symlink(TCPCLOSE_PROC_NAME, NULL, "self/net/" TCPCLOSE_PROC_NAME))
-		return -ENOMEM;
-	if (!proc_symlink(TCPCLOSE_HIST_NAME, NULL, "self/net/" TCPCLOSE_HIST_NAME)) {
-		remove_proc_entry(TCPCLOSE_PROC_NAME, NULL);
-		return -ENOMEM;
+	char target[32];
+	unsigned int i;
+
+	for (i = 0; i < TCPCLOSE_NR_FILES; i++) {
+		snprintf(target, sizeof(target), "self/net/%s", tcpclose_file_names[i]);
+		if (!proc_symlink(tcpclose_file_names[i], NULL, target)) {
+			while (i--)
+				remove_proc_entry(tcpclose_file_names[i], NULL);
+			return -ENOMEM;
+		}
 	}
 	return 0;
 }
 
 void tcpclose_proc_exit(void)
 {
-	remove_proc_entry(TCPCLOSE_HIST_NAME, NULL);
-	remove_proc_entry(TCPCLOSE_PROC_NAME, NULL);
+	unsigned int i = TCPCLOSE_NR_FILES;
+
+	while (i--)
+		remove_proc_entry(tcpclose_file_names[i], NULL);
 }

@@ -62,6 +62,9 @@ struct tcpclose_table *tcpclose_table_alloc(unsigned int max_ports)
 	tbl->aged_at = jiffies;
 	tbl->max_ports = max_ports;
 	tbl->since = ktime_get_boottime_ns();
+	atomic64_set(&tbl->connect_failures, 0);
+	atomic64_set(&tbl->bind_failures, 0);
+	raw_spin_lock_init(&tbl->fails.lock);
 	/* "other": outside max_ports, never evicted. */
 	mutex_lock(&tbl->mutex);
 	p = tcpclose_port_create(tbl, TCPCLOSE_OTHER, GFP_KERNEL_ACCOUNT);
@@ -379,6 +382,7 @@ static struct tcpclose_port *tcpclose_port_next(struct tcpclose_table *tbl,
 
 void tcpclose_table_reset(struct tcpclose_table *tbl)
 {
+	unsigned long flags;
 	struct tcpclose_port *p;
 	unsigned int port;
 
@@ -398,6 +402,12 @@ void tcpclose_table_reset(struct tcpclose_table *tbl)
 	}
 	tbl->dropped_base = atomic64_read(&tbl->dropped);
 	tbl->untracked_base = atomic64_read(&tbl->untracked_closes);
+	tbl->bind_failures_base = atomic64_read(&tbl->bind_failures);
+	/* The total and the table of connect() failures change together. */
+	raw_spin_lock_irqsave(&tbl->fails.lock, flags);
+	tbl->connect_failures_base = atomic64_read(&tbl->connect_failures);
+	memset(tbl->fails.slot, 0, sizeof(tbl->fails.slot));
+	raw_spin_unlock_irqrestore(&tbl->fails.lock, flags);
 	tbl->since = ktime_get_boottime_ns();
 	mutex_unlock(&tbl->mutex);
 }

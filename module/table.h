@@ -13,6 +13,7 @@
 #include <linux/jiffies.h>
 #include "tcpclose.h"
 #include "hist.h"
+#include "dest.h"
 
 #define TCPCLOSE_PORTS		65536
 #define TCPCLOSE_BLOCK_SHIFT	8
@@ -98,6 +99,12 @@ struct tcpclose_table {
 	u64 folded[TCPCLOSE_NR_ROLES][TCPCLOSE_NR_COUNTERS];
 	u64 untracked_base;	/* under mutex */
 	u64 since;		/* counting started: load or reset (boottime, ns) */
+	/* connect() without a free local port, bind(port 0) that found none */
+	atomic64_t connect_failures;
+	atomic64_t bind_failures;
+	u64 connect_failures_base;	/* under mutex */
+	u64 bind_failures_base;		/* under mutex */
+	struct tcpclose_fails fails;	/* connect() failures by destination */
 };
 
 struct tcpclose_table *tcpclose_table_alloc(unsigned int max_ports);

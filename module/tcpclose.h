@@ -56,6 +56,7 @@ enum tcpclose_event {
 	TCPCLOSE_EV_END,	/* a close or connection ends: see tcpclose_end_of() */
 	TCPCLOSE_EV_LISTEN,	/* the local port is a listener's: it accepted */
 	TCPCLOSE_EV_UNLISTEN,	/* a listener of the local port closed */
+	TCPCLOSE_EV_UNCONNECT,	/* a connect() ends before ESTABLISHED */
 };
 
 struct tcpclose_key {

@@ -25,6 +25,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -106,6 +107,8 @@ static void usage(void)
 	      "       tcw listen0 [-6]\n"
 	      "       tcw pass [-u UID] [-k] FILE STRING\n"
 	      "       tcw spread [-6] -n N -p BASEPORT\n"
+	      "       tcw dest [-6] -s ADDR [-p PORT] [-B BINDADDR] [-n N] [-f FAILS] "
+	      "[-c client|server|hold] [-r READYFILE] [-h SECONDS]\n"
 	      "       tcw open [-u UID] [-n N] [-r READYFILE] [-h SECONDS] FILE\n"
 	      "       tcw write [-u UID] [-k] [-T] FILE STRING\n"
 	      "       tcw write [-u UID] [-k] -s SIZE FILE\n"
@@ -1185,6 +1188,118 @@ static int run_spread(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * tcw dest -s ADDR -p PORT: connections to a listener of its own on
+ * ADDR:PORT until N are made or FAILS connect()s found no local port
+ * (EADDRNOTAVAIL; with -B, bind(BINDADDR, 0) before each connect(), whose
+ * EADDRINUSE counts too). -c says what each connection leaves: client
+ * (the client closes first: TIME_WAIT on the client), server (the server
+ * closes first and the client keeps its socket: CLOSE_WAIT), hold (both
+ * open: ESTABLISHED). Prints what it counted, then holds its sockets.
+ */
+static int dest_addr(const char *s, struct sockaddr_storage *ss, int port)
+{
+	struct sockaddr_in6 *a6 = (void *)ss;
+	struct sockaddr_in *a4 = (void *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (o.v6) {
+		a6->sin6_family = AF_INET6;
+		a6->sin6_port = htons(port);
+		return inet_pton(AF_INET6, s, &a6->sin6_addr) == 1 ? 0 : -1;
+	}
+	a4->sin_family = AF_INET;
+	a4->sin_port = htons(port);
+	return inet_pton(AF_INET, s, &a4->sin_addr) == 1 ? 0 : -1;
+}
+
+static int run_dest(int argc, char **argv)
+{
+	const char *server = NULL, *bindaddr = NULL, *close_by = "client";
+	long fails = 0, made = 0, noaddr = 0, inuse = 0;
+	struct sockaddr_storage sa, ba;
+	socklen_t len;
+	struct rlimit rl;
+	int c, l, one = 1;
+	char buf[1];
+
+	optind = 2;
+	o.n = 1000000;
+	while ((c = getopt(argc, argv, "+6s:p:B:n:f:c:r:h:")) != -1) {
+		switch (c) {
+		case '6': o.v6 = 1; break;
+		case 's': server = optarg; break;
+		case 'p': o.port = num(optarg, 1, 65535); break;
+		case 'B': bindaddr = optarg; break;
+		case 'n': o.n = num(optarg, 0, 1000000); break;
+		case 'f': fails = num(optarg, 0, 1000000); break;
+		case 'c': close_by = optarg; break;
+		case 'r': o.ready = optarg; break;
+		case 'h': o.hold = num(optarg, 0, INT_MAX); break;
+		default: usage();
+		}
+	}
+	if (optind != argc || !server || dest_addr(server, &sa, o.port) ||
+	    (bindaddr && dest_addr(bindaddr, &ba, 0)) ||
+	    (strcmp(close_by, "client") && strcmp(close_by, "server") && strcmp(close_by, "hold")))
+		usage();
+	len = o.v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	if (!getrlimit(RLIMIT_NOFILE, &rl)) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	sigemptyset(&stopsigs);
+	sigaddset(&stopsigs, SIGTERM);
+	sigaddset(&stopsigs, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &stopsigs, NULL))
+		die("sigprocmask");
+
+	l = socket(sa.ss_family, SOCK_STREAM, 0);
+	if (l < 0 || setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(l, (void *)&sa, len) || listen(l, 4096))
+		die("listener");
+	while (made < o.n && (!fails || noaddr + inuse < fails)) {
+		int s = socket(sa.ss_family, SOCK_STREAM, 0), a;
+
+		if (s < 0)
+			die("socket");
+		if (bindaddr && bind(s, (void *)&ba, len)) {
+			if (errno != EADDRINUSE)
+				die("bind");
+			inuse++;
+			close(s);
+			continue;
+		}
+		if (connect(s, (void *)&sa, len)) {
+			if (errno != EADDRNOTAVAIL)
+				die("connect");
+			noaddr++;
+			close(s);
+			continue;
+		}
+		a = accept(l, NULL, NULL);
+		if (a < 0)
+			die("accept");
+		made++;
+		if (!strcmp(close_by, "client")) {
+			close(s);
+			if (read(a, buf, 1) != 0)
+				die("read");
+			close(a);
+		} else if (!strcmp(close_by, "server")) {
+			close(a);
+			if (read(s, buf, 1) != 0)
+				die("read");
+		}
+	}
+	printf("tcw: dest connected %ld eaddrnotavail %ld eaddrinuse %ld\n", made, noaddr, inuse);
+	fflush(stdout);
+	if (o.ready)
+		mark_ready(o.ready);
+	hold();
+	return 0;
+}
+
 /* The commands other than the close workloads (modes[]). */
 static const struct {
 	const char *name;
@@ -1192,6 +1307,7 @@ static const struct {
 } commands[] = {
 	{ "write", run_write }, { "as", run_as }, { "listen0", run_listen0 },
 	{ "open", run_open }, { "pass", run_pass }, { "spread", run_spread },
+	{ "dest", run_dest },
 };
 
 int main(int argc, char **argv)
