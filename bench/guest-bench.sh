@@ -258,6 +258,55 @@ sec_read() {
 	unshare -n "$0" readcost "$@"
 }
 
+# ---- 3b. destinations at scale ----
+
+# In a fresh netns (sec_dest): N client TIME_WAIT sockets towards N/10000
+# destinations; /proc/tcpclose_dest read in-process against ss piped into
+# awk doing the same grouping (TIME_WAIT sockets by peer address:port).
+destcost() {
+	local have=0 n add k base i t ss_ns c_tc c_ss
+	ip link set lo up
+	sysctl -qw net.ipv4.tcp_max_tw_buckets=262144 net.ipv4.ip_local_port_range="1024 65535"
+	insmod "$KO" || return
+	ss_copy
+	ss_tw >/dev/null
+	for n in "$@"; do
+		add=$((n - have))
+		k=$((add / 10000))
+		base=$((31000 + have / 10000))
+		"$B/churn" -n 10000 -j "$k" -m client-first -p "$base" -c 32768 >/dev/null
+		have=$n
+		set -- $("$B/rdtime" -r 5 /proc/tcpclose_dest | sed 's/[a-z_]*=//g')
+		rec read "$n" dest "$3" "$4"
+		ss_ns=
+		for i in 1 2 3; do
+			t=$(now_ns)
+			ss_dest >/dev/null
+			ss_ns="$ss_ns $(($(now_ns) - t))"
+		done
+		rec read "$n" ssawk "$(echo $ss_ns | tr ' ' '\n' | sort -n | head -n 1)" \
+			"$(echo $ss_ns | tr ' ' '\n' | median)"
+		c_tc=$(awk '!/^#/ && h { s += $5 } !/^#/ { h = 1 } END { print s + 0 }' /proc/tcpclose_dest)
+		c_ss=$(ss_dest | awk '{ s += $1 } END { print s + 0 }')
+		rec count "$n" dest "$c_tc"
+		rec count "$n" ssawk "$c_ss"
+		check "dest/$n/tcpclose-vs-ss" "$c_tc" "$c_ss"
+		check "dest/$n/created" "$c_tc" "$n"
+		check "dest/$n/rows" "$(ss_dest | wc -l)" "$(($(grep -vc '^#' /proc/tcpclose_dest) - 2))"
+	done
+	unload
+}
+
+# TIME_WAIT sockets per peer address:port, as an operator would group them.
+ss_dest() {
+	LC_ALL=C $SSD/ld.so --library-path $SSD $SSD/ss -Htan state time-wait |
+		awk '{ n[$4]++ } END { for (d in n) print n[d], d }'
+}
+
+sec_dest() {
+	unshare -n "$0" destcost "$@"
+}
+
 # ---- 4. memory ----
 
 # Unreclaimable slab (which includes kmalloc()s too large for a slab) plus
@@ -356,7 +405,7 @@ sec_mem() {	# ROUNDS NETNS PORTS...
 # ---- main ----
 
 case $1 in
-readcost | memports)
+readcost | destcost | memports)
 	f=$1
 	shift
 	$f "$@"
@@ -367,7 +416,7 @@ esac
 mode=$1
 TPBENCH=$2
 shift 2
-sections=${*:-mem probe read churn}
+sections=${*:-mem probe read dest churn}
 : >"$R"
 rec meta kernel "$(uname -r)"
 rec meta clocksource "$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
@@ -390,6 +439,7 @@ for s in $sections; do
 	full/probe) sec_probe bpftrace ;;
 	quick/probe) sec_probe ;;
 	full/read) sec_read 10000 50000 100000 ;;
+	full/dest) sec_dest 10000 100000 ;;
 	quick/read) sec_read 10000 ;;
 	full/mem) sec_mem 3 50 1000 10000 ;;
 	quick/mem) sec_mem 1 20 ;;

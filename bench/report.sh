@@ -118,7 +118,7 @@ END {
 		}
 	}
 
-	if (nn) {
+	if (("10000", "tcpclose") in rmed) {
 		print "### Reading TIME_WAIT at scale"
 		print ""
 		print "Median time to read everything once (guest time): /proc/tcpclose and /proc/net/tcp+tcp6 read in-process by bench/rdtime (as an agent such as node_exporter would), `ss -Htan state time-wait | wc -l` as a command."
@@ -126,12 +126,33 @@ END {
 		print "| TIME_WAIT sockets | /proc/tcpclose | ss | /proc/net/tcp+tcp6 | ss / tcpclose | proc / tcpclose | counts: tcpclose, ss, proc, sockstat |"
 		print "|---:|---:|---:|---:|---:|---:|---|"
 		for (i = 1; i <= nn; i++) {
-			n = ns[i]; t = rmed[n, "tcpclose"]; s = rmed[n, "ss"]; p = rmed[n, "proc"]
+			n = ns[i]
+			if (!((n, "tcpclose") in rmed))
+				continue	# a level of the destinations section only
+			t = rmed[n, "tcpclose"]; s = rmed[n, "ss"]; p = rmed[n, "proc"]
 			agree = count[n, "tcpclose"] == count[n, "ss"] && count[n, "ss"] == count[n, "proc"] && count[n, "proc"] == count[n, "sockstat"]
 			printf "| %d | %s | %s | %s | %.0fx | %.0fx | %d, %d, %d, %d (%s) |\n", n, ms(t), ms(s), ms(p), s / t, p / t,
 				count[n, "tcpclose"], count[n, "ss"], count[n, "proc"], count[n, "sockstat"], agree ? "equal" : "**differ**"
 			target("read " n " TIME_WAIT: >= 10x faster than ss", sprintf("%.0fx", s / t), s / t >= 10)
 			target("read " n " TIME_WAIT: counts agree exactly", agree ? "equal" : "differ", agree)
+		}
+		print ""
+	}
+
+	if (("10000", "dest") in rmed) {
+		print "### Destinations at scale"
+		print ""
+		print "Median time to group client TIME_WAIT sockets by destination (guest time): /proc/tcpclose_dest read in-process by bench/rdtime, against `ss -Htan state time-wait | awk` counting sockets per peer address:port, as a command."
+		print ""
+		print "| client TIME_WAIT sockets | /proc/tcpclose_dest | ss + awk | ss+awk / tcpclose | sockets counted: tcpclose, ss+awk |"
+		print "|---:|---:|---:|---:|---|"
+		for (i = 1; i <= nn; i++) {
+			n = ns[i]
+			if (!((n, "dest") in rmed))
+				continue
+			t = rmed[n, "dest"]; s = rmed[n, "ssawk"]
+			printf "| %d | %s | %s | %.0fx | %d, %d (%s) |\n", n, ms(t), ms(s), s / t,
+				count[n, "dest"], count[n, "ssawk"], count[n, "dest"] == count[n, "ssawk"] ? "equal" : "**differ**"
 		}
 		print ""
 	}

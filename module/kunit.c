@@ -11,6 +11,7 @@
 #include <linux/completion.h>
 #include <linux/slab.h>
 #include <net/tcp_states.h>
+#include <net/ipv6.h>
 #include "tcpclose.h"
 #include "classify.h"
 #include "table.h"
@@ -19,6 +20,7 @@
 #include "pool.h"
 #include "compat.h"
 #include "version.h"
+#include "dest.h"
 
 #define TCPCLOSE_NSTATES TCP_NEW_SYN_RECV	/* states 1..12 */
 
@@ -991,6 +993,173 @@ static void tcpclose_tw_kernels(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tcpclose_tw_verified_on(c->version, c->x86_64), c->verified);
 }
 
+/* ---- destinations (dest.c) ---- */
+
+static void tcpclose_dest_v4(struct tcpclose_dest_key *k, u8 l, u8 r, u16 port)
+{
+	memset(k, 0, sizeof(*k));
+	ipv6_addr_set_v4mapped(htonl(0x7f000000 | l), &k->laddr);
+	ipv6_addr_set_v4mapped(htonl(0x7f000000 | r), &k->raddr);
+	k->rport = port;
+}
+
+static void tcpclose_dest_grouping(struct kunit *test)
+{
+	struct tcpclose_dest *small = kunit_kcalloc(test, 4, sizeof(*small), GFP_KERNEL);
+	struct tcpclose_dest *big = kunit_kcalloc(test, 16, sizeof(*big), GFP_KERNEL);
+	struct tcpclose_dest_group g = { .slot = small, .size = 4 };
+	struct tcpclose_dest_key k[4];
+	struct tcpclose_dest *d;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, small);
+	KUNIT_ASSERT_NOT_NULL(test, big);
+	for (i = 0; i < 4; i++)
+		tcpclose_dest_v4(&k[i], 1, 2 + i, 8000);
+	/* Same remote, other port or other local: other destinations. */
+	k[3].rport = 8001;
+	for (i = 0; i < 3; i++) {
+		d = tcpclose_dest_find(&g, &k[i]);
+		KUNIT_ASSERT_NOT_NULL(test, d);
+		d->in_use = 10 + i;
+	}
+	/* Full: one slot stays free so that a lookup always ends. */
+	KUNIT_EXPECT_NULL(test, tcpclose_dest_find(&g, &k[3]));
+	KUNIT_EXPECT_EQ(test, g.n, 3U);
+	/* A known key is still found when full. */
+	KUNIT_EXPECT_EQ(test, tcpclose_dest_find(&g, &k[1])->in_use, 11U);
+	tcpclose_dest_rehash(&g, big, 16);
+	KUNIT_EXPECT_EQ(test, g.size, 16U);
+	KUNIT_EXPECT_EQ(test, g.n, 3U);
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ(test, tcpclose_dest_find(&g, &k[i])->in_use, 10 + i);
+	d = tcpclose_dest_find(&g, &k[3]);
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	KUNIT_EXPECT_EQ(test, d->in_use, 0U);
+	KUNIT_EXPECT_EQ(test, g.n, 4U);
+}
+
+static void tcpclose_dest_failure_table(struct kunit *test)
+{
+	struct tcpclose_fails *f = kunit_kzalloc(test, sizeof(*f), GFP_KERNEL);
+	struct tcpclose_dest_key hot, k;
+	unsigned int i, found_hot = 0, found_last = 0;
+	u64 sum = 0;
+
+	KUNIT_ASSERT_NOT_NULL(test, f);
+	tcpclose_dest_v4(&hot, 1, 99, 443);
+	/* 1000 destinations fail once each; "hot" fails at every step. */
+	for (i = 0; i < 1000; i++) {
+		tcpclose_dest_v4(&k, 1, 1, 1000 + i);
+		tcpclose_fails_add(f, &k, i);
+		tcpclose_fails_add(f, &hot, i);
+	}
+	KUNIT_EXPECT_LE(test, tcpclose_fails_used(f), (unsigned int)TCPCLOSE_FAIL_SLOTS);
+	for (i = 0; i < TCPCLOSE_FAIL_SLOTS; i++) {
+		sum += f->slot[i].count;
+		if (f->slot[i].count && f->slot[i].key.rport == 443) {
+			found_hot++;
+			KUNIT_EXPECT_EQ(test, f->slot[i].count, 1000ULL);
+		}
+		if (f->slot[i].count && f->slot[i].key.rport == 1999)
+			found_last++;
+	}
+	/* The most recent survive; the least recent were forgotten. */
+	KUNIT_EXPECT_EQ(test, found_hot, 1U);
+	KUNIT_EXPECT_EQ(test, found_last, 1U);
+	KUNIT_EXPECT_LT(test, sum, 2000ULL);
+}
+
+static void tcpclose_dest_top_rows(struct kunit *test)
+{
+	static const u32 in_use[] = { 2, 5, 1, 4, 3 };
+	struct tcpclose_dest *slot = kunit_kcalloc(test, 16, sizeof(*slot), GFP_KERNEL);
+	struct tcpclose_dest *out = kunit_kcalloc(test, 8, sizeof(*out), GFP_KERNEL);
+	struct tcpclose_dest_group g = { .slot = slot, .size = 16 };
+	struct tcpclose_dest_key k;
+	struct tcpclose_dest *d;
+	unsigned int i, m;
+
+	KUNIT_ASSERT_NOT_NULL(test, slot);
+	KUNIT_ASSERT_NOT_NULL(test, out);
+	for (i = 0; i < ARRAY_SIZE(in_use); i++) {
+		tcpclose_dest_v4(&k, 1, 10 + i, 80);
+		d = tcpclose_dest_find(&g, &k);
+		d->in_use = in_use[i];
+		d->time_wait = in_use[i] - 1;
+		d->established = 1;
+		d->connect_failures = i;	/* 0..4, 10 in all */
+	}
+	/* A failure-only destination ranks after those with sockets. */
+	tcpclose_dest_v4(&k, 1, 50, 80);
+	tcpclose_dest_find(&g, &k)->connect_failures = 7;
+	m = tcpclose_dest_top(&g, 3, 10 + 7 + 5, out);
+	KUNIT_ASSERT_EQ(test, m, 3U);
+	KUNIT_EXPECT_EQ(test, out[0].in_use, 5U);
+	KUNIT_EXPECT_EQ(test, out[1].in_use, 4U);
+	KUNIT_EXPECT_EQ(test, out[2].in_use, 3U);
+	KUNIT_EXPECT_EQ(test, out[0].key.raddr.s6_addr[15], 11);
+	/* other: in_use 2 + 1 + 0, time_wait 1 + 0, and failures 22 - (1 + 3 + 4). */
+	KUNIT_EXPECT_EQ(test, out[3].in_use, 3U);
+	KUNIT_EXPECT_EQ(test, out[3].time_wait, 1U);
+	KUNIT_EXPECT_EQ(test, out[3].established, 2U);
+	KUNIT_EXPECT_EQ(test, out[3].connect_failures, 14ULL);
+	/* Fewer destinations than k: all of them, then an empty other. */
+	memset(slot, 0, 16 * sizeof(*slot));
+	g.n = 0;
+	tcpclose_dest_v4(&k, 1, 2, 80);
+	tcpclose_dest_find(&g, &k)->in_use = 9;
+	m = tcpclose_dest_top(&g, 64, 0, out);
+	KUNIT_EXPECT_EQ(test, m, 1U);
+	KUNIT_EXPECT_EQ(test, out[1].in_use, 0U);
+	KUNIT_EXPECT_EQ(test, out[1].connect_failures, 0ULL);
+}
+
+static void tcpclose_dest_format(struct kunit *test)
+{
+	static const struct tcpclose_dest_summary sum = {
+		.netns = 4026531840ULL, .since_boot_s = 812, .port_lo = 32768, .port_hi = 60999,
+		.reserved = 3, .ports_in_use = 221, .dests = 2, .max_dests = 64,
+		.connect_failures = 37, .bind_failures = 1, .failure_dests = 1,
+		.probes = "connect,bind",
+	};
+	char *buf = kunit_kzalloc(test, TCPCLOSE_LINE_MAX, GFP_KERNEL);
+	struct tcpclose_dest d = { .in_use = 200, .time_wait = 170, .established = 30,
+				   .connect_failures = 37 };
+
+	KUNIT_ASSERT_NOT_NULL(test, buf);
+	tcpclose_format_dest_comment(buf, TCPCLOSE_LINE_MAX, &sum);
+	KUNIT_EXPECT_STREQ(test, buf,
+			   "# tcpclose_dest 1 version=" TCPCLOSE_VERSION
+			   " netns=4026531840 since_boot_s=812 port_range=32768-60999 reserved_ports=3 capacity=28229 local_ports_in_use=221 dests=2 max_dests=64 ungrouped=0 connect_failures=37 bind_failures=1 failure_dests=1 failure_probes=connect,bind bind_probe_missed=0\n");
+	tcpclose_format_dest_columns(buf, TCPCLOSE_LINE_MAX);
+	KUNIT_EXPECT_STREQ(test, buf,
+			   "          local          remote  port in_use time_wait established connect_failures\n");
+	tcpclose_dest_v4(&d.key, 1, 2, 8000);
+	tcpclose_format_dest_row(buf, TCPCLOSE_LINE_MAX, &d, false);
+	KUNIT_EXPECT_STREQ(test, buf,
+			   "      127.0.0.1       127.0.0.2  8000    200       170          30               37\n");
+	/* IPv6, compressed; wider than the column, still whole. */
+	memset(&d.key, 0, sizeof(d.key));
+	d.key.laddr.s6_addr[0] = 0xfd;
+	d.key.laddr.s6_addr[15] = 2;
+	d.key.raddr.s6_addr[0] = 0x20;
+	d.key.raddr.s6_addr[1] = 0x01;
+	d.key.raddr.s6_addr[2] = 0x0d;
+	d.key.raddr.s6_addr[3] = 0xb8;
+	d.key.raddr.s6_addr[13] = 0xab;
+	d.key.raddr.s6_addr[14] = 0xcd;
+	d.key.raddr.s6_addr[15] = 0xef;
+	d.key.v6 = 1;
+	d.key.rport = 443;
+	tcpclose_format_dest_row(buf, TCPCLOSE_LINE_MAX, &d, false);
+	KUNIT_EXPECT_STREQ(test, buf,
+			   "        fd00::2 2001:db8::ab:cdef   443    200       170          30               37\n");
+	tcpclose_format_dest_row(buf, TCPCLOSE_LINE_MAX, &d, true);
+	KUNIT_EXPECT_STREQ(test, buf,
+			   "              *               *     0    200       170          30               37\n");
+}
+
 static struct kunit_case tcpclose_cases[] = {
 	KUNIT_CASE_PARAM(tcpclose_classify_pairs, tcpclose_pair_gen),
 	KUNIT_CASE_PARAM(tcpclose_end_names, tcpclose_end_gen_params),
@@ -1017,6 +1186,10 @@ static struct kunit_case tcpclose_cases[] = {
 	KUNIT_CASE(tcpclose_table_first_come),
 	KUNIT_CASE(tcpclose_table_flood),
 	KUNIT_CASE_PARAM(tcpclose_tw_kernels, tcpclose_kernel_gen_params),
+	KUNIT_CASE(tcpclose_dest_grouping),
+	KUNIT_CASE(tcpclose_dest_failure_table),
+	KUNIT_CASE(tcpclose_dest_top_rows),
+	KUNIT_CASE(tcpclose_dest_format),
 	{}
 };
 

@@ -3,46 +3,9 @@
 # server closes first to 127.0.0.4:8000, 20 held connections to
 # 127.0.0.3:8000. Every figure is compared with /proc/net/tcp and with the
 # workload's own count of EADDRNOTAVAIL.
-DEST=/proc/tcpclose_dest
 sysctl -qw net.ipv4.ip_local_port_range="40000 40199"
 # Loopback reuses TIME_WAIT ports after 1 s by default (tcp_tw_reuse=2).
 sysctl -qw net.ipv4.tcp_tw_reuse=0
-
-# dest_get REMOTE PORT COLUMN [FILE]: a value of the row towards
-# REMOTE:PORT, "absent" if there is none.
-dest_get() {
-	awk -v r="$1" -v p="$2" -v c="$3" '
-		/^#/ { next }
-		!hdr { for (i = 1; i <= NF; i++) idx[$i] = i; hdr = 1; next }
-		$2 == r && $3 == p { v = $(idx[c]); found = 1 }
-		END { if (!(c in idx)) print "nocol"; else print (found ? v : "absent") }
-	' "${4:-$DEST}"
-}
-dest_meta() { sed -n "1s/.* $1=\([^ ]*\).*/\1/p" "${2:-$DEST}"; }
-dest_rows() { grep -v '^#' "${1:-$DEST}" | tail -n +2; }
-# tcp_count FILE HEXREMOTE [STATE]: client sockets of /proc/net/tcp{,6}
-# whose remote address is HEXREMOTE (as the kernel prints it), in STATE.
-tcp_count() {
-	awk -v r="$2" -v s="${3:-}" '$3 == r && (s == "" || $4 == s) { n++ } END { print n + 0 }' "$1"
-}
-
-# dest_settle NAME HEXREMOTE REMOTE PORT [TCPFILE]: read both files until
-# the row agrees with /proc/net/tcp (sockets settle asynchronously), then
-# check in_use, time_wait and established against it.
-dest_settle() {
-	local name=$1 hex=$2 r=$3 p=$4 tf=${5:-/proc/net/tcp} i=0 a b
-	while :; do
-		cat $DEST >/tmp/dest.snap
-		cat "$tf" >/tmp/tcp.snap
-		a="$(dest_get "$r" "$p" in_use /tmp/dest.snap) $(dest_get "$r" "$p" time_wait /tmp/dest.snap) $(dest_get "$r" "$p" established /tmp/dest.snap)"
-		b="$(tcp_count /tmp/tcp.snap "$hex") $(tcp_count /tmp/tcp.snap "$hex" 06) $(tcp_count /tmp/tcp.snap "$hex" 01)"
-		[ "$a" = "$b" ] || [ $i -ge 50 ] || { i=$((i + 1)); sleep 0.2; continue; }
-		break
-	done
-	check "$name.in_use" "$(dest_get "$r" "$p" in_use /tmp/dest.snap)" "$(tcp_count /tmp/tcp.snap "$hex")"
-	check "$name.time_wait" "$(dest_get "$r" "$p" time_wait /tmp/dest.snap)" "$(tcp_count /tmp/tcp.snap "$hex" 06)"
-	check "$name.established" "$(dest_get "$r" "$p" established /tmp/dest.snap)" "$(tcp_count /tmp/tcp.snap "$hex" 01)"
-}
 
 # Server closes first, the client keeps its sockets: 200 CLOSE_WAIT, 4 failures.
 start_tcw d4 dest -s 127.0.0.4 -p 8000 -f 4 -c server || return

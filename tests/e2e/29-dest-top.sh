@@ -1,0 +1,50 @@
+# /proc/tcpclose_dest keeps max_dests rows: the top ones exact, "other" the
+# sum of the rest; 40 destinations each at 5 % of a 200-port range all
+# shown. max_dests refuses bad values and changes nothing then.
+sysctl -qw net.ipv4.ip_local_port_range="40000 40199"
+K=/sys/module/tcpclose/parameters/max_dests
+check param.default "$(cat $K)" 64
+for v in 0 1025 -1 abc ""; do
+	echo "$v" >$K 2>/dev/null && fail "param.refuse.$v" "accepted"
+	check "param.unchanged.$v" "$(cat $K)" 64
+done
+echo 3 >$K || fail param.set "refused 3"
+
+# hold_dests PREFIX COUNT N...: COUNT addresses PREFIX.1.., N connections each.
+PIDS=
+hold_dests() {
+	local pre=$1 i=1 n
+	shift
+	for n in "$@"; do
+		rm -f /tmp/ready.h$i
+		tcw dest -s "$pre.$i" -p 8000 -n "$n" -c hold -r /tmp/ready.h$i -h 600 >/dev/null 2>&1 &
+		PIDS="$PIDS $!"
+		i=$((i + 1))
+	done
+	for i in $(seq 1 $#); do
+		local w=0
+		while [ ! -e /tmp/ready.h$i ] && [ $w -lt 600 ]; do w=$((w + 1)); sleep 0.1; done
+		[ -e /tmp/ready.h$i ] || fail workload "tcw $pre.$i not ready"
+	done
+}
+stop_dests() { kill $PIDS 2>/dev/null; wait $PIDS 2>/dev/null; PIDS=; }
+
+hold_dests 127.0.1 5 4 3 2 1
+cat $DEST >/tmp/dest.snap
+check top.rows "$(dest_rows /tmp/dest.snap | awk '{ printf "%s:%s=%s ", $2, $3, $4 }')" \
+	"127.0.1.1:8000=5 127.0.1.2:8000=4 127.0.1.3:8000=3 *:0=3 "
+check top.other.established "$(dest_get '*' 0 established /tmp/dest.snap)" 3
+check top.dests "$(dest_meta dests /tmp/dest.snap)" 5
+check top.max_dests "$(dest_meta max_dests /tmp/dest.snap)" 3
+stop_dests
+echo 64 >$K
+
+# 40 destinations at 10 of 200 ports each (5 %): 40 rows of 10.
+hold_dests 127.0.2 $(for i in $(seq 40); do echo 10; done)
+cat $DEST >/tmp/dest.snap
+check spread.rows "$(dest_rows /tmp/dest.snap | awk '$2 != "*" && $4 == 10 && $6 == 10' | wc -l)" 40
+check spread.dests "$(dest_meta dests /tmp/dest.snap)" 40
+check spread.other "$(dest_get '*' 0 in_use /tmp/dest.snap)" 0
+check spread.failures "$(dest_meta connect_failures /tmp/dest.snap)" 0
+cp /tmp/dest.snap /tmp/dest-spread.snap
+stop_dests
