@@ -293,8 +293,23 @@ destcost() {
 		check "dest/$n/tcpclose-vs-ss" "$c_tc" "$c_ss"
 		check "dest/$n/created" "$c_tc" "$n"
 		check "dest/$n/rows" "$(ss_dest | wc -l)" "$(($(grep -vc '^#' /proc/tcpclose_dest) - 2))"
+		# What one read charges at its peak (the grouping is freed before
+		# read() returns), less a read of a small file in the same way.
+		rec mem dest_read_peak "$(($(cg_peak /proc/tcpclose_dest) - $(cg_peak /proc/version)))" "$n"
 	done
 	unload
+}
+
+# cg_peak FILE: memory.peak of a fresh memory cgroup in which cat read FILE.
+cg_peak() {
+	local root=/sys/fs/cgroup cg
+	grep -q " $root cgroup2 " /proc/mounts || mount -t cgroup2 none $root
+	echo +memory >$root/cgroup.subtree_control
+	cg=$root/tcpclose-bench-$$
+	mkdir -p $cg
+	sh -c "echo \$\$ >$cg/cgroup.procs && exec cat $1 >/dev/null"
+	cat $cg/memory.peak
+	rmdir $cg
 }
 
 # TIME_WAIT sockets per peer address:port, as an operator would group them.

@@ -36,6 +36,7 @@ $1 == "count" { count[$2, $3] = $4 }
 $1 == "mem" && $2 == "module_size" { modsize = $3 }
 $1 == "mem" && $2 == "insmod_netns" { add("insmod " $4, $3); if (!($4 in seenk)) { seenk[$4] = 1; ks[++nk] = $4 } }
 $1 == "mem" && $2 ~ /^ports_/ { add($2 " " $4, $3); if (!($4 in seenp)) { seenp[$4] = 1; ps[++np] = $4 } }
+$1 == "mem" && $2 == "dest_read_peak" { dpeak[$4] = $3 }
 $1 == "check" { nchk++; if ($3 != "ok") { bad[++nbad] = $0 } }
 END {
 	printf "Guest: Linux %s, %s vCPUs, QEMU TCG (%s clock); tcpclose %s, bpftrace %s, ss %s.\n",
@@ -144,15 +145,16 @@ END {
 		print ""
 		print "Median time to group client TIME_WAIT sockets by destination (guest time): /proc/tcpclose_dest read in-process by bench/rdtime, against `ss -Htan state time-wait | awk` counting sockets per peer address:port, as a command."
 		print ""
-		print "| client TIME_WAIT sockets | /proc/tcpclose_dest | ss + awk | ss+awk / tcpclose | sockets counted: tcpclose, ss+awk |"
-		print "|---:|---:|---:|---:|---|"
+		print "| client TIME_WAIT sockets | /proc/tcpclose_dest | ss + awk | ss+awk / tcpclose | sockets counted: tcpclose, ss+awk | memory charged by one read, at its peak |"
+		print "|---:|---:|---:|---:|---|---:|"
 		for (i = 1; i <= nn; i++) {
 			n = ns[i]
 			if (!((n, "dest") in rmed))
 				continue
 			t = rmed[n, "dest"]; s = rmed[n, "ssawk"]
-			printf "| %d | %s | %s | %.0fx | %d, %d (%s) |\n", n, ms(t), ms(s), s / t,
-				count[n, "dest"], count[n, "ssawk"], count[n, "dest"] == count[n, "ssawk"] ? "equal" : "**differ**"
+			printf "| %d | %s | %s | %.0fx | %d, %d (%s) | %s |\n", n, ms(t), ms(s), s / t,
+				count[n, "dest"], count[n, "ssawk"], count[n, "dest"] == count[n, "ssawk"] ? "equal" : "**differ**",
+				(n in dpeak) ? sprintf("%.0f KiB", dpeak[n] / 1024) : "-"
 		}
 		print ""
 	}

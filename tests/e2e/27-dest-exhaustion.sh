@@ -48,6 +48,9 @@ check other "$(dest_rows /tmp/dest.snap | tail -n 1 | awk '{ print $1, $2, $3, $
 # The server side of these connections is no client: no row towards a client port.
 check no-server-rows "$(dest_rows /tmp/dest.snap | awk '$3 != 8000 && $3 != 0' | wc -l)" 0
 
+# The file as it is now, on the console (README's worked example).
+sed 's/^/    dest| /' /tmp/dest.snap
+
 # reset zeroes the failures, not the sockets.
 echo reset >$DEST || fail reset.write "write refused"
 cat $DEST >/tmp/dest.snap

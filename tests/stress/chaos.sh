@@ -60,7 +60,7 @@ else
 	worker churn tcw churn -d 3 -p 6008
 fi
 i=0
-for f in $(tables) /proc/net/tcpclose; do
+for f in $(tables) /proc/net/tcpclose /proc/tcpclose_dest; do
 	i=$((i + 1))
 	niced tcfuzz read -c -t $STOP -s $((i + 100)) $f >$ST/c.read$i 2>&1 &
 done
@@ -141,7 +141,7 @@ for w in $WORKERS; do
 	check "rounds.$w" "$(test "$(cat $ST/c.rounds.$w)" -gt 0 && echo some)" some
 done
 i=0
-for f in $(tables) /proc/net/tcpclose; do
+for f in $(tables) /proc/net/tcpclose /proc/tcpclose_dest; do
 	i=$((i + 1))
 	check_fuzz "reads.${f##*/}.$i" $ST/c.read$i reads
 done

@@ -13,7 +13,7 @@ while [ $i -lt $RELOADS ]; do
 	i=$((i + 1))
 	rm -f $ST/r.stop
 	readers=
-	for f in /proc/net/tcpclose /proc/net/tcpclose /proc/net/tcpclose_hist; do
+	for f in /proc/net/tcpclose /proc/net/tcpclose /proc/net/tcpclose_hist /proc/net/tcpclose_dest; do
 		[ -e $f ] || continue
 		niced tcfuzz read -c -t $ST/r.stop -s $i $f >>$ST/r.read 2>&1 &
 		readers="$readers $!"
@@ -27,7 +27,7 @@ done
 check reloads "$ok of $RELOADS" "$RELOADS of $RELOADS"
 grep ' ops=' $ST/r.read >$ST/r.sum
 check readers "$(grep -c ' bad=0$' $ST/r.sum) of $(grep -c . $ST/r.sum)" \
-	"$(grep -c . $ST/r.sum) of $((RELOADS * 3))"
+	"$(grep -c . $ST/r.sum) of $((RELOADS * 4))"
 grep -v ' ops=' $ST/r.read | head -n 5
 echo $ok >>$ST/mod.cycles
 sed -n 's/^tcfuzz: .* ops=\([0-9]*\).*/\1/p' $ST/r.sum >>$ST/fuzz.reads

@@ -313,6 +313,39 @@ static int fields(const char *l, const char *end, long *port, char *role)
 }
 
 /*
+ * /proc/tcpclose_dest: a column header starting "local remote port", rows
+ * of as many fields, the last one "* * 0" (the sum of the rest).
+ */
+static const char *dest_well_formed(const char *s, size_t len)
+{
+	const char *l = s, *end = s + len, *nl, *last = NULL;
+	int ncols = 0, nf;
+	char role[2];
+	long port;
+
+	for (; l < end; l = nl + 1) {
+		nl = memchr(l, '\n', end - l);
+		if (*l == '#')
+			continue;
+		while (*l == ' ')
+			l++;
+		nf = fields(l, nl, &port, role);
+		if (!ncols) {
+			if (memcmp(l, "local ", 6) || nf != 7)
+				return "bad dest header";
+			ncols = nf;
+			continue;
+		}
+		if (nf != ncols)
+			return "dest row with a wrong number of fields";
+		last = l;
+	}
+	if (!last || memcmp(last, "* * ", 4))
+		return "no '* * 0' last dest row";
+	return NULL;
+}
+
+/*
  * The format contract of the README; returns a reason or NULL. A table
  * whose last column is "buckets" (the histogram) has a variable number of
  * trailing fields and several rows per (port, role).
@@ -326,6 +359,8 @@ static const char *well_formed(const char *s, size_t len)
 
 	if (len == 0 || s[len - 1] != '\n')
 		return "not newline-terminated";
+	if (len >= 18 && !memcmp(s, "# tcpclose_dest 1 ", 18))
+		return dest_well_formed(s, len);
 	if ((len < 13 || memcmp(s, "# tcpclose 1 ", 13)) &&
 	    (len < 18 || memcmp(s, "# tcpclose_hist 1 ", 18)))
 		return "no '# tcpclose 1' first line";
