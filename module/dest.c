@@ -28,10 +28,11 @@ u32 tcpclose_dest_hash(const struct tcpclose_dest_key *k)
 }
 
 /*
- * The group of @k, created if absent; NULL when the grouping is full (it
- * keeps one slot free so that a probe always ends). The walker grows it
- * first whenever it is half full, so that only a chain longer than the
- * headroom it leaves can fill it.
+ * The group of @k, created if absent; NULL when the grouping is three
+ * quarters full, where linear probing stays short (and a probe always
+ * ends). The walker grows it first whenever it is half full, so that only
+ * a chain longer than the headroom it leaves, or a grouping at its size
+ * bound, can fill it.
  */
 struct tcpclose_dest *tcpclose_dest_find(struct tcpclose_dest_group *g,
 					 const struct tcpclose_dest_key *k)
@@ -46,7 +47,7 @@ struct tcpclose_dest *tcpclose_dest_find(struct tcpclose_dest_group *g,
 		if (tcpclose_dest_key_eq(&d->key, k))
 			return d;
 	}
-	if (g->n + 1 >= g->size)
+	if ((g->n + 1) * 4 > g->size * 3)
 		return NULL;
 	d->key = *k;
 	d->key.used = 1;

@@ -6,8 +6,8 @@
  *
  * Memory is the reader's, charged to its cgroup and freed before the
  * read returns but for the rows: the grouping (at most
- * TCPCLOSE_DEST_SLOTS_MAX slots of 56 bytes, 1.75 MiB, half of them used
- * at most) and a bitmap of local ports (8 KiB). Sockets of destinations
+ * TCPCLOSE_DEST_SLOTS_MAX slots of 56 bytes, 1.75 MiB, three quarters of
+ * them used at most) and a bitmap of local ports (8 KiB). Sockets of destinations
  * past that bound are summed in the "other" row and counted as ungrouped.
  */
 #include <linux/bitmap.h>

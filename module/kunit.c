@@ -1023,7 +1023,7 @@ static void tcpclose_dest_grouping(struct kunit *test)
 		KUNIT_ASSERT_NOT_NULL(test, d);
 		d->in_use = 10 + i;
 	}
-	/* Full: one slot stays free so that a lookup always ends. */
+	/* Full at three quarters: probes stay short, and always end. */
 	KUNIT_EXPECT_NULL(test, tcpclose_dest_find(&g, &k[3]));
 	KUNIT_EXPECT_EQ(test, g.n, 3U);
 	/* A known key is still found when full. */
