@@ -70,6 +70,9 @@ static bool tcpclose_dest_sock(const struct tcpclose_table *tbl, const struct so
 
 	if (state == TCP_NEW_SYN_RECV || state == TCP_LISTEN || state == TCP_CLOSE)
 		return false;
+	/* An orphan's FIN_WAIT2 goes on in a timewait socket: its substate counts. */
+	if (state == TCP_TIME_WAIT)
+		state = READ_ONCE(inet_twsk(sk)->tw_substate);
 	tcpclose_dest_key_of(sk, &h->key);
 	if (!tcpclose_key_of(lport, h->key.rport, tcpclose_table_listens(tbl, lport),
 			     tcpclose_table_listens(tbl, h->key.rport), eph, &key) ||

@@ -48,3 +48,12 @@ check spread.other "$(dest_get '*' 0 in_use /tmp/dest.snap)" 0
 check spread.failures "$(dest_meta connect_failures /tmp/dest.snap)" 0
 cp /tmp/dest.snap /tmp/dest-spread.snap
 stop_dests
+
+# An orphan's FIN_WAIT2 lives on in a timewait socket: in use, not in
+# TIME_WAIT (as /proc/net/tcp shows its substate).
+start_tcw o dest -s 127.0.0.8 -p 8000 -n 10 -c orphan || return
+dest_settle orphan 0800007F:1F40 127.0.0.8 8000
+check orphan.in_use "$(dest_get 127.0.0.8 8000 in_use /tmp/dest.snap)" 10
+check orphan.time_wait "$(dest_get 127.0.0.8 8000 time_wait /tmp/dest.snap)" 0
+check orphan.fin_wait2 "$(tcp_count /tmp/tcp.snap 0800007F:1F40 05)" 10
+stop_tcw

@@ -108,7 +108,7 @@ static void usage(void)
 	      "       tcw pass [-u UID] [-k] FILE STRING\n"
 	      "       tcw spread [-6] -n N -p BASEPORT\n"
 	      "       tcw dest [-6] -s ADDR [-p PORT] [-B BINDADDR] [-n N] [-f FAILS] "
-	      "[-c client|server|hold] [-r READYFILE] [-h SECONDS]\n"
+	      "[-c client|server|orphan|hold] [-r READYFILE] [-h SECONDS]\n"
 	      "       tcw open [-u UID] [-n N] [-r READYFILE] [-h SECONDS] FILE\n"
 	      "       tcw write [-u UID] [-k] [-T] FILE STRING\n"
 	      "       tcw write [-u UID] [-k] -s SIZE FILE\n"
@@ -1194,8 +1194,9 @@ static int run_spread(int argc, char **argv)
  * (EADDRNOTAVAIL; with -B, bind(BINDADDR, 0) before each connect(), whose
  * EADDRINUSE counts too). -c says what each connection leaves: client
  * (the client closes first: TIME_WAIT on the client), server (the server
- * closes first and the client keeps its socket: CLOSE_WAIT), hold (both
- * open: ESTABLISHED). Prints what it counted, then holds its sockets.
+ * closes first and the client keeps its socket: CLOSE_WAIT), orphan (the
+ * client closes first, the server keeps its socket: the client's orphan
+ * waits in FIN_WAIT2, in a timewait socket), hold (both open: ESTABLISHED). Prints what it counted, then holds its sockets.
  */
 static int dest_addr(const char *s, struct sockaddr_storage *ss, int port)
 {
@@ -1241,7 +1242,8 @@ static int run_dest(int argc, char **argv)
 	}
 	if (optind != argc || !server || dest_addr(server, &sa, o.port) ||
 	    (bindaddr && dest_addr(bindaddr, &ba, 0)) ||
-	    (strcmp(close_by, "client") && strcmp(close_by, "server") && strcmp(close_by, "hold")))
+	    (strcmp(close_by, "client") && strcmp(close_by, "server") && strcmp(close_by, "hold") &&
+	     strcmp(close_by, "orphan")))
 		usage();
 	len = o.v6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
 	if (!getrlimit(RLIMIT_NOFILE, &rl)) {
@@ -1286,6 +1288,8 @@ static int run_dest(int argc, char **argv)
 			if (read(a, buf, 1) != 0)
 				die("read");
 			close(a);
+		} else if (!strcmp(close_by, "orphan")) {
+			close(s);
 		} else if (!strcmp(close_by, "server")) {
 			close(a);
 			if (read(s, buf, 1) != 0)

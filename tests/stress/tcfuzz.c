@@ -340,7 +340,7 @@ static const char *dest_well_formed(const char *s, size_t len)
 			return "dest row with a wrong number of fields";
 		last = l;
 	}
-	if (!last || memcmp(last, "* * ", 4))
+	if (!last || memcmp(last, "* ", 2))
 		return "no '* * 0' last dest row";
 	return NULL;
 }
