@@ -64,16 +64,20 @@ stop_tcw
 
 # Module parameters: out-of-range and malformed values fail insmod with
 # EINVAL and leave nothing loaded; valid bounds load and read back; a
-# loaded parameter cannot be written, but timing, which only root may
-# write, and only with a value its parser takes.
+# loaded parameter cannot be written, but timing and max_dests, which only
+# root may write, and only with a value their parsers take.
 params=$(ls /sys/module/tcpclose/parameters)
 check params.present "$(echo $params | grep -c max_ports)" 1
 for p in $params; do
 	f=/sys/module/tcpclose/parameters/$p
 	val=$(cat $f)
-	if [ $p = timing ]; then
+	if [ $p = timing ] || [ $p = max_dests ]; then
 		check "param.$p.user" "$(tcw write -u 1000 $f 0)" "err EACCES"
-		for v in 2 abc -1 maybe; do
+		case $p in
+		timing) bad="2 abc -1 maybe" ;;
+		*) bad="0 1025 abc -1" ;;
+		esac
+		for v in $bad; do
 			check "param.$p.write=$v" "$(tcw write $f "$v")" "err EINVAL"
 		done
 	else
@@ -88,6 +92,7 @@ for p in $params; do
 	max_ports) bad="0 65537 4294967295 $junk" good="1 65536 0x100" ;;
 	max_tracked) bad="0 7 4194305 $junk" good="8 4194304" ;;
 	max_tracked_share) bad="0 101 $junk" good="1 100" ;;
+	max_dests) bad="0 1025 $junk" good="1 1024" ;;
 	*) bad="2 -1 abc '' x" good= ;;	# a bool: what no parser takes
 	esac
 	eval "set -- $bad"
