@@ -260,61 +260,50 @@ sec_read() {
 
 # ---- 3b. destinations at scale ----
 
-# In a fresh netns (sec_dest): N client TIME_WAIT sockets towards N/10000
-# destinations; /proc/tcpclose_dest read in-process against ss piped into
-# awk doing the same grouping (TIME_WAIT sockets by peer address:port).
+# In a fresh netns (sec_dest runs one per level): N client TIME_WAIT sockets
+# towards N/10000 destinations. /proc/tcpclose_dest read in-process against
+# ss piped into awk doing the same grouping (TIME_WAIT sockets by peer
+# address:port). Counts first, right after the build: only binaries copied
+# to tmpfs run until then (an exec from the 9p root can move the icount
+# clock by seconds, and the sockets expire 60 s after they were made).
 destcost() {
-	local have=0 n add k base i t ss_ns c_tc c_ss
+	local n=$1 i t ss_ns c_tc c_ss rows peak cur cg
 	ip link set lo up
 	sysctl -qw net.ipv4.tcp_max_tw_buckets=262144 net.ipv4.ip_local_port_range="1024 65535"
 	insmod "$KO" || return
 	ss_copy
 	ss_tw >/dev/null
-	for n in "$@"; do
-		add=$((n - have))
-		k=$((add / 10000))
-		base=$((31000 + have / 10000))
-		"$B/churn" -n 10000 -j "$k" -m client-first -p "$base" -c 32768 >/dev/null
-		have=$n
-		set -- $("$B/rdtime" -r 5 /proc/tcpclose_dest | sed 's/[a-z_]*=//g')
-		rec read "$n" dest "$3" "$4"
-		ss_ns=
-		for i in 1 2 3; do
-			t=$(now_ns)
-			ss_dest >/dev/null
-			ss_ns="$ss_ns $(($(now_ns) - t))"
-		done
-		rec read "$n" ssawk "$(echo $ss_ns | tr ' ' '\n' | sort -n | head -n 1)" \
-			"$(echo $ss_ns | tr ' ' '\n' | median)"
-		c_tc=$(awk '!/^#/ && h { s += $5 } !/^#/ { h = 1 } END { print s + 0 }' /proc/tcpclose_dest)
-		c_ss=$(ss_dest | awk '{ s += $1 } END { print s + 0 }')
-		rec count "$n" dest "$c_tc"
-		rec count "$n" ssawk "$c_ss"
-		check "dest/$n/tcpclose-vs-ss" "$c_tc" "$c_ss"
-		check "dest/$n/created" "$c_tc" "$n"
-		check "dest/$n/rows" "$(ss_dest | wc -l)" "$(($(grep -vc '^#' /proc/tcpclose_dest) - 2))"
-		# What one read charges at its peak (the grouping is freed before
-		# read() returns), less a read of a small file in the same way.
-		rec mem dest_read_peak "$(($(cg_peak /proc/tcpclose_dest) - $(cg_peak /proc/version)))" "$n"
-	done
-	unload
-}
-
-# cg_peak FILE: the least memory.peak of three fresh memory cgroups in
-# which cat (from tmpfs, its pages charged beforehand) read FILE.
-cg_peak() {
-	local root=/sys/fs/cgroup cg i
-	grep -q " $root cgroup2 " /proc/mounts || mount -t cgroup2 none $root
-	echo +memory >$root/cgroup.subtree_control
-	[ -e $SSD/cat ] || cp -L "$(command -v cat)" $SSD/
-	LC_ALL=C $SSD/ld.so --library-path $SSD $SSD/cat "$1" >/dev/null
+	"$B/churn" -n 10000 -j $((n / 10000)) -m client-first -p 31000 -c 32768 >/dev/null
+	c_ss=$(ss_dest | $SSD/ld.so --library-path $SSD $SSD/awk '{ s += $1; n++ } END { print s + 0, n + 0 }')
+	c_tc=$($SSD/ld.so --library-path $SSD $SSD/awk '/^#/ { next } !h { h = 1; next }
+		{ s += $5; n++ } END { print s + 0, n - 1 }' /proc/tcpclose_dest)
+	set -- $("$B/rdtime" -r 5 /proc/tcpclose_dest | sed 's/[a-z_]*=//g')
+	rec read "$n" dest "$3" "$4"
+	ss_ns=
 	for i in 1 2 3; do
-		cg=$root/tcpclose-bench-$$-$i
-		mkdir -p $cg
-		sh -c "echo \$\$ >$cg/cgroup.procs && exec $SSD/ld.so --library-path $SSD $SSD/cat $1 >/dev/null"
-		cat $cg/memory.peak
-		rmdir $cg
-	done | sort -n | head -n 1
+		t=$(now_ns)
+		ss_dest >/dev/null
+		ss_ns="$ss_ns $(($(now_ns) - t))"
+	done
+	rec read "$n" ssawk "$(echo $ss_ns | tr ' ' '\n' | sort -n | head -n 1)" \
+		"$(echo $ss_ns | tr ' ' '\n' | median)"
+	rec count "$n" dest "${c_tc% *}"
+	rec count "$n" ssawk "${c_ss% *}"
+	check "dest/$n/tcpclose-vs-ss" "$c_tc" "$c_ss"
+	check "dest/$n/created" "${c_tc% *}" "$n"
+	# What a read holds only while it groups: an open in a fresh memory
+	# cgroup, then its peak less what stays charged (the rows), read by
+	# shell builtins so that no other process is charged.
+	cg=/sys/fs/cgroup/tcpclose-bench-$$
+	grep -q " /sys/fs/cgroup cgroup2 " /proc/mounts || mount -t cgroup2 none /sys/fs/cgroup
+	echo +memory >/sys/fs/cgroup/cgroup.subtree_control
+	mkdir -p $cg
+	set -- $(sh -c "echo \$\$ >$cg/cgroup.procs
+		exec 3</proc/tcpclose_dest
+		read -r p <$cg/memory.peak; read -r c <$cg/memory.current; echo \$p \$c")
+	rmdir $cg
+	rec mem dest_read_transient $(($1 - $2)) "$n"
+	unload
 }
 
 # TIME_WAIT sockets per peer address:port, as an operator would group them.
@@ -324,7 +313,10 @@ ss_dest() {
 }
 
 sec_dest() {
-	unshare -n "$0" destcost "$@"
+	local n
+	for n in "$@"; do
+		unshare -n "$0" destcost "$n"
+	done
 }
 
 # ---- 4. memory ----

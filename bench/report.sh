@@ -36,7 +36,7 @@ $1 == "count" { count[$2, $3] = $4 }
 $1 == "mem" && $2 == "module_size" { modsize = $3 }
 $1 == "mem" && $2 == "insmod_netns" { add("insmod " $4, $3); if (!($4 in seenk)) { seenk[$4] = 1; ks[++nk] = $4 } }
 $1 == "mem" && $2 ~ /^ports_/ { add($2 " " $4, $3); if (!($4 in seenp)) { seenp[$4] = 1; ps[++np] = $4 } }
-$1 == "mem" && $2 == "dest_read_peak" { dpeak[$4] = $3 }
+$1 == "mem" && $2 == "dest_read_transient" { dpeak[$4] = $3 }
 $1 == "check" { nchk++; if ($3 != "ok") { bad[++nbad] = $0 } }
 END {
 	printf "Guest: Linux %s, %s vCPUs, QEMU TCG (%s clock); tcpclose %s, bpftrace %s, ss %s.\n",
@@ -145,7 +145,7 @@ END {
 		print ""
 		print "Median time to group client TIME_WAIT sockets by destination (guest time): /proc/tcpclose_dest read in-process by bench/rdtime, against `ss -Htan state time-wait | awk` counting sockets per peer address:port, as a command."
 		print ""
-		print "| client TIME_WAIT sockets | /proc/tcpclose_dest | ss + awk | ss+awk / tcpclose | sockets counted: tcpclose, ss+awk | memory charged by one read, at its peak |"
+		print "| client TIME_WAIT sockets | /proc/tcpclose_dest | ss + awk | ss+awk / tcpclose | sockets counted: tcpclose, ss+awk | memory held only while grouping (peak less rows) |"
 		print "|---:|---:|---:|---:|---|---:|"
 		for (i = 1; i <= nn; i++) {
 			n = ns[i]
