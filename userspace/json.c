@@ -7,10 +7,11 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "output.h"
 
-static void tc_json_str(FILE *f, const char *s)
+void tc_json_str(FILE *f, const char *s)
 {
 	fputc('"', f);
 	for (; *s; s++) {
@@ -137,11 +138,16 @@ static void tc_json_hist_row(FILE *f, const struct tc_hist_row *r)
 	fputs("]}", f);
 }
 
-/* null without the file (an older module, or --file without --hist-file). */
+/*
+ * null without the file (an older module, or --file without --hist-file).
+ * With --top, only the histograms of the table rows shown.
+ */
 static void tc_json_hist(FILE *f, const struct tc_hist *h,
-			 const struct tc_select *sel)
+			 const struct tc_select *sel,
+			 const struct tc_row *const *rows, size_t nrows)
 {
 	static const char *const keys[] = { "max_tracked", "timing", "untracked_closes" };
+	unsigned char *shown;
 	size_t i, n = 0;
 	const char *v;
 
@@ -159,12 +165,14 @@ static void tc_json_hist(FILE *f, const struct tc_hist *h,
 		fputc(',', f);
 	}
 	fputs("\"rows\":[", f);
+	shown = tc_select_keys(sel, rows, nrows);
 	for (i = 0; i < h->nrows; i++) {
-		if (sel && !tc_select_match_hist(sel, &h->rows[i]))
+		if (!tc_select_hist_shown(sel, shown, &h->rows[i]))
 			continue;
 		fputs(n++ ? ",\n " : "\n ", f);
 		tc_json_hist_row(f, &h->rows[i]);
 	}
+	free(shown);
 	fputs(n ? "\n]}" : "]}", f);
 }
 
@@ -175,13 +183,24 @@ void tc_print_json(FILE *f, const struct tc_table *t,
 		   const struct tc_port_range *pr,
 		   const struct tc_hist *h, const struct tc_select *sel)
 {
+	tc_print_json_doc(f, "", t, rows, n, d, nd, th, pr, h, sel);
+	fputc('\n', f);
+}
+
+void tc_print_json_doc(FILE *f, const char *extra, const struct tc_table *t,
+		       const struct tc_row *const *rows, size_t n,
+		       const struct tc_diag *d, size_t nd,
+		       const struct tc_thresholds *th,
+		       const struct tc_port_range *pr,
+		       const struct tc_hist *h, const struct tc_select *sel)
+{
 	static const char *const keys[] = {
 		"ports", "max_ports", "dropped", "untracked", "sockstat_tw",
-		"tw_fin_wait2", "tw_probes",
+		"tw_fin_wait2", "tw_probes", "since_boot_s",
 	};
 	size_t i;
 
-	fprintf(f, "{\n\"format\":%u,\n\"version\":", t->format);
+	fprintf(f, "{\n%s\"format\":%u,\n\"version\":", extra, t->format);
 	tc_json_meta(f, t, "version");
 	fputs(",\n\"netns\":", f);
 	tc_json_meta(f, t, "netns");
@@ -190,7 +209,13 @@ void tc_print_json(FILE *f, const struct tc_table *t,
 		fprintf(f, "%s\"%s\":", i ? "," : "", keys[i]);
 		tc_json_meta(f, t, keys[i]);
 	}
-	fputs("},\n\"port_range\":", f);
+	/* Whole seconds: since_boot_s is. null for a saved copy. */
+	fputs("},\n\"counting_s\":", f);
+	if (t->age_s >= 0)
+		fprintf(f, "%llu", (unsigned long long)t->age_s);
+	else
+		fputs("null", f);
+	fputs(",\n\"port_range\":", f);
 	if (pr->known)
 		fprintf(f, "[%u,%u]", pr->lo, pr->hi);
 	else
@@ -213,6 +238,6 @@ void tc_print_json(FILE *f, const struct tc_table *t,
 	}
 	fputs(nd ? "\n],\n" : "],\n", f);
 	fputs("\"histograms\":", f);
-	tc_json_hist(f, h, sel);
-	fputs("\n}\n", f);
+	tc_json_hist(f, h, sel, rows, n);
+	fputs("\n}", f);
 }

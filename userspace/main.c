@@ -11,8 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "../module/version.h"
 #include "output.h"
+#include "since.h"
 #include "tcpclose.h"
 
 static const char tc_usage[] =
@@ -28,6 +30,10 @@ static const char tc_usage[] =
 "  -c, --count N           with --watch: stop after N refreshes\n"
 "\n"
 "Input and rows:\n"
+"  -a, --all-netns         every network namespace that has a process (root),\n"
+"                          labelled with its container and pod where known\n"
+"      --procfs DIR        with --all-netns: the host's proc filesystem at DIR\n"
+"                          (e.g. /host/proc in a container) [/proc]\n"
 "  -f, --file PATH         read PATH (a saved copy, - for stdin), not /proc/tcpclose\n"
 "      --hist-file PATH    with --json or --prometheus: the histograms from PATH,\n"
 "                          not /proc/tcpclose_hist (none with --file without it)\n"
@@ -65,6 +71,7 @@ enum {
 	TC_OPT_RANGE_RATIO,
 	TC_OPT_RANGE,
 	TC_OPT_HIST_FILE,
+	TC_OPT_PROCFS,
 };
 
 static const struct option tc_longopts[] = {
@@ -73,6 +80,8 @@ static const struct option tc_longopts[] = {
 	{ "prometheus", no_argument, NULL, TC_OPT_PROM },
 	{ "watch", optional_argument, NULL, 'w' },
 	{ "count", required_argument, NULL, 'c' },
+	{ "all-netns", no_argument, NULL, 'a' },
+	{ "procfs", required_argument, NULL, TC_OPT_PROCFS },
 	{ "file", required_argument, NULL, 'f' },
 	{ "hist-file", required_argument, NULL, TC_OPT_HIST_FILE },
 	{ "port", required_argument, NULL, 'p' },
@@ -157,11 +166,11 @@ static const char *tc_bad_opt(char **argv, char *buf)
 
 static void tc_parse_args(int argc, char **argv, struct tc_opts *o)
 {
-	int c, sort, modes = 0, file = 0;
+	int c, sort, modes = 0, file = 0, procfs = 0;
 	char opt[3];
 
 	opterr = 0;	/* our own one-line messages */
-	while ((c = getopt_long(argc, argv, "+:djw::c:f:p:r:s:t:hV",
+	while ((c = getopt_long(argc, argv, "+:adjw::c:f:p:r:s:t:hV",
 				tc_longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd': o->mode = TC_MODE_DIAGNOSE; modes++; break;
@@ -179,6 +188,8 @@ static void tc_parse_args(int argc, char **argv, struct tc_opts *o)
 		case 'c':
 			o->count = tc_arg_u64("--count", optarg, 1, 1000000000);
 			break;
+		case 'a': o->all_netns = 1; break;
+		case TC_OPT_PROCFS: o->procfs = optarg; procfs = 1; break;
 		case 'f': o->path = optarg; file = 1; break;
 		case TC_OPT_HIST_FILE: o->hist_path = optarg; break;
 		case 'p': o->sel.port = tc_arg_u64("--port", optarg, 0, 65535); break;
@@ -248,6 +259,14 @@ static void tc_parse_args(int argc, char **argv, struct tc_opts *o)
 	if (modes > 1)
 		tc_die(TC_EXIT_USAGE,
 		       "--diagnose, --json and --prometheus exclude each other");
+	if (o->all_netns && (file || o->hist_path))
+		tc_die(TC_EXIT_USAGE, "--all-netns reads every namespace's files; not with --file or --hist-file");
+	if (o->all_netns && o->watch)
+		tc_die(TC_EXIT_USAGE, "--all-netns: not with --watch");
+	if (procfs && !o->all_netns)
+		tc_die(TC_EXIT_USAGE, "--procfs: only with --all-netns");
+	if (procfs && o->procfs[0] != '/')
+		tc_die(TC_EXIT_USAGE, "--procfs: '%s' is not an absolute path", o->procfs);
 	if (o->watch && modes)
 		tc_die(TC_EXIT_USAGE, "--watch shows the table; not with --diagnose, --json or --prometheus");
 	if (o->watch && !strcmp(o->path, "-"))
@@ -267,7 +286,7 @@ static void tc_parse_args(int argc, char **argv, struct tc_opts *o)
 	 * unless they are named too. Only the outputs that show them read them,
 	 * so a bad or missing histogram file never costs the table.
 	 */
-	if (!o->hist_path && !file &&
+	if (!o->hist_path && !file && !o->all_netns &&
 	    (o->mode == TC_MODE_JSON || o->mode == TC_MODE_PROM)) {
 		o->hist_path = TC_PROC_HIST_PATH;
 		o->hist_optional = 1;	/* a module older than histograms */
@@ -301,6 +320,29 @@ static int tc_load_hist(const struct tc_opts *o, const struct tc_table *t,
 	return found;
 }
 
+/*
+ * netns="INODE" of this process's namespace, which /proc/tcpclose shows,
+ * for a tcpclose_up 0 that matches the series it stands for; "" for
+ * other paths, or if unknown.
+ */
+static const char *tc_self_netns_labels(const char *path, char *buf, size_t len)
+{
+	char link[64];
+	unsigned long long ino;
+	ssize_t n;
+
+	buf[0] = '\0';
+	if (strcmp(path, TC_PROC_PATH))
+		return buf;
+	n = readlink("/proc/self/ns/net", link, sizeof(link) - 1);
+	if (n <= 0)
+		return buf;
+	link[n] = '\0';
+	if (sscanf(link, "net:[%llu]", &ino) == 1)
+		snprintf(buf, len, "netns=\"%llu\"", ino);
+	return buf;
+}
+
 /* One snapshot, in the chosen output. */
 static enum tc_exit tc_once(const struct tc_opts *o)
 {
@@ -315,8 +357,22 @@ static enum tc_exit tc_once(const struct tc_opts *o)
 	char msg[512];
 
 	st = tc_load(o->path, &t, msg, sizeof(msg));
+	if (st == TC_EXIT_NOT_LOADED && o->mode == TC_MODE_PROM) {
+		/*
+		 * A textfile collector keeps the last file it was given: say
+		 * "down" in it instead of failing to replace it.
+		 */
+		char labels[64];
+
+		tc_print_prom_down(stdout, tc_self_netns_labels(o->path, labels,
+								 sizeof(labels)),
+				   "the tcpclose module is not loaded (" TC_PROC_PATH " missing)");
+		return TC_EXIT_OK;
+	}
 	if (st)
 		tc_die(st, "%s", msg);
+	if (tc_since_live(o->path))
+		tc_since_apply(&t, tc_uptime("/proc"), tc_unix_now());
 	rows = malloc((t.nrows ? t.nrows : 1) * sizeof(*rows));
 	diags = malloc((t.nrows ? t.nrows : 1) * TC_NDIAG_KINDS * sizeof(*diags));
 	if (!rows || !diags)
@@ -361,11 +417,12 @@ int main(int argc, char **argv)
 		.sel = { .port = -1, .role = -1, .sort = TC_SORT_DEFAULT },
 		.th = TC_THRESHOLDS_DEFAULT,
 		.interval = 1,
+		.procfs = "/proc",
 	};
 	enum tc_exit st;
 
 	tc_parse_args(argc, argv, &o);
-	st = o.watch ? tc_watch(&o) : tc_once(&o);
+	st = o.watch ? tc_watch(&o) : o.all_netns ? tc_all_netns(&o) : tc_once(&o);
 	/* A textfile collector must not pick up a half-written file. */
 	if (fflush(stdout) || ferror(stdout))
 		tc_die(TC_EXIT_FAILURE, "cannot write the output: %s",

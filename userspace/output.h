@@ -18,6 +18,8 @@
 
 /* One line about the namespace, from the "# tcpclose" line's keys. */
 void tc_print_meta(FILE *f, const struct tc_table *t);
+/* --all-netns: "netns N: WHO, module ..." (WHO: pid, container, pod). */
+void tc_print_meta_of(FILE *f, const struct tc_table *t, const char *who);
 
 /*
  * The aligned table of ROWS. With RATES (indexed like t->rows), counters
@@ -49,17 +51,60 @@ void tc_print_json(FILE *f, const struct tc_table *t,
 		   const struct tc_thresholds *th,
 		   const struct tc_port_range *pr,
 		   const struct tc_hist *h, const struct tc_select *sel);
+/*
+ * The same document as an object without the final newline, with EXTRA
+ * (keys and values, each followed by ",\n") first: --all-netns's
+ * namespaces.
+ */
+void tc_print_json_doc(FILE *f, const char *extra, const struct tc_table *t,
+		       const struct tc_row *const *rows, size_t n,
+		       const struct tc_diag *d, size_t nd,
+		       const struct tc_thresholds *th,
+		       const struct tc_port_range *pr,
+		       const struct tc_hist *h, const struct tc_select *sel);
 
+/* One namespace: the whole exposition with its netns label. */
 void tc_print_prom(FILE *f, const struct tc_table *t,
 		   const struct tc_row *const *rows, size_t n,
 		   const struct tc_hist *h, const struct tc_select *sel);
 
-/* The histogram families of H (promhist.c). */
+/* One namespace's part of an exposition of several (--all-netns). */
+struct tc_prom_ns {
+	const struct tc_table *t;
+	const struct tc_row *const *rows;	/* the rows shown, N of them */
+	size_t n;
+	const struct tc_hist *h;	/* NULL: no histograms */
+	const char *labels;	/* netns="...",... escaped, on every series; or "" */
+};
+
+/*
+ * tcpclose_up 1 (labelled UP_LABELS), then every family, each with the
+ * samples of every namespace of NS in turn.
+ */
+void tc_print_prom_ns(FILE *f, const struct tc_prom_ns *ns, size_t nns,
+		      const struct tc_select *sel, const char *up_labels);
+
+/*
+ * The module is not loaded: a comment saying WHY and tcpclose_up 0, so
+ * that a textfile collector shows it down rather than keep stale numbers.
+ */
+void tc_print_prom_down(FILE *f, const char *labels, const char *why);
+
+/* The histogram families of NS (promhist.c); of H alone, unlabelled. */
+void tc_print_prom_hist_ns(FILE *f, const struct tc_prom_ns *ns, size_t nns,
+			   const struct tc_select *sel);
 void tc_print_prom_hist(FILE *f, const struct tc_hist *h,
 			const struct tc_select *sel);
+
+/* S as a JSON string, quoted and escaped (json.c). */
+void tc_json_str(FILE *f, const char *s);
 
 /* "# HELP" and "# TYPE" of a family, once (prom.c). */
 void tc_prom_family(FILE *f, const char *name, const char *type,
 		    const char *help);
+/* NAME, then {A,B} of those not empty (label lists), or nothing. */
+void tc_prom_name(FILE *f, const char *name, const char *a, const char *b);
+/* S as a label value: backslash, double quote and newline escaped. */
+void tc_prom_escape(char *buf, size_t len, const char *s);
 
 #endif

@@ -4,9 +4,17 @@
  * collector. One family per column, labelled by port and role (never a
  * metric name per port), HELP and TYPE once per family, counters named
  * _total. No timestamps: the textfile collector refuses them.
+ *
+ * Every series of a namespace carries its netns label (and, with
+ * --all-netns, container_id and pod_uid where known): textfiles of two
+ * namespaces in one directory, or all of them in one file, never give
+ * the same series twice. With several namespaces the samples of a family
+ * stay together, as the format requires: family by family, then
+ * namespace by namespace.
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "output.h"
 
@@ -16,17 +24,29 @@ void tc_prom_family(FILE *f, const char *name, const char *type,
 	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
 }
 
-/* Label values: backslash, double quote and newline are escaped. */
-static void tc_prom_label(FILE *f, const char *s)
+void tc_prom_escape(char *buf, size_t len, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '\\' || *s == '"')
-			fprintf(f, "\\%c", *s);
-		else if (*s == '\n')
-			fputs("\\n", f);
-		else
-			fputc(*s, f);
+	size_t n = 0;
+
+	for (; *s && n + 3 < len; s++) {
+		if (*s == '\\' || *s == '"') {
+			buf[n++] = '\\';
+			buf[n++] = *s;
+		} else if (*s == '\n') {
+			buf[n++] = '\\';
+			buf[n++] = 'n';
+		} else {
+			buf[n++] = *s;
+		}
 	}
+	buf[n] = '\0';
+}
+
+void tc_prom_name(FILE *f, const char *name, const char *a, const char *b)
+{
+	fputs(name, f);
+	if (*a || *b)
+		fprintf(f, "{%s%s%s}", a, *a && *b ? "," : "", b);
 }
 
 /* The namespace-wide keys of the "# tcpclose" line that are numbers. */
@@ -47,41 +67,100 @@ static const struct {
 	  "Orphaned sockets in the FIN_WAIT2 substate, counted by sockstat as tw." },
 };
 
+#define TC_PROM_UP_HELP "1 if the tcpclose module is loaded and its tables were read, 0 if it is not loaded."
+
+static void tc_prom_up(FILE *f, const char *labels, int up)
+{
+	tc_prom_family(f, "tcpclose_up", "gauge", TC_PROM_UP_HELP);
+	tc_prom_name(f, "tcpclose_up", labels, "");
+	fprintf(f, " %d\n", up);
+}
+
+void tc_print_prom_down(FILE *f, const char *labels, const char *why)
+{
+	fprintf(f, "# tcpclose: %s: no other tcpclose metric until it is loaded.\n",
+		why);
+	tc_prom_up(f, labels, 0);
+}
+
+void tc_print_prom_ns(FILE *f, const struct tc_prom_ns *ns, size_t nns,
+		      const struct tc_select *sel, const char *up_labels)
+{
+	char ver[128];
+	const char *v;
+	size_t i, j, k;
+	uint64_t x;
+	int c, any;
+
+	tc_prom_up(f, up_labels, 1);
+	tc_prom_family(f, "tcpclose_info", "gauge",
+		       "Version of the tcpclose module and the network namespace read.");
+	for (j = 0; j < nns; j++) {
+		char esc[96];
+
+		v = tc_table_meta(ns[j].t, "version");
+		tc_prom_escape(esc, sizeof(esc), v ? v : "");
+		snprintf(ver, sizeof(ver), "version=\"%s\"", esc);
+		tc_prom_name(f, "tcpclose_info", ns[j].labels, ver);
+		fputs(" 1\n", f);
+	}
+	for (k = 0; k < sizeof(tc_prom_meta) / sizeof(tc_prom_meta[0]); k++) {
+		for (j = 0, any = 0; j < nns; j++) {
+			if (!tc_table_meta_u64(ns[j].t, tc_prom_meta[k].key, &x))
+				continue;
+			if (!any++)
+				tc_prom_family(f, tc_prom_meta[k].metric,
+					       tc_prom_meta[k].type,
+					       tc_prom_meta[k].help);
+			tc_prom_name(f, tc_prom_meta[k].metric, ns[j].labels, "");
+			fprintf(f, " %" PRIu64 "\n", x);
+		}
+	}
+	for (j = 0, any = 0; j < nns; j++) {
+		if (ns[j].t->start_unix < 0)
+			continue;
+		if (!any++)
+			tc_prom_family(f, "tcpclose_counting_since_timestamp_seconds", "gauge",
+				       "Unix time, to the second, at which counting started in this network namespace: the module's load or its last reset.");
+		tc_prom_name(f, "tcpclose_counting_since_timestamp_seconds",
+			     ns[j].labels, "");
+		fprintf(f, " %.0f\n", ns[j].t->start_unix);
+	}
+	for (c = 0; c < TC_NCOLS; c++) {
+		for (j = 0, any = 0; j < nns; j++) {
+			char key[64];
+
+			if (!ns[j].t->have[c])
+				continue;
+			if (!any++)
+				tc_prom_family(f, tc_cols[c].metric,
+					       tc_cols[c].counter ? "counter" : "gauge",
+					       tc_cols[c].help);
+			for (i = 0; i < ns[j].n; i++) {
+				const struct tc_row *r = ns[j].rows[i];
+
+				snprintf(key, sizeof(key), "port=\"%u\",role=\"%s\"",
+					 r->port, tc_role_names[r->role]);
+				tc_prom_name(f, tc_cols[c].metric, ns[j].labels, key);
+				fprintf(f, " %" PRIu64 "\n", r->v[c]);
+			}
+		}
+	}
+	tc_print_prom_hist_ns(f, ns, nns, sel);
+}
+
 void tc_print_prom(FILE *f, const struct tc_table *t,
 		   const struct tc_row *const *rows, size_t n,
 		   const struct tc_hist *h, const struct tc_select *sel)
 {
-	const char *version = tc_table_meta(t, "version");
+	struct tc_prom_ns ns = { .t = t, .rows = rows, .n = n, .h = h };
+	char labels[128] = "", esc[64];
 	const char *netns = tc_table_meta(t, "netns");
-	size_t i, k;
-	uint64_t v;
-	int c;
 
-	tc_prom_family(f, "tcpclose_info", "gauge",
-		       "Version of the tcpclose module and the network namespace read.");
-	fputs("tcpclose_info{version=\"", f);
-	tc_prom_label(f, version ? version : "");
-	fputs("\",netns=\"", f);
-	tc_prom_label(f, netns ? netns : "");
-	fputs("\"} 1\n", f);
-	for (k = 0; k < sizeof(tc_prom_meta) / sizeof(tc_prom_meta[0]); k++) {
-		if (!tc_table_meta_u64(t, tc_prom_meta[k].key, &v))
-			continue;
-		tc_prom_family(f, tc_prom_meta[k].metric, tc_prom_meta[k].type,
-			       tc_prom_meta[k].help);
-		fprintf(f, "%s %" PRIu64 "\n", tc_prom_meta[k].metric, v);
+	if (netns) {
+		tc_prom_escape(esc, sizeof(esc), netns);
+		snprintf(labels, sizeof(labels), "netns=\"%s\"", esc);
 	}
-	for (c = 0; c < TC_NCOLS; c++) {
-		if (!t->have[c])
-			continue;
-		tc_prom_family(f, tc_cols[c].metric,
-			       tc_cols[c].counter ? "counter" : "gauge",
-			       tc_cols[c].help);
-		for (i = 0; i < n; i++)
-			fprintf(f, "%s{port=\"%u\",role=\"%s\"} %" PRIu64 "\n",
-				tc_cols[c].metric, rows[i]->port,
-				tc_role_names[rows[i]->role], rows[i]->v[c]);
-	}
-	if (h)
-		tc_print_prom_hist(f, h, sel);
+	ns.labels = labels;
+	tc_print_prom_ns(f, &ns, 1, sel, labels);
 }

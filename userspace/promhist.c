@@ -19,6 +19,7 @@
  */
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "output.h"
 
@@ -37,17 +38,17 @@ static void tc_prom_seconds(char *buf, size_t len, uint64_t us)
 }
 
 /* One series: its bounds 2^0 .. 2^TOP us, +Inf, _sum and _count. */
-static void tc_prom_hist_row(FILE *f, const char *name,
+static void tc_prom_hist_row(FILE *f, const char *name, const char *nslabels,
 			     const struct tc_hist_row *r, int phase, int top)
 {
 	uint64_t cum = 0, total = tc_hist_total(r);
-	char labels[96], num[32];
+	char labels[512], num[32];
 	size_t i = 0;
 	int k;
 
-	snprintf(labels, sizeof(labels), "port=\"%u\",role=\"%s\"%s%s%s",
-		 r->port, tc_role_names[r->role], phase ? ",phase=\"" : "",
-		 phase ? r->phase : "", phase ? "\"" : "");
+	snprintf(labels, sizeof(labels), "%s%sport=\"%u\",role=\"%s\"%s%s%s",
+		 nslabels, *nslabels ? "," : "", r->port, tc_role_names[r->role],
+		 phase ? ",phase=\"" : "", phase ? r->phase : "", phase ? "\"" : "");
 	for (k = 0; k <= top; k++) {
 		uint64_t le = 1ULL << k;
 
@@ -69,51 +70,100 @@ static void tc_prom_hist_row(FILE *f, const char *name,
 	fprintf(f, "%s_count{%s} %" PRIu64 "\n", name, labels, total);
 }
 
-static void tc_prom_hist_family(FILE *f, const struct tc_hist *h,
-				const struct tc_select *sel, int total,
-				int top)
+/*
+ * The rows of one family, namespace by namespace; with --top, only the
+ * histograms of the table rows shown (KEYS[j] for namespace j).
+ */
+static void tc_prom_hist_family(FILE *f, const struct tc_prom_ns *ns,
+				size_t nns, unsigned char **keys,
+				const struct tc_select *sel, int total, int top)
 {
 	const char *name = total ? "tcpclose_close_duration_seconds" :
 				   "tcpclose_close_phase_duration_seconds";
-	size_t i;
+	size_t i, j;
 
 	tc_prom_family(f, name, "histogram", total ?
 		       "Time from the first FIN (either side) to CLOSED, TIME_WAIT not included." :
 		       "Time spent in one closing state, by phase: fin_wait1, fin_wait2, close_wait, last_ack.");
-	for (i = 0; i < h->nrows; i++) {
-		const struct tc_hist_row *r = &h->rows[i];
-		int is_total = !strcmp(r->phase, TC_HIST_TOTAL);
+	for (j = 0; j < nns; j++) {
+		const struct tc_hist *h = ns[j].h;
 
-		if ((sel && !tc_select_match_hist(sel, r)) || is_total != total)
+		for (i = 0; h && i < h->nrows; i++) {
+			const struct tc_hist_row *r = &h->rows[i];
+			int is_total = !strcmp(r->phase, TC_HIST_TOTAL);
+
+			if (is_total != total ||
+			    !tc_select_hist_shown(sel, keys ? keys[j] : NULL, r))
+				continue;
+			tc_prom_hist_row(f, name, ns[j].labels, r, !total, top);
+		}
+	}
+}
+
+/* A number of the histogram file's first line, one sample per namespace. */
+static void tc_prom_hist_meta(FILE *f, const struct tc_prom_ns *ns, size_t nns,
+			      const char *key, const char *metric,
+			      const char *type, const char *help)
+{
+	size_t j;
+	int any = 0;
+	uint64_t v;
+
+	for (j = 0; j < nns; j++) {
+		if (!ns[j].h || !tc_hist_meta_u64(ns[j].h, key, &v))
 			continue;
-		tc_prom_hist_row(f, name, r, !total, top);
+		if (!any++)
+			tc_prom_family(f, metric, type, help);
+		tc_prom_name(f, metric, ns[j].labels, "");
+		fprintf(f, " %" PRIu64 "\n", v);
+	}
+}
+
+void tc_print_prom_hist_ns(FILE *f, const struct tc_prom_ns *ns, size_t nns,
+			   const struct tc_select *sel)
+{
+	unsigned char **keys = NULL;
+	int top = TC_HIST_TOP_EXP, any = 0;
+	const char *t;
+	size_t j;
+
+	for (j = 0; j < nns; j++) {
+		if (!ns[j].h)
+			continue;
+		any = 1;
+		if (tc_hist_top_exp(ns[j].h) > top)
+			top = tc_hist_top_exp(ns[j].h);
+	}
+	if (!any)
+		return;
+	if (sel && sel->top)
+		keys = calloc(nns, sizeof(*keys));
+	for (j = 0; keys && j < nns; j++)
+		keys[j] = tc_select_keys(sel, ns[j].rows, ns[j].n);
+	tc_prom_hist_family(f, ns, nns, keys, sel, 1, top);
+	tc_prom_hist_family(f, ns, nns, keys, sel, 0, top);
+	for (j = 0; keys && j < nns; j++)
+		free(keys[j]);
+	free(keys);
+	tc_prom_hist_meta(f, ns, nns, "untracked_closes", "tcpclose_untracked_closes_total",
+			  "counter", "Closes not timed because max_tracked closing sockets were already being timed.");
+	tc_prom_hist_meta(f, ns, nns, "max_tracked", "tcpclose_max_tracked", "gauge",
+			  "The max_tracked module parameter: closing sockets timed at once.");
+	for (j = 0, any = 0; j < nns; j++) {
+		if (!ns[j].h || !(t = tc_hist_meta(ns[j].h, "timing")))
+			continue;
+		if (!any++)
+			tc_prom_family(f, "tcpclose_timing_enabled", "gauge",
+				       "1 if closes are being timed (the timing module parameter).");
+		tc_prom_name(f, "tcpclose_timing_enabled", ns[j].labels, "");
+		fprintf(f, " %d\n", strcmp(t, "on") == 0);
 	}
 }
 
 void tc_print_prom_hist(FILE *f, const struct tc_hist *h,
 			const struct tc_select *sel)
 {
-	int top = tc_hist_top_exp(h);
-	const char *t;
-	uint64_t v;
+	struct tc_prom_ns ns = { .h = h, .labels = "" };
 
-	if (top < TC_HIST_TOP_EXP)
-		top = TC_HIST_TOP_EXP;
-	tc_prom_hist_family(f, h, sel, 1, top);
-	tc_prom_hist_family(f, h, sel, 0, top);
-	if (tc_hist_meta_u64(h, "untracked_closes", &v)) {
-		tc_prom_family(f, "tcpclose_untracked_closes_total", "counter",
-			       "Closes not timed because max_tracked closing sockets were already being timed.");
-		fprintf(f, "tcpclose_untracked_closes_total %" PRIu64 "\n", v);
-	}
-	if (tc_hist_meta_u64(h, "max_tracked", &v)) {
-		tc_prom_family(f, "tcpclose_max_tracked", "gauge",
-			       "The max_tracked module parameter: closing sockets timed at once.");
-		fprintf(f, "tcpclose_max_tracked %" PRIu64 "\n", v);
-	}
-	if ((t = tc_hist_meta(h, "timing"))) {
-		tc_prom_family(f, "tcpclose_timing_enabled", "gauge",
-			       "1 if closes are being timed (the timing module parameter).");
-		fprintf(f, "tcpclose_timing_enabled %d\n", strcmp(t, "on") == 0);
-	}
+	tc_print_prom_hist_ns(f, &ns, 1, sel);
 }

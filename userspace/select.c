@@ -83,3 +83,31 @@ size_t tc_select_rows(const struct tc_table *t, const struct tc_select *sel,
 		n = sel->top;
 	return n;
 }
+
+#define TC_KEY(port, role) ((size_t)(port) * TC_NROLES + (size_t)(role))
+
+unsigned char *tc_select_keys(const struct tc_select *sel,
+			      const struct tc_row *const *rows, size_t n)
+{
+	unsigned char *keys;
+	size_t i, k;
+
+	if (!sel || !sel->top)
+		return NULL;
+	keys = calloc(TC_KEY(65536, 0) / 8, 1);
+	for (i = 0; keys && i < n; i++) {
+		k = TC_KEY(rows[i]->port, rows[i]->role);
+		keys[k / 8] |= 1u << (k % 8);
+	}
+	return keys;
+}
+
+int tc_select_hist_shown(const struct tc_select *sel, const unsigned char *keys,
+			 const struct tc_hist_row *r)
+{
+	size_t k = TC_KEY(r->port, r->role);
+
+	if (sel && !tc_select_match_hist(sel, r))
+		return 0;
+	return !keys || (keys[k / 8] >> (k % 8) & 1);
+}

@@ -32,4 +32,20 @@ int tc_select_match(const struct tc_select *sel, const struct tc_row *row);
 int tc_select_match_hist(const struct tc_select *sel,
 			 const struct tc_hist_row *r);
 
+/*
+ * Is the histogram row R shown beside the table rows ROWS[0..N) that SEL
+ * chose? With --top, only those rows' (port, role)s have histograms
+ * shown (a bounded set of series for Prometheus); otherwise SEL's filter.
+ * KEYS is what tc_select_keys made of ROWS, NULL without --top.
+ */
+int tc_select_hist_shown(const struct tc_select *sel, const unsigned char *keys,
+			 const struct tc_hist_row *r);
+
+/*
+ * With --top, a bitmap of the (port, role)s of ROWS (to free); NULL
+ * without --top, or without memory (then SEL's filter alone applies).
+ */
+unsigned char *tc_select_keys(const struct tc_select *sel,
+			      const struct tc_row *const *rows, size_t n);
+
 #endif

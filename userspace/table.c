@@ -354,5 +354,6 @@ enum tc_parse_err tc_table_parse(struct tc_table *t, const char *buf,
 	e = tc_parse_run(buf, len, err, errlen, tc_table_run, t);
 	if (e)
 		tc_table_free(t);
+	t->age_s = t->start_unix = -1;	/* unknown until since.c says */
 	return e;
 }

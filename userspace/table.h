@@ -61,6 +61,7 @@ extern const char *const tc_role_names[TC_NROLES];
 struct tc_row {
 	unsigned int port;
 	enum tc_role role;
+	unsigned int ns;	/* --all-netns: index in its table's parts */
 	uint64_t v[TC_NCOLS];	/* 0 for a column the file does not have */
 };
 
@@ -76,6 +77,19 @@ struct tc_table {
 	int have[TC_NCOLS];	/* column present in the file */
 	struct tc_row *rows;	/* sorted by port, then role */
 	size_t nrows;
+	/*
+	 * Not from the file: what the reader knows about it once parsed
+	 * (since.c); the parser leaves them unknown (negative).
+	 */
+	double age_s;		/* seconds since counting started (load or reset) */
+	double start_unix;	/* when that was, as Unix time */
+	/*
+	 * --all-netns: the rows of several namespaces' tables in one table,
+	 * each row's ns indexing PARTS (its namespace's own table); NULL
+	 * otherwise.
+	 */
+	const struct tc_table *const *parts;
+	size_t nparts;
 };
 
 enum tc_parse_err {

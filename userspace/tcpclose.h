@@ -36,6 +36,8 @@ struct tc_opts {
 	int watch;
 	double interval;		/* seconds */
 	unsigned long count;		/* refreshes; 0: until interrupted */
+	int all_netns;			/* every namespace, through PROCFS */
+	const char *procfs;		/* "/proc", or the host's elsewhere */
 };
 
 /*
@@ -60,6 +62,9 @@ void tc_port_range_get(const struct tc_opts *o, struct tc_port_range *pr);
 
 /* "LO-HI", "LO HI" or the sysctl's "LO\tHI\n"; 0 if malformed. */
 int tc_port_range_parse(const char *s, struct tc_port_range *pr);
+
+/* --all-netns: every network namespace, each with its labels (allns.c). */
+enum tc_exit tc_all_netns(const struct tc_opts *o);
 
 /* --watch: refresh until --count or SIGINT/SIGTERM. */
 enum tc_exit tc_watch(const struct tc_opts *o);

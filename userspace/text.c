@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "output.h"
+#include "since.h"
 
 #define TC_CELL 32	/* a u64 has 20 digits */
 
@@ -24,14 +25,39 @@ static void tc_part(FILE *f, const char **sep, const char *fmt, ...)
 	*sep = ", ";
 }
 
+/* Since when the counters count, as far as the reader knows. */
+static void tc_print_since(FILE *f, const char **sep, const struct tc_table *t)
+{
+	char age[32];
+	uint64_t v;
+
+	if (t->age_s >= 0) {
+		tc_since_human(age, sizeof(age), t->age_s);
+		tc_part(f, sep, "counting for %s", age);
+	} else if (tc_table_meta_u64(t, "since_boot_s", &v)) {
+		/* A saved copy: no uptime of its boot to compare with. */
+		tc_part(f, sep, "counting since %" PRIu64 " s after boot (a saved copy: age unknown)", v);
+	}
+}
+
 void tc_print_meta(FILE *f, const struct tc_table *t)
+{
+	tc_print_meta_of(f, t, NULL);
+}
+
+void tc_print_meta_of(FILE *f, const struct tc_table *t, const char *who)
 {
 	const char *v, *sep = "";
 	uint64_t a, b;
 
+	/* With WHO, the namespace leads the line: "netns N: WHO, module ...". */
+	if (who && (v = tc_table_meta(t, "netns")))
+		fprintf(f, "netns %s: ", v);
+	if (who)
+		tc_part(f, &sep, "%s", who);
 	if ((v = tc_table_meta(t, "version")))
 		tc_part(f, &sep, "module %s", v);
-	if ((v = tc_table_meta(t, "netns")))
+	if (!who && (v = tc_table_meta(t, "netns")))
 		tc_part(f, &sep, "netns %s", v);
 	if (tc_table_meta_u64(t, "ports", &a)) {
 		if (tc_table_meta_u64(t, "max_ports", &b))
@@ -49,6 +75,7 @@ void tc_print_meta(FILE *f, const struct tc_table *t)
 		tc_part(f, &sep, "dropped %s", v);
 	if ((v = tc_table_meta(t, "untracked")))
 		tc_part(f, &sep, "untracked %s", v);
+	tc_print_since(f, &sep, t);
 	if (*sep)
 		fputc('\n', f);
 }
@@ -96,12 +123,61 @@ static void tc_label(char *buf, int c, const struct tc_rate *rates)
 		 rates && tc_cols[c].counter ? "/s" : "");
 }
 
+/* The table a row came from: its namespace's, with --all-netns. */
+static const struct tc_table *tc_part_of(const struct tc_table *t,
+					 const struct tc_row *r)
+{
+	return t->parts ? t->parts[r->ns] : t;
+}
+
+/*
+ * CLOSES/S, a one-shot table's average: closes (active and passive, each
+ * close once, a simultaneous one counting as active) per second since
+ * counting started. Shown when an age is known; "-" below a second.
+ */
+static int tc_avg_shown(const struct tc_table *t,
+			const struct tc_row *const *rows, size_t n,
+			const struct tc_rate *rates)
+{
+	size_t i;
+
+	if (rates)
+		return 0;	/* --watch shows real rates */
+	for (i = 0; i < n; i++)
+		if (tc_part_of(t, rows[i])->age_s >= 0)
+			return 1;
+	return 0;
+}
+
+static void tc_avg_cell(char *buf, const struct tc_table *t,
+			const struct tc_row *r)
+{
+	double age = tc_part_of(t, r)->age_s;
+
+	if (age < 1)
+		snprintf(buf, TC_CELL, "-");
+	else
+		snprintf(buf, TC_CELL, "%.2f",
+			 ((double)r->v[TC_ACTIVE_CLOSES] +
+			  (double)r->v[TC_PASSIVE_CLOSES]) / age);
+}
+
+/* NETNS: the namespace's inode, as in its header. */
+static const char *tc_netns_cell(const struct tc_table *t,
+				 const struct tc_row *r)
+{
+	const char *v = tc_table_meta(tc_part_of(t, r), "netns");
+
+	return v ? v : "-";
+}
+
 void tc_print_table(FILE *f, const struct tc_table *t,
 		    const struct tc_row *const *rows, size_t n,
 		    const struct tc_rate *rates)
 {
-	int cols[TC_NCOLS];
+	int cols[TC_NCOLS], avg = tc_avg_shown(t, rows, n, rates);
 	size_t w[TC_NCOLS], nc = tc_shown_cols(t, rows, n, cols), i, k;
+	size_t wns = 5, wavg = 8;	/* "NETNS", "CLOSES/S" */
 	char cell[TC_CELL];
 
 	/* Widths: the wider of the heading and the widest value. */
@@ -114,13 +190,28 @@ void tc_print_table(FILE *f, const struct tc_table *t,
 				w[k] = strlen(cell);
 		}
 	}
+	for (i = 0; i < n; i++) {
+		if (t->parts && strlen(tc_netns_cell(t, rows[i])) > wns)
+			wns = strlen(tc_netns_cell(t, rows[i]));
+		if (avg) {
+			tc_avg_cell(cell, t, rows[i]);
+			if (strlen(cell) > wavg)
+				wavg = strlen(cell);
+		}
+	}
+	if (t->parts)
+		fprintf(f, "%*s ", (int)wns, "NETNS");
 	fprintf(f, "%5s %-6s", "PORT", "ROLE");
 	for (k = 0; k < nc; k++) {
 		tc_label(cell, cols[k], rates);
 		fprintf(f, " %*s", (int)w[k], cell);
 	}
+	if (avg)
+		fprintf(f, " %*s", (int)wavg, "CLOSES/S");
 	fputc('\n', f);
 	for (i = 0; i < n; i++) {
+		if (t->parts)
+			fprintf(f, "%*s ", (int)wns, tc_netns_cell(t, rows[i]));
 		/* Port 0: the ports without a row of their own (a full table). */
 		if (rows[i]->port == 0)
 			fprintf(f, "%5s %-6s", "other", tc_role_names[rows[i]->role]);
@@ -129,6 +220,10 @@ void tc_print_table(FILE *f, const struct tc_table *t,
 		for (k = 0; k < nc; k++) {
 			tc_cell(cell, t, rows[i], cols[k], rates);
 			fprintf(f, " %*s", (int)w[k], cell);
+		}
+		if (avg) {
+			tc_avg_cell(cell, t, rows[i]);
+			fprintf(f, " %*s", (int)wavg, cell);
 		}
 		fputc('\n', f);
 	}

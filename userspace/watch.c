@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "output.h"
+#include "since.h"
 #include "tcpclose.h"
 
 static volatile sig_atomic_t tc_stop;
@@ -101,7 +102,9 @@ enum tc_exit tc_watch(const struct tc_opts *o)
 	double next = tc_now(), last = 0, now;
 	enum tc_exit st = TC_EXIT_OK;
 	unsigned long frame;
-	char msg[512];
+	char msg[512], stamp[64];
+	struct tm tm;
+	time_t wall;
 
 	tc_catch_signals();
 	for (frame = 1; !tc_stop; frame++) {
@@ -117,8 +120,15 @@ enum tc_exit tc_watch(const struct tc_opts *o)
 		}
 		/* In place on a terminal; a log of frames otherwise. */
 		fputs(tty ? "\033[H\033[2J" : frame > 1 ? "\n" : "", stdout);
-		printf("tcpclose --watch %g: refresh %lu, counters per second\n",
-		       o->interval, frame);
+		/* The wall clock: a saved log says when each frame was. */
+		wall = time(NULL);
+		if (!strftime(stamp, sizeof(stamp), "%Y-%m-%d %H:%M:%S %z",
+			      localtime_r(&wall, &tm)))
+			stamp[0] = '\0';
+		printf("tcpclose --watch %g: refresh %lu, counters per second, %s\n",
+		       o->interval, frame, stamp);
+		if (!ls && tc_since_live(o->path))
+			tc_since_apply(&cur, tc_uptime("/proc"), tc_unix_now());
 		if (gone) {
 			/* rmmod: wait; the counters start again from zero. */
 			if (ls == TC_EXIT_NOT_LOADED)

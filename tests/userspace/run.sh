@@ -94,11 +94,13 @@ else
 fi
 
 # golden NAME ARGS...: stdout must equal expected/NAME, stderr empty, status 0.
+# GOLDEN_SED, if set, first rewrites what varies from run to run (checked apart).
 golden() {
 	local name=$1 st
 	shift
 	"$bin" "$@" >"$out/$name.out" 2>"$out/$name.err"
 	st=$?
+	[ -n "${GOLDEN_SED:-}" ] && sed -i "$GOLDEN_SED" "$out/$name.out"
 	[ "${UPDATE:-}" = 1 ] && cp "$out/$name.out" "$exp/$name"
 	if [ $st != 0 ] || [ -s "$out/$name.err" ]; then
 		rfail "golden.$name" "status $st: $(head -n 1 "$out/$name.err")"
@@ -131,7 +133,11 @@ golden empty.table -f "$fx/empty-table.txt" "${PR[@]}"
 golden empty.json -f "$fx/empty-table.txt" "${PR[@]}" --json
 golden thresholds.diagnose -f "$fx/demo.txt" "${PR[@]}" --diagnose \
 	--min-time-wait 41 --min-close-wait 16 --active-share 0.9 --port-range-ratio 0.0008
-golden watch -f "$fx/demo.txt" "${PR[@]}" --watch 0.05 --count 2 --top 2
+# Each frame says when it was (checked apart, below).
+GOLDEN_SED='s/^\(tcpclose --watch .*, counters per second\), [0-9]\{4\}-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9] [+-][0-9]\{4\}$/\1, TIME/' \
+	golden watch -f "$fx/demo.txt" "${PR[@]}" --watch 0.05 --count 2 --top 2
+check watch.wall-clock "$(TZ=UTC "$bin" -f "$fx/demo.txt" --watch 0.05 --count 1 | head -n 1 |
+	sed -n "s/^tcpclose --watch 0.05: refresh 1, counters per second, \($(date -u +%Y-%m-%d)\) [0-9:]* +0000$/\1/p")" "$(date -u +%Y-%m-%d)"
 golden stdin.diagnose -f - "${PR[@]}" --diagnose <"$fx/demo.txt"
 # A full table: port 0 is "other", shown as such, and no finding names it.
 golden other.table -f "$fx/other.txt" "${PR[@]}"
@@ -140,6 +146,9 @@ golden other.diagnose -f "$fx/other.txt" "${PR[@]}" --diagnose
 golden lifecycle.table -f "$fx/lifecycle.txt" "${PR[@]}"
 golden lifecycle.diagnose -f "$fx/lifecycle.txt" "${PR[@]}" --diagnose
 golden lifecycle.json -f "$fx/lifecycle.txt" "${PR[@]}" --json
+# since_boot_s in a saved copy: when counting started, but no age.
+golden since.table -f "$fx/allns-host.txt" "${PR[@]}"
+golden since.json -f "$fx/allns-host.txt" "${PR[@]}" --json
 # Histograms (/proc/tcpclose_hist) beside the table, in JSON and Prometheus.
 golden demo-hist.json -f "$fx/demo.txt" --hist-file "$fx/hist-demo.txt" "${PR[@]}" --json
 golden demo-hist.prom -f "$fx/demo.txt" --hist-file "$fx/hist-demo.txt" --prometheus
@@ -148,6 +157,69 @@ golden demo-hist.5432-server.json -f "$fx/demo.txt" --hist-file "$fx/hist-demo.t
 golden future-hist.json -f "$fx/future.txt" --hist-file "$fx/hist-future.txt" "${PR[@]}" --json
 golden future-hist.prom -f "$fx/future.txt" --hist-file "$fx/hist-future.txt" --prometheus
 golden empty-hist.prom -f "$fx/empty-table.txt" --hist-file "$fx/hist-empty.txt" --prometheus
+# --top limits the histograms too: only those of the rows shown.
+golden demo-hist.top1.prom -f "$fx/demo.txt" --hist-file "$fx/hist-demo.txt" --prometheus --sort time_wait --top 1
+golden demo-hist.top1.json -f "$fx/demo.txt" --hist-file "$fx/hist-demo.txt" "${PR[@]}" --json --sort close_wait --top 1
+# --all-netns on a fake proc filesystem (--procfs): what /proc/PID/ns/net,
+# stat, cgroup and net/tcpclose* show, from fixtures. Namespaces: the
+# host's (PIDs 1 and 2), a Kubernetes pod (PIDs 300 and 301: 301 started
+# first, its cgroup names the pod's sandbox), a Docker container (PID 400,
+# no histogram file), one whose process has gone (PID 500: no net/), one
+# whose PID was reused by another namespace's process (PID 600), a zombie
+# (PID 700: no ns/net), and entries that are not processes.
+P=$out/procfs
+CID_POD=8f14e45fceea167a5a36dedd4bea2543b2c7d8e9f0a1b2c3d4e5f60718293a4b
+CID_APP=c9f0f895fb98ab9159f51fd0297e236d1c2b3a4f5e6d7c8b9a0f1e2d3c4b5a69
+CID_DOCKER=45c48cce2e2d7fbdea1afc51c7c6ad26a1b2c3d4e5f60718293a4b5c6d7e8f90
+POD=1f3c5a2e-8b4d-4c6e-9f0a-2b3c4d5e6f70
+rm -rf "$P"
+mkdir -p "$P/self" "$P/sys"
+printf '5000.42 9000.00\n' >"$P/uptime"
+: >"$P/tcpclose"
+# mkproc PID INODE START CGROUP [TABLE [HIST]]
+mkproc() {
+	mkdir -p "$P/$1/ns" "$P/$1/net"
+	ln -s "net:[$2]" "$P/$1/ns/net"
+	echo "$1 (a b) S 0 1 1 0 -1 4194560 0 0 0 0 0 0 0 0 20 0 1 0 $3 1000 10 18446744073709551615" >"$P/$1/stat"
+	printf '0::%s\n' "$4" >"$P/$1/cgroup"
+	[ -n "${5:-}" ] && cp "$fx/$5" "$P/$1/net/tcpclose"
+	[ -n "${6:-}" ] && cp "$fx/$6" "$P/$1/net/tcpclose_hist"
+	return 0
+}
+mkproc 1 4026531840 1 /init.scope allns-host.txt allns-host-hist.txt
+mkproc 2 4026531840 2 / allns-host.txt allns-host-hist.txt
+mkproc 300 4026532201 900 "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod${POD//-/_}.slice/cri-containerd-$CID_APP.scope" allns-pod.txt allns-pod-hist.txt
+mkproc 301 4026532201 800 "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod${POD//-/_}.slice/cri-containerd-$CID_POD.scope" allns-pod.txt allns-pod-hist.txt
+mkproc 400 4026532305 1000 "/system.slice/docker-$CID_DOCKER.scope" allns-docker.txt
+mkproc 500 4026532310 1100 /gone
+rmdir "$P/500/net"
+mkproc 600 4026532400 1200 /reused allns-reused.txt
+mkdir -p "$P/700"
+A=(--procfs "$P" --all-netns "${PR[@]}")
+golden allns.table "${A[@]}"
+golden allns.diagnose "${A[@]}" --diagnose
+golden allns.json "${A[@]}" --json
+golden allns.top2 "${A[@]}" --top 2 --sort close_wait
+# The counting start is a Unix time (now minus the age): checked apart.
+GOLDEN_SED='s/^\(tcpclose_counting_since_timestamp_seconds{[^}]*}\) [0-9]*$/\1 NOW-AGE/' \
+	golden allns.prom "${A[@]}" --prometheus
+GOLDEN_SED='s/^\(tcpclose_counting_since_timestamp_seconds{[^}]*}\) [0-9]*$/\1 NOW-AGE/' \
+	golden allns.prom-top1 "${A[@]}" --prometheus --sort time_wait --top 1
+# Prometheus: promtool, and no series twice.
+if "$bin" "${A[@]}" --prometheus | promtool check metrics >"$out/promtool.out" 2>&1; then
+	rpass promtool.allns
+else
+	rfail promtool.allns "$(head -n 3 "$out/promtool.out" | tr '\n' '|')"
+fi
+check allns.prom.unique "$("$bin" "${A[@]}" --prometheus | grep -v '^#' | sed 's/ [^ ]*$//' | sort | uniq -d | wc -l)" 0
+check allns.prom.netns-everywhere "$("$bin" "${A[@]}" --prometheus | grep -v '^#' | grep -v '^tcpclose_up ' | grep -vc 'netns="')" 0
+# JSON: the namespaces, their labels and types.
+check allns.jq "$("$bin" "${A[@]}" --json | jq -c '[.skipped, (.namespaces | length), [.namespaces[] | [.netns, .pid, .container_id, .pod_uid, .counting_s, (.rows | length), (.histograms | type)]]]')" \
+	"[2,3,[[4026531840,1,null,null,3600,2,\"object\"],[4026532201,301,\"$CID_POD\",\"$POD\",10,2,\"object\"],[4026532305,400,\"$CID_DOCKER\",null,0,2,\"null\"]]]"
+now=$(date +%s)
+check allns.counting-since "$("$bin" "${A[@]}" --prometheus |
+	awk -v now="$now" '/^tcpclose_counting_since_timestamp_seconds/ { d = now - $2; print (d >= 3599 && d <= 3603 ? "ok" : d) }' | head -n 1)" ok
+
 # From stdin, the same; a saved table alone has no histograms (as before).
 "$bin" -f "$fx/demo.txt" --hist-file - "${PR[@]}" --json <"$fx/hist-demo.txt" >"$out/hist-stdin.json" 2>&1
 check hist.stdin "$(cmp "$out/hist-stdin.json" "$exp/demo-hist.json" 2>&1)" ""
@@ -236,6 +308,18 @@ err hist.missing 4 "tcpclose: cannot read $out/nonexistent: No such file or dire
 err format.watch-too 5 "tcpclose: $fx/bad-version.txt: line 1: unknown format version 2 (this tcpclose reads format 1)" \
 	"$bin" -f "$fx/bad-version.txt" --watch 0.05 --count 1
 
+# --all-netns errors: a module not loaded (down for Prometheus), an unreadable procfs.
+mkdir -p "$out/noproc"
+err allns.not-loaded 3 "tcpclose: $out/noproc/tcpclose not found: the tcpclose module is not loaded (sudo modprobe tcpclose, or sudo insmod module/tcpclose.ko)" \
+	"$bin" --all-netns --procfs "$out/noproc"
+check allns.not-loaded.prometheus "$("$bin" --all-netns --procfs "$out/noproc" --prometheus | grep -v '^#'; echo "status $?")" "tcpclose_up 0
+status 0"
+rm -rf "$out/procfs-bad"
+cp -r "$P" "$out/procfs-bad"
+printf '# tcpclose 1 netns=4026532201\n port role\n' >"$out/procfs-bad/300/net/tcpclose"
+cp "$out/procfs-bad/300/net/tcpclose" "$out/procfs-bad/301/net/tcpclose"
+err allns.format 5 "tcpclose: $out/procfs-bad/301/net/tcpclose: line 2: header has no 'active_closes' column" \
+	"$bin" --all-netns --procfs "$out/procfs-bad"
 # 4: unreadable.
 err unreadable.missing 4 "tcpclose: cannot read $out/nonexistent: No such file or directory" \
 	"$bin" -f "$out/nonexistent"
@@ -261,7 +345,15 @@ NL="tcpclose: /proc/tcpclose not found: the tcpclose module is not loaded (sudo 
 if [ ! -e /proc/tcpclose ]; then
 	err not-loaded 3 "$NL" "$bin"
 	err not-loaded.json 3 "$NL" "$bin" --json
-	err not-loaded.prometheus 3 "$NL" "$bin" --prometheus
+	# A textfile collector gets "down", not a failed write (exit 0).
+	"$bin" --prometheus >"$out/down.prom" 2>"$out/down.err"
+	check not-loaded.prometheus.status $? 0
+	check not-loaded.prometheus.stderr "$(cat "$out/down.err")" ""
+	check not-loaded.prometheus.output "$(cat "$out/down.prom")" "# tcpclose: the tcpclose module is not loaded (/proc/tcpclose missing): no other tcpclose metric until it is loaded.
+# HELP tcpclose_up 1 if the tcpclose module is loaded and its tables were read, 0 if it is not loaded.
+# TYPE tcpclose_up gauge
+tcpclose_up{netns=\"$(readlink /proc/self/ns/net | tr -dc 0-9)\"} 0"
+	err not-loaded.all-netns 3 "$NL" "$bin" --all-netns
 	err not-loaded.other-proc 3 "tcpclose: /proc/net/tcpclose not found: the tcpclose module is not loaded (sudo modprobe tcpclose, or sudo insmod module/tcpclose.ko)" \
 		"$bin" -f /proc/net/tcpclose
 else
@@ -300,6 +392,11 @@ hist-diagnose|--hist-file: only --json and --prometheus show histograms|--hist-f
 hist-stdin-twice|--file - and --hist-file - cannot both read stdin|--json -f - --hist-file -
 hist-missing-arg|--hist-file needs an argument (see tcpclose --help)|--json --hist-file
 argument|unexpected argument 'extra' (see tcpclose --help)|extra
+all-netns-file|--all-netns reads every namespace's files; not with --file or --hist-file|--all-netns -f x
+all-netns-hist|--all-netns reads every namespace's files; not with --file or --hist-file|-a --json --hist-file x
+all-netns-watch|--all-netns: not with --watch|--all-netns --watch 1
+procfs-alone|--procfs: only with --all-netns|--procfs /proc
+procfs-relative|--procfs: 'proc' is not an absolute path|-a --procfs proc
 EOF
 
 # 1: the output cannot be written (a full disk under a textfile collector).
@@ -328,7 +425,7 @@ if need jq jq; then
 	check jq.diagnoses "$("$bin" -f "$fx/demo.txt" "${PR[@]}" --json | jq -r '.diagnoses[] | "\(.kind) \(.port) \(.role)"' | tr '\n' ';')" \
 		"close_wait 6379 server;server_closes_first 8080 server;"
 	check jq.keys "$("$bin" -f "$fx/demo.txt" --json | jq -c keys)" \
-		'["diagnoses","format","histograms","meta","netns","port_range","rows","thresholds","version"]'
+		'["counting_s","diagnoses","format","histograms","meta","netns","port_range","rows","thresholds","version"]'
 	check jq.row-keys-stable "$("$bin" -f "$fx/future.txt" --json | jq -c '.rows[0] | keys')" \
 		"$("$bin" -f "$fx/demo.txt" --json | jq -c '.rows[0] | keys')"
 	check jq.oldest "$("$bin" -f "$fx/future.txt" "${PR[@]}" --json | jq -c '[.diagnoses[] | select(.kind == "close_wait") | .close_wait_oldest_s]')" '[312]'
@@ -385,7 +482,7 @@ printf '%s\n' '# TYPE x histogram' 'x_bucket{a="1",le="1"} 2' 'x_bucket{a="1",le
 check prom.hist-structure.self-test "$(prom_hist_check "$out/bad.prom")" 'not cumulative: x_bucket{a="1",le="2"} 1'
 check prom.hist-help-once "$(grep '^# HELP' "$exp/demo-hist.prom" | cut -d' ' -f3 | sort | uniq -d | wc -l)" 0
 check prom.hist-series "$(grep -c '^tcpclose_close_duration_seconds_count{' "$exp/demo-hist.prom") $(grep -c '^tcpclose_close_phase_duration_seconds_count{' "$exp/demo-hist.prom")" "5 11"
-check prom.hist-bounds "$(grep -c '^tcpclose_close_phase_duration_seconds_bucket{port="5432",role="client",phase="fin_wait2",' "$exp/demo-hist.prom")" 32
+check prom.hist-bounds "$(grep -c '^tcpclose_close_phase_duration_seconds_bucket{netns="4026531840",port="5432",role="client",phase="fin_wait2",' "$exp/demo-hist.prom")" 32
 
 # --watch: a file that disappears is waited for; Ctrl-C ends cleanly.
 "$bin" -f "$out/nonexistent" --watch 0.05 --count 2 >"$out/watch-missing" 2>&1

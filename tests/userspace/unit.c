@@ -12,6 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../../userspace/output.h"
+#include "../../userspace/netns.h"
+#include "../../userspace/scan.h"
+#include "../../userspace/since.h"
 #include "../../userspace/tcpclose.h"
 
 static int failures, checks;
@@ -590,8 +593,8 @@ static void test_output(void)
 	free(s);
 	s = capture(out_prom, &o);
 	check(strstr(s, "# TYPE tcpclose_active_closes_total counter\n"
-			"tcpclose_active_closes_total{port=\"80\",role=\"client\"} 0\n"
-			"tcpclose_active_closes_total{port=\"80\",role=\"server\"} 18446744073709551615\n") != NULL,
+			"tcpclose_active_closes_total{netns=\"7\",port=\"80\",role=\"client\"} 0\n"
+			"tcpclose_active_closes_total{netns=\"7\",port=\"80\",role=\"server\"} 18446744073709551615\n") != NULL,
 	      "output.prom.counter", "%s", s);
 	check(strstr(s, "# TYPE tcpclose_time_wait_sockets gauge\n") != NULL,
 	      "output.prom.gauge", "%s", s);
@@ -964,6 +967,106 @@ static void test_lifecycle(void)
 	tc_table_free(&o.t);
 }
 
+/* --all-netns labels: the cgroup layouts of tcpclose(8), one per line. */
+static void test_cgroup(void)
+{
+#define ID "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+#define ID2 "fedcba9876543210fedcba9876543210fedcba9876543210fedcba9876543210"
+#define UID "1f3c5a2e-8b4d-4c6e-9f0a-2b3c4d5e6f70"
+#define UID_ "1f3c5a2e_8b4d_4c6e_9f0a_2b3c4d5e6f70"
+	static const struct {
+		const char *name, *text, *id, *pod, *path;
+	} cases[] = {
+		{ "containerd-systemd",
+		  "0::/kubepods.slice/kubepods-burstable.slice/kubepods-burstable-pod" UID_ ".slice/cri-containerd-" ID ".scope\n",
+		  ID, UID, NULL },
+		{ "containerd-systemd-guaranteed",
+		  "0::/kubepods.slice/kubepods-pod" UID_ ".slice/cri-containerd-" ID ".scope\n", ID, UID, NULL },
+		{ "containerd-cgroupfs", "0::/kubepods/besteffort/pod" UID "/" ID "\n", ID, UID, NULL },
+		{ "crio-systemd",
+		  "0::/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod" UID_ ".slice/crio-" ID ".scope\n",
+		  ID, UID, NULL },
+		{ "crio-conmon", "0::/kubepods.slice/kubepods-pod" UID_ ".slice/crio-conmon-" ID ".scope\n",
+		  "", UID, NULL },
+		{ "docker-systemd", "0::/system.slice/docker-" ID ".scope\n", ID, "",
+		  "/system.slice/docker-" ID ".scope" },
+		{ "docker-cgroupfs", "0::/docker/" ID "\n", ID, "", NULL },
+		{ "podman", "0::/user.slice/user-1000.slice/user@1000.service/user.slice/libpod-" ID ".scope\n",
+		  ID, "", NULL },
+		{ "host", "0::/init.scope\n", "", "", "/init.scope" },
+		{ "root", "0::/\n", "", "", "/" },
+		{ "v1-only", "12:pids:/docker/" ID "\n11:memory:/docker/" ID "\n", ID, "", "/docker/" ID },
+		{ "hybrid-v2-wins", "1:name=systemd:/user.slice\n0::/system.slice/docker-" ID ".scope\n", ID, "", NULL },
+		{ "nested-innermost", "0::/system.slice/docker-" ID2 ".scope/kubepods/besteffort/pod" UID "/" ID "\n",
+		  ID, UID, NULL },
+		{ "uppercase", "0::/docker/" "0123456789ABCDEF0123456789abcdef0123456789abcdef0123456789abcdef" "\n", "", "", NULL },
+		{ "short-id", "0::/docker/" "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcde" "\n", "", "", NULL },
+		{ "bad-uid", "0::/kubepods/pod1f3c5a2e-8b4d-4c6e-9f0a-2b3c4d5e6f7z/x\n", "", "", NULL },
+		{ "no-newline", "0::/docker/" ID, ID, "", "/docker/" ID },
+		{ "empty", "", "", "", "" },
+	};
+	char id[TC_CONTAINER_ID_LEN + 1], pod[TC_POD_UID_LEN + 1], path[256], name[96];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		tc_cgroup_ids(cases[i].text, strlen(cases[i].text), path, sizeof(path), id, pod);
+		snprintf(name, sizeof(name), "cgroup.%s.id", cases[i].name);
+		check_str(name, id, cases[i].id);
+		snprintf(name, sizeof(name), "cgroup.%s.pod", cases[i].name);
+		check_str(name, pod, cases[i].pod);
+		if (cases[i].path) {
+			snprintf(name, sizeof(name), "cgroup.%s.path", cases[i].name);
+			check_str(name, path, cases[i].path);
+		}
+	}
+#undef ID
+#undef ID2
+#undef UID
+#undef UID_
+}
+
+/* Ages from since_boot_s: /proc/uptime's clock, the same boot only. */
+static void test_since(void)
+{
+	static const char T[] =
+		"# tcpclose 1 netns=1 since_boot_s=100\n"
+		" port role active_closes passive_closes simultaneous_closes resets time_wait close_wait fin_wait1 fin_wait2 last_ack closing established\n";
+	struct tc_table t;
+	char err[256], buf[32];
+
+	check(tc_table_parse(&t, T, strlen(T), err, sizeof(err)) == TC_PARSE_OK, "since.parse", "%s", err);
+	check(t.age_s < 0 && t.start_unix < 0, "since.unknown-after-parse", "%g %g", t.age_s, t.start_unix);
+	tc_since_apply(&t, 160.5, 1000000);
+	check(t.age_s == 60.5 && t.start_unix == 1000000 - 60.5, "since.age", "%g %g", t.age_s, t.start_unix);
+	/* Truncated since_boot_s may exceed a fresh uptime by under 1 s. */
+	tc_since_apply(&t, 99.5, 1000000);
+	check(t.age_s == 0, "since.truncated", "%g", t.age_s);
+	/* Another boot's file: no age rather than a wrong one. */
+	tc_since_apply(&t, 50, 1000000);
+	check(t.age_s < 0 && t.start_unix < 0, "since.other-boot", "%g", t.age_s);
+	tc_since_apply(&t, -1, 1000000);
+	check(t.age_s < 0, "since.no-uptime", "%g", t.age_s);
+	tc_table_free(&t);
+	check(tc_table_parse(&t, T + 0, strlen(T), err, sizeof(err)) == TC_PARSE_OK, "since.parse2", "%s", err);
+	tc_kv_free(t.meta, t.nmeta);
+	t.meta = NULL;
+	t.nmeta = 0;
+	tc_since_apply(&t, 160, 1000000);
+	check(t.age_s < 0, "since.no-key", "%g", t.age_s);
+	tc_table_free(&t);
+	tc_since_human(buf, sizeof(buf), 59.9);
+	check_str("since.human.s", buf, "59s");
+	tc_since_human(buf, sizeof(buf), 307);
+	check_str("since.human.m", buf, "5m07s");
+	tc_since_human(buf, sizeof(buf), 3 * 3600 + 5 * 60 + 59);
+	check_str("since.human.h", buf, "3h05m");
+	tc_since_human(buf, sizeof(buf), 2 * 86400 + 3 * 3600 + 1);
+	check_str("since.human.d", buf, "2d03h");
+	check(tc_since_live("/proc/tcpclose") && tc_since_live("/proc/1234/net/tcpclose") &&
+	      !tc_since_live("saved.txt") && !tc_since_live("-") && !tc_since_live("/procx"),
+	      "since.live", "%s", "");
+}
+
 int main(void)
 {
 	test_parse_ok();
@@ -979,6 +1082,8 @@ int main(void)
 	test_hist_prom();
 	test_hist_json();
 	test_lifecycle();
+	test_cgroup();
+	test_since();
 	/* The end marker: tests/userspace/run.sh fails a run without it. */
 	printf("unit: end, %d checks, %d failed\n", checks, failures);
 	return failures ? 1 : 0;
