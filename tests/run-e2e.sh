@@ -27,6 +27,10 @@ for s in $series; do
 	# shellcheck disable=SC2086
 	scrape_ended "$s" "$log.txt" $tests
 	scrape_exit "$s" "$log.txt"
+	# What the guest cannot check itself (promtool, jq), on its files.
+	while read -r line; do
+		relay "$line"
+	done < <("$top/tests/e2e-artefacts.sh" "$s" "$log.txt")
 	# A run that did not reach the end (panic, hang, oops) is a failure,
 	# whatever it printed before.
 	if ! grep -aq '^@@DONE' "$log.txt"; then

@@ -25,5 +25,30 @@ check min-time-wait "$(tcpclose --min-time-wait $((N + 1)) --diagnose)" "No prob
 check top "$(tcpclose --top 1 | grep -cE '^ *[0-9]+ (client|server) ')" 1
 # Machine outputs carry the same numbers.
 check json "$(tcpclose --json | grep -c "\"kind\":\"server_closes_first\",\"port\":$P,\"role\":\"server\",\"time_wait\":$N,\"active_closes\":$N,\"passive_closes\":0")" 1
-check prometheus "$(tcpclose --prometheus | grep -cx "tcpclose_time_wait_sockets{port=\"$P\",role=\"server\"} $N")" 1
+check prometheus "$(tcpclose --prometheus | grep -cx "tcpclose_time_wait_sockets{netns=\"$(tc_meta netns)\",port=\"$P\",role=\"server\"} $N")" 1
+check prometheus.up "$(tcpclose --prometheus | grep -x "tcpclose_up{netns=\"$(tc_meta netns)\"} 1")" "tcpclose_up{netns=\"$(tc_meta netns)\"} 1"
 stop_tcw
+# Since when: the counters' age from since_boot_s and /proc/uptime, in the
+# table, JSON and Prometheus; a reset starts it again.
+since=$(tc_meta since_boot_s)
+up0=$(cut -d. -f1 /proc/uptime)
+t0=$(date +%s)
+tcpclose >/tmp/r.out
+tcpclose --json >/tmp/r.json
+tcpclose --prometheus >/tmp/r.prom
+up1=$(cut -d. -f1 /proc/uptime)
+t1=$(date +%s)
+# in_range NAME VALUE LO HI
+in_range() {
+	check "$1" "$([ "$2" -ge "$3" ] 2>/dev/null && [ "$2" -le "$4" ] && echo ok || echo "$2 not in $3..$4")" ok
+}
+age=$(sed -n 's/^"counting_s":\([0-9]*\),$/\1/p' /tmp/r.json)
+in_range since.json "$age" $((up0 - since - 1)) $((up1 - since + 1))
+check since.json-meta "$(grep -c "\"since_boot_s\":$since}" /tmp/r.json)" 1
+check since.table "$(sed -n 1p /tmp/r.out | grep -c ', counting for [0-9hmds]*$')" 1
+check since.table-avg "$(grep -c ' CLOSES/S$' /tmp/r.out)" 1
+ts=$(sed -n "s/^tcpclose_counting_since_timestamp_seconds{netns=\"$(tc_meta netns)\"} \([0-9]*\)$/\1/p" /tmp/r.prom)
+in_range since.prom "$ts" $((t0 - (up1 - since) - 2)) $((t1 - (up0 - since) + 2))
+echo reset >$PROC
+in_range since.reset "$(tc_meta since_boot_s)" $up0 $(($(cut -d. -f1 /proc/uptime) + 1))
+in_range since.reset-json "$(tcpclose --json | sed -n 's/^"counting_s":\([0-9]*\),$/\1/p')" 0 2

@@ -32,7 +32,14 @@ rmmod tcpclose
 NL="tcpclose: /proc/tcpclose not found: the tcpclose module is not loaded (sudo modprobe tcpclose, or sudo insmod module/tcpclose.ko)"
 err_case not-loaded 3 "$NL" tcpclose
 err_case not-loaded.json 3 "$NL" tcpclose --json
-err_case not-loaded.prometheus 3 "$NL" tcpclose --prometheus
+# A textfile collector gets "down" instead of a failed write.
+tcpclose --prometheus >/tmp/down.prom 2>/tmp/down.err
+check not-loaded.prometheus "$? $(cat /tmp/down.err)$(grep -v '^#' /tmp/down.prom)" \
+	"0 tcpclose_up{netns=\"$(readlink /proc/self/ns/net | tr -dc 0-9)\"} 0"
+check not-loaded.prometheus.comment "$(grep -c '^# tcpclose: the tcpclose module is not loaded' /tmp/down.prom)" 1
+err_case not-loaded.all-netns 3 "$NL" tcpclose --all-netns
+tcpclose --all-netns --prometheus >/tmp/down.prom 2>/tmp/down.err
+check not-loaded.all-netns.prometheus "$? $(cat /tmp/down.err)$(grep -v '^#' /tmp/down.prom)" "0 tcpclose_up 0"
 err_case not-loaded.diagnose 3 "$NL" tcpclose --diagnose
 insmod $KO
 check reloaded "$(tcpclose >/dev/null 2>&1; echo $?)" 0

@@ -42,8 +42,9 @@ bucket() {
 	grep -F "$1_bucket{$2,le=\"$3\"} " /tmp/h.prom
 }
 PH=tcpclose_close_phase_duration_seconds
-CL="port=\"$P\",role=\"client\""
-SV="port=\"$P\",role=\"server\""
+NS=$(tc_meta netns)
+CL="netns=\"$NS\",port=\"$P\",role=\"client\""
+SV="netns=\"$NS\",port=\"$P\",role=\"server\""
 # FIN_WAIT2 starts when the server ACKs our FIN, which it may delay a little:
 # below 524 ms, above 131 ms. CLOSE_WAIT and the whole close last the full
 # 300 ms, in (262 ms, 524 ms].
@@ -76,7 +77,7 @@ check prom.total.sum-range "$([ "$us" -ge $((N * 300000)) ] && [ "$us" -le $((N 
 # whole close first, then the phases; cumulative counts at every power of
 # two from 1 us to 2^30 us, +Inf, _sum in seconds, _count.
 render() {
-	awk -v want="$1" '
+	awk -v want="$1" -v ns="$NS" '
 		function secs(us,  w, s) {
 			w = int(us / 1000000)
 			s = sprintf("%d.%06d", w, us - w * 1000000)
@@ -86,7 +87,7 @@ render() {
 		(want == "total") != ($3 == "total") { next }
 		{
 			f = $3 == "total" ? "tcpclose_close_duration_seconds" : "tcpclose_close_phase_duration_seconds"
-			lab = "port=\"" $1 "\",role=\"" $2 "\"" ($3 == "total" ? "" : ",phase=\"" $3 "\"")
+			lab = "netns=\"" ns "\",port=\"" $1 "\",role=\"" $2 "\"" ($3 == "total" ? "" : ",phase=\"" $3 "\"")
 			n = 0; tot = 0
 			for (i = 6; i <= NF; i++) { split($i, kv, ":"); n++; le[n] = kv[1]; c[n] = kv[2]; tot += kv[2] }
 			cum = 0; j = 1; b = 1	# busybox awk: no ^
@@ -109,9 +110,9 @@ check prom.exact "$(cmp /tmp/h.want /tmp/h.got 2>&1 && wc -l </tmp/h.got)" \
 check prom.structure "$(sh ./prom-hist-check.sh /tmp/h.prom)" ok
 check prom.help-once "$(grep '^# HELP' /tmp/h.prom | cut -d' ' -f3 | sort | uniq -d | wc -l)" 0
 check prom.types "$(grep -c '^# TYPE tcpclose_close_\(phase_\)\{0,1\}duration_seconds histogram$' /tmp/h.prom)" 2
-check prom.untracked "$(grep -c '^tcpclose_untracked_closes_total 0$' /tmp/h.prom)" 1
+check prom.untracked "$(grep -c "^tcpclose_untracked_closes_total{netns=\"$NS\"} 0$" /tmp/h.prom)" 1
 # --port and --role select the histograms too.
-check prom.select "$(tcpclose --prometheus --port $P --role server | grep -c "_duration_seconds_count{port=\"$P\",role=\"client\"")" 0
+check prom.select "$(tcpclose --prometheus --port $P --role server | grep -c "_duration_seconds_count{netns=\"$NS\",port=\"$P\",role=\"client\"")" 0
 
 # JSON: the rows as in the file, buckets not cumulative.
 for ph in fin_wait2 total; do

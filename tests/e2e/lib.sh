@@ -170,3 +170,12 @@ dest_settle() {
 	check "$name.time_wait" "$(dest_get "$r" "$p" time_wait /tmp/dest.snap)" "$(tcp_count /tmp/tcp.snap "$hex" 06)"
 	check "$name.established" "$(dest_get "$r" "$p" established /tmp/dest.snap)" "$(tcp_count /tmp/tcp.snap "$hex" 01)"
 }
+
+# artefact NAME FILE: FILE's lines on the console between markers, for the
+# host to check with tools the guest lacks (promtool, jq): run-e2e.sh
+# saves them as build/logs/e2e-SERIES.NAME and compares the line count.
+artefact() {
+	echo "@@ARTEFACT-BEGIN $1"
+	cat "$2"
+	echo "@@ARTEFACT-END $1 $(wc -l <"$2")"
+}

@@ -26,6 +26,8 @@
 #include <netinet/in.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/ptrace.h>
+#include <sys/user.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -112,7 +114,8 @@ static void usage(void)
 	      "       tcw open [-u UID] [-n N] [-r READYFILE] [-h SECONDS] FILE\n"
 	      "       tcw write [-u UID] [-k] [-T] FILE STRING\n"
 	      "       tcw write [-u UID] [-k] -s SIZE FILE\n"
-	      "       tcw as [-u UID] [-k] COMMAND [ARG...]\n", stderr);
+	      "       tcw as [-u UID] [-k] COMMAND [ARG...]\n"
+	      "       tcw pause-open PATH READYFILE COMMAND [ARG...]\n", stderr);
 	exit(EX_USAGE);
 }
 
@@ -1304,6 +1307,97 @@ static int run_dest(int argc, char **argv)
 	return 0;
 }
 
+/*
+ * tcw pause-open PATH READYFILE COMMAND [ARG...]: run COMMAND under ptrace
+ * and stop it as it is about to open PATH (exactly that string, its first
+ * open), create READYFILE and wait until it has been removed, then let the
+ * command go on untraced. Exits with the command's status; 125 if it never
+ * opened PATH. So a test can make something happen between two steps of a
+ * program deterministically, e.g. a namespace end between the moment a
+ * reader listed it and the moment it opens its file. x86_64 only.
+ */
+static int run_pause_open(int argc, char **argv)
+{
+	char got[PATH_MAX];
+	int st, sig = 0, paused = 0;
+	pid_t pid;
+	long i;
+
+	if (argc < 5)
+		usage();
+	pid = fork();
+	if (pid < 0)
+		die("fork");
+	if (!pid) {
+		if (ptrace(PTRACE_TRACEME, 0, NULL, NULL))
+			die("PTRACE_TRACEME");
+		raise(SIGSTOP);
+		execvp(argv[4], argv + 4);
+		die("exec");
+	}
+	if (waitpid(pid, &st, 0) != pid || !WIFSTOPPED(st))
+		die("waitpid");
+	if (ptrace(PTRACE_SETOPTIONS, pid, NULL,
+		   (void *)(long)(PTRACE_O_TRACESYSGOOD | PTRACE_O_EXITKILL | PTRACE_O_TRACEEXEC)))
+		die("PTRACE_SETOPTIONS");
+	for (;;) {
+		struct user_regs_struct regs;
+		unsigned long addr;
+
+		if (ptrace(PTRACE_SYSCALL, pid, NULL, (void *)(long)sig))
+			die("PTRACE_SYSCALL");
+		sig = 0;
+		if (waitpid(pid, &st, 0) != pid)
+			die("waitpid");
+		if (WIFEXITED(st) || WIFSIGNALED(st))
+			break;
+		if (WSTOPSIG(st) != (SIGTRAP | 0x80)) {
+			/* An exec event is ours; any other signal is the command's. */
+			if (st >> 8 != (SIGTRAP | (PTRACE_EVENT_EXEC << 8)))
+				sig = WSTOPSIG(st);
+			continue;
+		}
+		if (ptrace(PTRACE_GETREGS, pid, NULL, &regs))
+			die("PTRACE_GETREGS");
+		/* At the entry of a system call, rax holds -ENOSYS. */
+		if (regs.rax != (unsigned long long)-ENOSYS ||
+		    (regs.orig_rax != SYS_open && regs.orig_rax != SYS_openat))
+			continue;
+		addr = regs.orig_rax == SYS_open ? regs.rdi : regs.rsi;
+		for (i = 0; i < (long)sizeof(got); i += sizeof(long)) {
+			long w;
+
+			errno = 0;
+			w = ptrace(PTRACE_PEEKDATA, pid, (void *)(addr + i), NULL);
+			if (errno)
+				break;
+			memcpy(got + i, &w, sizeof(w) <= sizeof(got) - i ? sizeof(w) : sizeof(got) - i);
+			if (memchr(&w, '\0', sizeof(w)))
+				break;
+		}
+		got[sizeof(got) - 1] = '\0';
+		if (strcmp(got, argv[2]))
+			continue;
+		mark_ready(argv[3]);
+		for (i = 0; access(argv[3], F_OK) == 0; i++) {
+			if (i >= 60000)
+				die("pause-open: READYFILE still there after 600 s");
+			usleep(10000);
+		}
+		paused = 1;
+		if (ptrace(PTRACE_DETACH, pid, NULL, NULL))
+			die("PTRACE_DETACH");
+		if (waitpid(pid, &st, 0) != pid)
+			die("waitpid");
+		break;
+	}
+	if (!paused) {
+		fprintf(stderr, "tcw: pause-open: %s was never opened\n", argv[2]);
+		return 125;
+	}
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
 /* The commands other than the close workloads (modes[]). */
 static const struct {
 	const char *name;
@@ -1312,6 +1406,7 @@ static const struct {
 	{ "write", run_write }, { "as", run_as }, { "listen0", run_listen0 },
 	{ "open", run_open }, { "pass", run_pass }, { "spread", run_spread },
 	{ "dest", run_dest },
+	{ "pause-open", run_pause_open },
 };
 
 int main(int argc, char **argv)
