@@ -37,6 +37,8 @@ install-userspace: userspace
 		$(DESTDIR)$(PREFIX)/share/doc/tcpclose/examples/modules-load.d/tcpclose.conf
 	install -D -m 0644 -t $(DESTDIR)$(PREFIX)/share/doc/tcpclose/examples/systemd \
 		contrib/systemd/tcpclose-textfile.service contrib/systemd/tcpclose-textfile.timer
+	install -D -m 0644 contrib/grafana/tcpclose-dashboard.json \
+		$(DESTDIR)$(PREFIX)/share/doc/tcpclose/examples/grafana/tcpclose-dashboard.json
 
 # The kernel release KDIR builds for (headers trees know it).
 KVER ?= $(shell $(MAKE) -s -C $(KDIR) kernelrelease 2>/dev/null || uname -r)

@@ -68,7 +68,8 @@ if make -s install DESTDIR="$t" PREFIX=/usr KDIR="/usr/src/linux-headers-$kver" 
 		usr/share/man/man8/tcpclose.8 usr/share/man/man5/tcpclose.5 \
 		usr/share/doc/tcpclose/examples/modules-load.d/tcpclose.conf \
 		usr/share/doc/tcpclose/examples/systemd/tcpclose-textfile.service \
-		usr/share/doc/tcpclose/examples/systemd/tcpclose-textfile.timer; do
+		usr/share/doc/tcpclose/examples/systemd/tcpclose-textfile.timer \
+		usr/share/doc/tcpclose/examples/grafana/tcpclose-dashboard.json; do
 		check "install.$(basename "$f")" "$(test -s "$t/$f" && echo present)" present
 	done
 	make -s uninstall DESTDIR="$t" PREFIX=/usr KDIR="/usr/src/linux-headers-$kver" \

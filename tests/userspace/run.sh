@@ -234,6 +234,72 @@ else
 	rfail port-range.sysctl "not run: /proc/sys/net/ipv4/ip_local_port_range unreadable"
 fi
 
+# contrib/systemd: the unit's command, as systemd would run it ($$ and %%
+# unescaped, its Environment= expanded), with the module not loaded (the
+# reader writes tcpclose_up 0) and with a reader that fails (the unit does):
+# never a stale file left as live.
+unit=$top/contrib/systemd/tcpclose-textfile.service
+cmd=$(sed -n "s/^ExecStart=\/bin\/sh -c '\(.*\)'$/\1/p" "$unit" | sed -e 's/\$\$/$/g' -e 's/%%/%/g')
+check unit.execstart "$([ -n "$cmd" ] && echo found)" found
+rm -rf "$out/sysunit" && mkdir -p "$out/sysunit/bin" "$out/sysunit/dir"
+echo 'tcpclose_active_closes_total{netns="1",port="80",role="server"} 5' >"$out/sysunit/dir/tcpclose.prom"
+unit_run() {
+	env PATH="$1:$PATH" TEXTFILE_DIR="$out/sysunit/dir" TCPCLOSE_ARGS="$2" sh -c \
+		"$(echo "$cmd" | sed -e 's/\${TEXTFILE_DIR}/$TEXTFILE_DIR/g' -e 's/\${TCPCLOSE_ARGS}/$TCPCLOSE_ARGS/g')"
+}
+ln -sf "$bin" "$out/sysunit/bin/tcpclose"
+if [ ! -e /proc/tcpclose ]; then
+	unit_run "$out/sysunit/bin" "--all-netns"
+	check unit.not-loaded "$(grep -v '^#' "$out/sysunit/dir/tcpclose.prom")" "tcpclose_up 0"
+else
+	rfail unit.not-loaded "not run: /proc/tcpclose exists on this host"
+fi
+rm -f "$out/sysunit/bin/tcpclose"	# the symlink: never write through it
+printf '#!/bin/sh\necho partial\nexit 5\n' >"$out/sysunit/bin/tcpclose"
+chmod +x "$out/sysunit/bin/tcpclose"
+unit_run "$out/sysunit/bin" ""
+check unit.failed "$(cat "$out/sysunit/dir/tcpclose.prom")" "# tcpclose failed with status 5: journalctl -u tcpclose-textfile
+# HELP tcpclose_up 1 if the tcpclose module is loaded and its tables were read, 0 if it is not loaded.
+# TYPE tcpclose_up gauge
+tcpclose_up 0"
+check unit.no-condition "$(grep -c '^ConditionPathExists=/proc/tcpclose' "$unit")" 0
+if need promtool prometheus; then
+	check unit.failed.promtool "$(promtool check metrics <"$out/sysunit/dir/tcpclose.prom" 2>&1)" ""
+fi
+
+# contrib/grafana: every metric a query of the dashboard names is one the
+# reader emits (the fake procfs's namespaces have every column, histograms
+# and the counting start; tcpclose_up too), and every query parses
+# (promtool check rules, with the dashboard's variables set to .*).
+dash=$top/contrib/grafana/tcpclose-dashboard.json
+"$bin" "${A[@]}" --prometheus | grep -v '^#' | sed 's/[{ ].*//' | sort -u >"$out/emitted"
+# dash_check FILE: "ok", or the metric names its queries use that the reader does not emit.
+dash_check() {
+	local unknown
+	unknown=$(jq -r '[.panels[].targets[]?.expr, (.templating.list[] | .query | objects | .query)] | .[]' "$1" |
+		grep -o 'tcpclose_[a-z0-9_]*' | sort -u | comm -23 - "$out/emitted" | tr '\n' ' ')
+	echo "${unknown:-ok}"
+}
+check dashboard.metrics "$(dash_check "$dash")" ok
+check dashboard.queries "$(jq '[.panels[].targets[]?.expr] | length' "$dash" | awk '$1 >= 10 { print "ok" }')" ok
+# The check can fail: a query naming a metric the reader does not emit.
+jq '.panels[4].targets[0].expr = "topk(10, tcpclose_time_wait_total)"' "$dash" >"$out/bad-dashboard.json"
+check dashboard.self-test "$(dash_check "$out/bad-dashboard.json")" "tcpclose_time_wait_total "
+if need promtool prometheus; then
+	{
+		echo 'groups:'
+		echo '- name: dashboard'
+		echo '  rules:'
+		jq -r '.panels[].targets[]?.expr' "$dash" | sed 's/\$[a-z_]*/.*/g' |
+			awk '{ gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); printf "  - record: tcpclose:dashboard:%d\n    expr: \"%s\"\n", NR, $0 }'
+	} >"$out/dashboard-rules.yml"
+	if promtool check rules "$out/dashboard-rules.yml" >"$out/promtool-rules.out" 2>&1; then
+		rpass dashboard.promql
+	else
+		rfail dashboard.promql "$(grep -m 3 -v '^Checking\|SUCCESS' "$out/promtool-rules.out" | tr '\n' '|')"
+	fi
+fi
+
 # err NAME STATUS STDERR CMD...: one line on stderr, nothing on stdout.
 err() {
 	local name=$1 want=$2 msg=$3 st
