@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "../../userspace/dest.h"
 #include "../../userspace/output.h"
 #include "../../userspace/netns.h"
 #include "../../userspace/scan.h"
@@ -1067,6 +1068,187 @@ static void test_since(void)
 	      "since.live", "%s", "");
 }
 
+/* /proc/tcpclose_dest: parsing. */
+static const char DMETA[] =
+	"# tcpclose_dest 1 version=0.1.0 netns=7 since_boot_s=812 port_range=40000-40199"
+	" reserved_ports=0 capacity=200 local_ports_in_use=221 dests=2 max_dests=64"
+	" ungrouped=0 connect_failures=37 bind_failures=0 failure_dests=1"
+	" failure_probes=connect,bind\n";
+static const char DHDR[] =
+	"     local    remote  port in_use time_wait established connect_failures\n";
+static const char DOTHER[] = " * * 0 0 0 0 0\n";
+
+static enum tc_parse_err dparse(struct tc_dest *d, const char *meta,
+				const char *hdr, const char *body, char *err)
+{
+	char buf[8192];
+
+	snprintf(buf, sizeof(buf), "%s%s%s", meta, hdr, body);
+	return tc_dest_parse(d, buf, strlen(buf), err, 256);
+}
+
+static void dest_fails(const char *name, const char *meta, const char *hdr,
+		       const char *body, enum tc_parse_err want, const char *msg)
+{
+	struct tc_dest d;
+	char err[256], n[96];
+	enum tc_parse_err e = dparse(&d, meta, hdr, body, err);
+
+	snprintf(n, sizeof(n), "dest.parse.%s.status", name);
+	check(e == want, n, "expected status %d, got %d (%s)", want, e, err);
+	snprintf(n, sizeof(n), "dest.parse.%s.message", name);
+	check_str(n, err, msg);
+	snprintf(n, sizeof(n), "dest.parse.%s.empty", name);
+	check(d.nrows == 0 && d.rows == NULL && d.nmeta == 0, n,
+	      "a failed parse left data behind");
+}
+
+static void test_dest_parse(void)
+{
+	const struct tc_dest_row *r;
+	struct tc_dest_row key;
+	struct tc_dest d;
+	char err[256], buf[64];
+	enum tc_parse_err e;
+
+	/* The example of doc/tcpclose.5, rows out of order. */
+	e = dparse(&d, DMETA, DHDR,
+		   " 127.0.0.1 127.0.0.3  8000     20         0          20                0\n"
+		   "# a comment\n\n"
+		   " 127.0.0.1 127.0.0.2  8000    200       170          30               37\n"
+		   "         *         *     0      1         0           1                0\n", err);
+	check(e == TC_PARSE_OK, "dest.parse.ok.status", "%s", err);
+	check(d.nrows == 2 && !strcmp(d.rows[0].remote, "127.0.0.2") &&
+	      d.rows[0].v[TC_DC_IN_USE] == 200 && d.rows[0].v[TC_DC_TIME_WAIT] == 170 &&
+	      d.rows[0].v[TC_DC_ESTABLISHED] == 30 &&
+	      d.rows[0].v[TC_DC_CONNECT_FAILURES] == 37 && d.rows[0].port == 8000 &&
+	      d.rows[0].family == 4 && !strcmp(d.rows[1].remote, "127.0.0.3"),
+	      "dest.parse.ok.rows", "wrong rows or order");
+	check(d.other.family == 0 && d.other.v[TC_DC_IN_USE] == 1 &&
+	      !strcmp(d.other.local, "*"), "dest.parse.ok.other", "other not read");
+	check(d.have[TC_DK_CAPACITY] && d.k[TC_DK_CAPACITY] == 200 &&
+	      d.k[TC_DK_SINCE_BOOT_S] == 812 && d.k[TC_DK_CONNECT_FAILURES] == 37 &&
+	      d.has_range && d.lo == 40000 && d.hi == 40199,
+	      "dest.parse.ok.keys", "keys not read");
+	check_str("dest.parse.ok.probes", tc_dest_meta(&d, "failure_probes"),
+		  "connect,bind");
+	check_u64("dest.capacity.header", tc_dest_capacity(&d, 5), 200);
+	memset(&key, 0, sizeof(key));
+	key = d.rows[1];
+	key.v[TC_DC_IN_USE] = 999;
+	r = tc_dest_find(&d, &key);
+	check(r == &d.rows[1], "dest.find", "not found by identity");
+	key.port = 8001;
+	check(tc_dest_find(&d, &key) == NULL, "dest.find-absent", "found");
+	tc_dest_remote_str(buf, sizeof(buf), &d.rows[0]);
+	check_str("dest.remote-str.v4", buf, "127.0.0.2:8000");
+	tc_dest_free(&d);
+
+	/*
+	 * IPv6, canonical text whatever the spelling, an appended column and
+	 * key, a minor version; ties in in_use sorted by failures, then by
+	 * address.
+	 */
+	e = dparse(&d, "# tcpclose_dest 1.3 netns=7 port_range=1024-1123 reserved_ports=10 newkey=x\n",
+		   "local remote port in_use future time_wait established connect_failures\n",
+		   "FD00:0:0::1 fd00::2 443 5 x 5 0 0\n"
+		   "::1 ::1 8080 5 y 0 5 2\n"
+		   "10.0.0.1 10.0.0.9 80 5 z 0 0 0\n"
+		   "10.0.0.1 10.0.0.2 80 5 z 0 0 0\n"
+		   "* * 0 0 z 0 0 0\n", err);
+	check(e == TC_PARSE_OK, "dest.parse.v6.status", "%s", err);
+	check(d.nrows == 4 && !strcmp(d.rows[0].remote, "::1") &&
+	      !strcmp(d.rows[1].remote, "10.0.0.2") &&
+	      !strcmp(d.rows[2].remote, "10.0.0.9") &&
+	      !strcmp(d.rows[3].local, "fd00::1") && d.rows[3].family == 6,
+	      "dest.parse.v6.order", "%s %s %s %s", d.nrows > 0 ? d.rows[0].remote : "",
+	      d.nrows > 1 ? d.rows[1].remote : "", d.nrows > 2 ? d.rows[2].remote : "",
+	      d.nrows > 3 ? d.rows[3].local : "");
+	tc_dest_remote_str(buf, sizeof(buf), &d.rows[3]);
+	check_str("dest.remote-str.v6", buf, "[fd00::2]:443");
+	/* No capacity key: the range less the reserved ports; no range: the fallback. */
+	check_u64("dest.capacity.range", tc_dest_capacity(&d, 5), 90);
+	tc_dest_free(&d);
+	e = dparse(&d, "# tcpclose_dest 1 netns=7\n", DHDR, DOTHER, err);
+	check(e == TC_PARSE_OK && d.nrows == 0, "dest.parse.empty", "%s", err);
+	check_u64("dest.capacity.fallback", tc_dest_capacity(&d, 5), 5);
+	check_u64("dest.capacity.unknown", tc_dest_capacity(&d, 0), 0);
+	tc_dest_free(&d);
+}
+
+static void test_dest_errors(void)
+{
+	static const char V4[] = "127.0.0.1 127.0.0.2 8000 10 5 5 0\n";
+
+	dest_fails("not-dest", "# tcpclose 1 netns=7\n", DHDR, DOTHER, TC_PARSE_FORMAT,
+		   "line 1: not a tcpclose_dest file (no \"# tcpclose_dest\" line)");
+	dest_fails("version", "# tcpclose_dest 2 netns=7\n", DHDR, DOTHER, TC_PARSE_VERSION,
+		   "line 1: unknown format version 2 (this tcpclose reads format 1)");
+	dest_fails("key", "# tcpclose_dest 1 capacity=2x\n", DHDR, DOTHER, TC_PARSE_FORMAT,
+		   "line 1: capacity=2x: not a number below 2^64");
+	dest_fails("range", "# tcpclose_dest 1 port_range=5-4\n", DHDR, DOTHER, TC_PARSE_FORMAT,
+		   "line 1: port_range=5-4: not LO-HI with LO <= HI <= 65535");
+	dest_fails("range-big", "# tcpclose_dest 1 port_range=1-65536\n", DHDR, DOTHER,
+		   TC_PARSE_FORMAT, "line 1: port_range=1-65536: not LO-HI with LO <= HI <= 65535");
+	dest_fails("missing-column", DMETA, "local remote port in_use time_wait established\n",
+		   DOTHER, TC_PARSE_FORMAT, "line 2: header has no 'connect_failures' column");
+	dest_fails("missing-key-column", DMETA, "local port in_use time_wait established connect_failures\n",
+		   DOTHER, TC_PARSE_FORMAT, "line 2: header has no 'remote' column");
+	dest_fails("duplicate-column", DMETA, "local remote port in_use time_wait established connect_failures port\n",
+		   DOTHER, TC_PARSE_FORMAT, "line 2: column 'port' twice");
+	dest_fails("address", DMETA, DHDR, "127.0.0.1 127.0.0.300 8000 1 0 0 0\n",
+		   TC_PARSE_FORMAT, "line 3: remote: bad address '127.0.0.300'");
+	dest_fails("address-local", DMETA, DHDR, "localhost 127.0.0.3 8000 1 0 0 0\n",
+		   TC_PARSE_FORMAT, "line 3: local: bad address 'localhost'");
+	dest_fails("families", DMETA, DHDR, "127.0.0.1 ::1 8000 1 0 0 0\n",
+		   TC_PARSE_FORMAT, "line 3: local 127.0.0.1 and remote ::1 of different families");
+	dest_fails("port", DMETA, DHDR, "127.0.0.1 127.0.0.2 65536 1 0 0 0\n",
+		   TC_PARSE_FORMAT, "line 3: bad port '65536'");
+	dest_fails("port-zero", DMETA, DHDR, "127.0.0.1 127.0.0.2 0 1 0 0 0\n",
+		   TC_PARSE_FORMAT, "line 3: bad port '0'");
+	dest_fails("star", DMETA, DHDR, "127.0.0.1 * 0 1 0 0 0\n",
+		   TC_PARSE_FORMAT, "line 3: '*' only in the row '* * 0'");
+	dest_fails("star-port", DMETA, DHDR, "* * 80 1 0 0 0\n",
+		   TC_PARSE_FORMAT, "line 3: '*' only in the row '* * 0'");
+	dest_fails("no-other", DMETA, DHDR, V4, TC_PARSE_FORMAT,
+		   "no '* * 0' row: the file is cut short");
+	dest_fails("after-other", DMETA, DHDR, "* * 0 0 0 0 0\n127.0.0.1 127.0.0.2 8000 10 5 5 0\n",
+		   TC_PARSE_FORMAT, "line 4: a row after the '* * 0' row, which is the last");
+	dest_fails("two-others", DMETA, DHDR, "* * 0 0 0 0 0\n* * 0 0 0 0 0\n",
+		   TC_PARSE_FORMAT, "line 4: a row after the '* * 0' row, which is the last");
+	/* inet_pton(3) refuses leading zeros: no octal ambiguity. */
+	dest_fails("leading-zeros", DMETA, DHDR,
+		   "127.0.0.1 127.0.0.2 8000 10 5 5 0\n10.0.0.1 10.0.0.2 80 20 0 0 0\n"
+		   "127.0.0.1 127.0.0.002 8000 3 0 0 0\n* * 0 0 0 0 0\n",
+		   TC_PARSE_FORMAT, "line 5: remote: bad address '127.0.0.002'");
+	dest_fails("duplicate-row", DMETA, DHDR,
+		   "127.0.0.1 127.0.0.2 8000 10 5 5 0\n10.0.0.1 10.0.0.2 80 20 0 0 0\n"
+		   "127.0.0.1 127.0.0.2 8000 3 0 0 0\n* * 0 0 0 0 0\n",
+		   TC_PARSE_FORMAT, "two rows for 127.0.0.1 -> 127.0.0.2:8000");
+	dest_fails("duplicate-row-v6", DMETA, DHDR,
+		   "fd00::1 fd00::2 443 1 0 0 0\nfd00:0::1 fd00::0:2 443 1 0 0 0\n* * 0 0 0 0 0\n",
+		   TC_PARSE_FORMAT, "two rows for fd00::1 -> [fd00::2]:443");
+	dest_fails("max-dests", "# tcpclose_dest 1 max_dests=1\n", DHDR,
+		   "127.0.0.1 127.0.0.2 8000 10 5 5 0\n127.0.0.1 127.0.0.3 8000 10 5 5 0\n* * 0 0 0 0 0\n",
+		   TC_PARSE_FORMAT, "2 destinations, more than max_dests=1");
+	dest_fails("states", DMETA, DHDR, "127.0.0.1 127.0.0.2 8000 10 6 5 0\n* * 0 0 0 0 0\n",
+		   TC_PARSE_FORMAT, "line 3: time_wait 6 and established 5 are more than in_use 10");
+	dest_fails("states-tw", DMETA, DHDR, "* * 0 1 2 0 0\n",
+		   TC_PARSE_FORMAT, "line 3: time_wait 2 and established 0 are more than in_use 1");
+	dest_fails("overflow", DMETA, DHDR, "127.0.0.1 127.0.0.2 8000 18446744073709551616 0 0 0\n",
+		   TC_PARSE_FORMAT, "line 3: in_use: not a number below 2^64: '18446744073709551616'");
+	dest_fails("negative", DMETA, DHDR, "127.0.0.1 127.0.0.2 8000 1 0 0 -1\n",
+		   TC_PARSE_FORMAT, "line 3: connect_failures: not a number below 2^64: '-1'");
+	dest_fails("truncated-row", DMETA, DHDR, "127.0.0.1 127.0.0.2 8000 1\n",
+		   TC_PARSE_FORMAT, "line 3: truncated row: 4 of 7 columns");
+	dest_fails("extra-values", DMETA, DHDR, "127.0.0.1 127.0.0.2 8000 1 0 0 0 9\n",
+		   TC_PARSE_FORMAT, "line 3: more values than the 7 columns");
+	dest_fails("no-newline", DMETA, DHDR, "* * 0 0 0 0 0", TC_PARSE_FORMAT,
+		   "line 3: truncated (no newline at the end)");
+	dest_fails("no-header", DMETA, "", "", TC_PARSE_FORMAT, "no header line");
+	dest_fails("empty", "", "", "", TC_PARSE_FORMAT, "empty file");
+}
+
 int main(void)
 {
 	test_parse_ok();
@@ -1084,6 +1266,8 @@ int main(void)
 	test_lifecycle();
 	test_cgroup();
 	test_since();
+	test_dest_parse();
+	test_dest_errors();
 	/* The end marker: tests/userspace/run.sh fails a run without it. */
 	printf("unit: end, %d checks, %d failed\n", checks, failures);
 	return failures ? 1 : 0;
