@@ -237,7 +237,7 @@ static void tc_allns_json(const struct tc_allns *a, const struct tc_opts *o)
 		fputs(j ? ",\n" : "\n", stdout);
 		tc_print_json_doc(stdout, extra, &ns->t, a->nsrows[j], a->nnsrows[j],
 				  d, nd, &o->th, &a->pr[j],
-				  ns->has_hist ? &ns->h : NULL, &o->sel);
+				  ns->has_hist ? &ns->h : NULL, &o->sel, NULL);
 		free(extra);
 		free(d);
 	}
@@ -331,6 +331,7 @@ enum tc_exit tc_all_netns(const struct tc_opts *o)
 	case TC_MODE_DIAGNOSE:
 		tc_allns_diagnose(&a, o);
 		break;
+	case TC_MODE_DEST:	/* refused by the options */
 	case TC_MODE_JSON:
 		tc_allns_json(&a, o);
 		break;

@@ -12,6 +12,8 @@ const char *const tc_diag_names[TC_NDIAG_KINDS] = {
 	[TC_DIAG_PORT_RANGE] = "port_range",
 	[TC_DIAG_TW_OVERFLOW] = "tw_overflow",
 	[TC_DIAG_FIN_WAIT2_TIMEOUTS] = "fin_wait2_timeouts",
+	[TC_DIAG_DEST_PORTS] = "destination_ports",
+	[TC_DIAG_LOCAL_PORTS] = "local_ports",
 };
 
 /*
@@ -78,7 +80,7 @@ static int tc_rule_port_range(const struct tc_table *t, const struct tc_row *r,
 	uint64_t range;
 
 	(void)t;
-	if (r->role != TC_CLIENT || !pr->known || pr->hi < pr->lo ||
+	if (r->role != TC_CLIENT || !pr->known || pr->superseded || pr->hi < pr->lo ||
 	    r->v[TC_TIME_WAIT] == 0)
 		return 0;
 	range = (uint64_t)pr->hi - pr->lo + 1;
@@ -139,7 +141,7 @@ typedef int (*tc_rule)(const struct tc_table *t, const struct tc_row *r,
 		       const struct tc_port_range *pr, struct tc_diag *d);
 
 /* In the order of enum tc_diag_kind: findings of one port keep it. */
-static const tc_rule tc_rules[TC_NDIAG_KINDS] = {
+static const tc_rule tc_rules[] = {
 	tc_rule_server_first,
 	tc_rule_close_wait,
 	tc_rule_port_range,
@@ -160,7 +162,7 @@ size_t tc_diagnose(const struct tc_table *t, const struct tc_select *sel,
 		/* "other" (port 0) sums many ports: no finding can name one. */
 		if (!tc_select_match(sel, r) || r->port == 0)
 			continue;
-		for (k = 0; k < TC_NDIAG_KINDS; k++) {
+		for (k = 0; k < (int)(sizeof(tc_rules) / sizeof(tc_rules[0])); k++) {
 			struct tc_diag *d = &out[n];
 
 			memset(d, 0, sizeof(*d));

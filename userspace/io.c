@@ -120,6 +120,10 @@ enum tc_exit tc_load(const char *path, struct tc_table *t, char *msg,
 	if (e)
 		return tc_read_error(path, e, "tcpclose table", msg, len);
 	pe = tc_table_parse(t, buf, n, err, sizeof(err));
+	/* The files look alike: say which option reads this one. */
+	if (pe == TC_PARSE_FORMAT && n > 16 && !memcmp(buf, "# tcpclose_dest ", 16))
+		snprintf(err + strlen(err), sizeof(err) - strlen(err),
+			 ": a tcpclose_dest file, for --dest-file");
 	free(buf);
 	return pe ? tc_parse_error(path, pe, err, msg, len) : TC_EXIT_OK;
 }
@@ -145,6 +149,62 @@ enum tc_exit tc_hist_load(const char *path, int optional, struct tc_hist *h,
 		return tc_parse_error(path, pe, err, msg, len);
 	*found = 1;
 	return TC_EXIT_OK;
+}
+
+enum tc_exit tc_dest_load(const char *path, int optional, struct tc_dest *d,
+			  int *found, char *msg, size_t len)
+{
+	char err[256], *buf = NULL;
+	enum tc_parse_err pe;
+	size_t n = 0;
+	int e;
+
+	memset(d, 0, sizeof(*d));
+	*found = 0;
+	e = tc_read_all(path, &buf, &n);
+	if (e == ENOENT && optional)
+		return TC_EXIT_OK;
+	if (e == ENOENT && tc_is_proc(path) && access(TC_PROC_PATH, F_OK)) {
+		snprintf(msg, len,
+			 "%s not found: the tcpclose module is not loaded "
+			 "(sudo modprobe tcpclose, or sudo insmod module/tcpclose.ko)",
+			 path);
+		return TC_EXIT_NOT_LOADED;
+	}
+	/* The module is loaded, but older than this file. */
+	if (e == ENOENT && tc_is_proc(path)) {
+		snprintf(msg, len,
+			 "%s not found: the loaded tcpclose module predates "
+			 "destinations (load a newer module)", path);
+		return TC_EXIT_UNREADABLE;
+	}
+	if (e)
+		return tc_read_error(path, e, "tcpclose_dest file", msg, len);
+	pe = tc_dest_parse(d, buf, n, err, sizeof(err));
+	free(buf);
+	if (pe)
+		return tc_parse_error(path, pe, err, msg, len);
+	*found = 1;
+	return TC_EXIT_OK;
+}
+
+int tc_uptime_get(double *s)
+{
+	char *buf = NULL, *t, *end;
+	size_t n;
+	int ok = 0;
+
+	if (tc_read_all(TC_UPTIME_PATH, &buf, &n))
+		return 0;
+	t = realloc(buf, n + 1);	/* room for the NUL */
+	if (t) {
+		t[n] = '\0';
+		*s = strtod(t, &end);
+		ok = end != t && *s >= 0;
+		buf = t;
+	}
+	free(buf);
+	return ok;
 }
 
 int tc_port_range_parse(const char *s, struct tc_port_range *pr)

@@ -68,13 +68,75 @@ static void tc_json_row(FILE *f, const struct tc_table *t,
 	fputc('}', f);
 }
 
+static void tc_json_u64_or_null(FILE *f, uint64_t v, int known)
+{
+	if (known)
+		fprintf(f, "%" PRIu64, v);
+	else
+		fputs("null", f);
+}
+
+/* A destination's numbers; local and remote null for other. */
+static void tc_json_diag_dest(FILE *f, const struct tc_diag *d)
+{
+	static const char *const from[] = {
+		[TC_RATE_NONE] = NULL, [TC_RATE_WATCH] = "watch",
+		[TC_RATE_SINCE_START] = "since_start",
+	};
+
+	fputs(",\"local\":", f);
+	if (d->family)
+		tc_json_str(f, d->local);
+	else
+		fputs("null", f);
+	fputs(",\"remote\":", f);
+	if (d->family)
+		tc_json_str(f, d->remote);
+	else
+		fputs("null", f);
+	fprintf(f, ",\"in_use\":%" PRIu64 ",\"capacity\":", d->in_use);
+	tc_json_u64_or_null(f, d->capacity, d->capacity != 0);
+	fprintf(f, ",\"time_wait\":%" PRIu64 ",\"established\":%" PRIu64
+		",\"connect_failures\":%" PRIu64 ",\"new_connections_per_s\":",
+		d->time_wait, d->established, d->connect_failures);
+	if (d->rate_from != TC_RATE_NONE)
+		fprintf(f, "%.6g", d->conn_rate);
+	else
+		fputs("null", f);
+	fputs(",\"rate_from\":", f);
+	if (d->rate_from != TC_RATE_NONE)
+		tc_json_str(f, from[d->rate_from]);
+	else
+		fputs("null", f);
+	fputs(",\"exhausted_in_s\":", f);
+	if (d->exhausted)
+		fputs("0", f);
+	else if (d->has_eta)
+		fprintf(f, "%.6g", d->eta_s);
+	else
+		fputs("null", f);
+}
+
 static void tc_json_diag(FILE *f, const struct tc_diag *d)
 {
 	char buf[512];
 
-	fprintf(f, "{\"kind\":\"%s\",\"port\":%u,\"role\":\"%s\"",
-		tc_diag_names[d->kind], d->port, tc_role_names[d->role]);
+	if (d->kind == TC_DIAG_LOCAL_PORTS)	/* of no port */
+		fprintf(f, "{\"kind\":\"%s\",\"port\":null,\"role\":\"%s\"",
+			tc_diag_names[d->kind], tc_role_names[d->role]);
+	else
+		fprintf(f, "{\"kind\":\"%s\",\"port\":%u,\"role\":\"%s\"",
+			tc_diag_names[d->kind], d->port, tc_role_names[d->role]);
 	switch (d->kind) {
+	case TC_DIAG_DEST_PORTS:
+		tc_json_diag_dest(f, d);
+		break;
+	case TC_DIAG_LOCAL_PORTS:
+		fprintf(f, ",\"local_ports_in_use\":%" PRIu64 ",\"capacity\":",
+			d->local_ports_in_use);
+		tc_json_u64_or_null(f, d->capacity, d->capacity != 0);
+		fprintf(f, ",\"bind_failures\":%" PRIu64, d->bind_failures);
+		break;
 	case TC_DIAG_SERVER_CLOSES_FIRST:
 		fprintf(f, ",\"time_wait\":%" PRIu64 ",\"active_closes\":%" PRIu64
 			",\"passive_closes\":%" PRIu64 ",\"active_share\":%.6g",
@@ -181,9 +243,10 @@ void tc_print_json(FILE *f, const struct tc_table *t,
 		   const struct tc_diag *d, size_t nd,
 		   const struct tc_thresholds *th,
 		   const struct tc_port_range *pr,
-		   const struct tc_hist *h, const struct tc_select *sel)
+		   const struct tc_hist *h, const struct tc_select *sel,
+		   const struct tc_dest_view *dv)
 {
-	tc_print_json_doc(f, "", t, rows, n, d, nd, th, pr, h, sel);
+	tc_print_json_doc(f, "", t, rows, n, d, nd, th, pr, h, sel, dv);
 	fputc('\n', f);
 }
 
@@ -192,7 +255,8 @@ void tc_print_json_doc(FILE *f, const char *extra, const struct tc_table *t,
 		       const struct tc_diag *d, size_t nd,
 		       const struct tc_thresholds *th,
 		       const struct tc_port_range *pr,
-		       const struct tc_hist *h, const struct tc_select *sel)
+		       const struct tc_hist *h, const struct tc_select *sel,
+		       const struct tc_dest_view *dv)
 {
 	static const char *const keys[] = {
 		"ports", "max_ports", "dropped", "untracked", "sockstat_tw",
@@ -222,9 +286,10 @@ void tc_print_json_doc(FILE *f, const char *extra, const struct tc_table *t,
 		fputs("null", f);
 	fprintf(f, ",\n\"thresholds\":{\"min_time_wait\":%" PRIu64
 		",\"active_share\":%g,\"min_close_wait\":%" PRIu64
-		",\"close_wait_age\":%" PRIu64 ",\"port_range_ratio\":%g},\n",
+		",\"close_wait_age\":%" PRIu64 ",\"port_range_ratio\":%g"
+		",\"exhaustion_ratio\":%g},\n",
 		th->min_time_wait, th->active_share, th->min_close_wait,
-		th->close_wait_age, th->port_range_ratio);
+		th->close_wait_age, th->port_range_ratio, th->exhaustion_ratio);
 	fputs("\"rows\":[", f);
 	for (i = 0; i < n; i++) {
 		fputs(i ? ",\n " : "\n ", f);
@@ -239,5 +304,91 @@ void tc_print_json_doc(FILE *f, const char *extra, const struct tc_table *t,
 	fputs(nd ? "\n],\n" : "],\n", f);
 	fputs("\"histograms\":", f);
 	tc_json_hist(f, h, sel, rows, n);
+	fputs(",\n\"destinations\":", f);
+	tc_print_dest_json(f, dv);
 	fputs("\n}", f);
+}
+
+static void tc_json_dest_meta(FILE *f, const struct tc_dest *d, const char *key)
+{
+	const char *v = tc_dest_meta(d, key);
+
+	if (v)
+		tc_json_value(f, v);
+	else
+		fputs("null", f);
+}
+
+static void tc_json_dest_row(FILE *f, const struct tc_dest_row *r,
+			     uint64_t capacity)
+{
+	int c;
+
+	if (r->family) {
+		fputs("{\"local\":", f);
+		tc_json_str(f, r->local);
+		fputs(",\"remote\":", f);
+		tc_json_str(f, r->remote);
+		fprintf(f, ",\"port\":%u,", r->port);
+	} else {
+		fputc('{', f);
+	}
+	for (c = 0; c < TC_DC_N; c++)
+		fprintf(f, "%s\"%s\":%" PRIu64, c ? "," : "",
+			tc_dest_col_names[c], r->v[c]);
+	/* other sums destinations of their own capacity each: no share. */
+	if (r->family) {
+		fputs(",\"capacity_share\":", f);
+		if (capacity)
+			fprintf(f, "%.6g", (double)r->v[TC_DC_IN_USE] /
+					   (double)capacity);
+		else
+			fputs("null", f);
+	}
+	fputc('}', f);
+}
+
+void tc_print_dest_json(FILE *f, const struct tc_dest_view *dv)
+{
+	static const char *const keys[] = {
+		"since_boot_s", "port_range", "reserved_ports", "capacity",
+		"local_ports_in_use", "dests", "max_dests", "ungrouped",
+		"connect_failures", "bind_failures", "failure_dests",
+		"failure_probes",
+	};
+	const struct tc_dest *d;
+	size_t i;
+
+	if (!dv) {
+		fputs("null", f);
+		return;
+	}
+	d = dv->d;
+	fprintf(f, "{\"format\":%u,\"version\":", d->format);
+	tc_json_dest_meta(f, d, "version");
+	fputs(",\"netns\":", f);
+	tc_json_dest_meta(f, d, "netns");
+	fputs(",\n \"meta\":{", f);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		fprintf(f, "%s\"%s\":", i ? "," : "", keys[i]);
+		if (!strcmp(keys[i], "port_range") && d->has_range)
+			fprintf(f, "[%u,%u]", d->lo, d->hi);
+		else if (!strcmp(keys[i], "port_range"))
+			fputs("null", f);
+		else
+			tc_json_dest_meta(f, d, keys[i]);
+	}
+	fputs("},\n \"capacity\":", f);
+	if (dv->capacity)
+		fprintf(f, "%" PRIu64, dv->capacity);
+	else
+		fputs("null", f);
+	fputs(",\n \"rows\":[", f);
+	for (i = 0; i < dv->n; i++) {
+		fputs(i ? ",\n  " : "\n  ", f);
+		tc_json_dest_row(f, dv->rows[i], dv->capacity);
+	}
+	fputs(dv->n ? "\n ],\n \"other\":" : "],\n \"other\":", f);
+	tc_json_dest_row(f, &d->other, dv->capacity);
+	fputc('}', f);
 }

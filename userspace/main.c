@@ -25,6 +25,8 @@ static const char tc_usage[] =
 "  -d, --diagnose          each finding in plain words, its numbers and advice\n"
 "  -j, --json              one JSON document: meta, rows, diagnoses, histograms\n"
 "      --prometheus        Prometheus text format (node_exporter textfile collector)\n"
+"      --dest              the destinations of client sockets: local ports in use\n"
+"                          against the capacity, connect() failures\n"
 "  -w, --watch [SECONDS]   refresh the table every SECONDS (default 1), with the\n"
 "                          counters as per-second rates\n"
 "  -c, --count N           with --watch: stop after N refreshes\n"
@@ -37,6 +39,10 @@ static const char tc_usage[] =
 "  -f, --file PATH         read PATH (a saved copy, - for stdin), not /proc/tcpclose\n"
 "      --hist-file PATH    with --json or --prometheus: the histograms from PATH,\n"
 "                          not /proc/tcpclose_hist (none with --file without it)\n"
+"      --dest-file PATH    the destinations from PATH, not /proc/tcpclose_dest\n"
+"                          (none with --file without it)\n"
+"      --uptime S          with saved files: /proc/uptime when they were saved,\n"
+"                          for rates since the counters started\n"
 "  -p, --port N            only the rows of port N\n"
 "  -r, --role ROLE         only server or only client rows\n"
 "  -s, --sort COLUMN       sort by COLUMN, largest first (port: in port order);\n"
@@ -50,9 +56,12 @@ static const char tc_usage[] =
 "      --active-share R    were active [0.5]\n"
 "      --min-close-wait N  CLOSE_WAIT is accumulating: at least N sockets [10],\n"
 "      --close-wait-age S  or one older than S seconds, if the module says [60]\n"
-"      --port-range-ratio R  client TIME_WAIT towards one port is at least R\n"
-"                          times the local port range [0.25]\n"
-"      --port-range LO-HI  the local port range\n"
+"      --exhaustion-ratio R  a destination uses up the local ports: at least R\n"
+"                          times the capacity in use, or connect() failed [0.8]\n"
+"      --port-range-ratio R  without destinations (an older module): client\n"
+"                          TIME_WAIT towards one port is at least R times the\n"
+"                          local port range [0.25]\n"
+"      --port-range LO-HI  the local port range, when the files do not say\n"
 "                          [" TC_PORT_RANGE_PATH "]\n"
 "\n"
 "  -h, --help              this text\n"
@@ -72,6 +81,10 @@ enum {
 	TC_OPT_RANGE,
 	TC_OPT_HIST_FILE,
 	TC_OPT_PROCFS,
+	TC_OPT_DEST,
+	TC_OPT_DEST_FILE,
+	TC_OPT_EXH_RATIO,
+	TC_OPT_UPTIME,
 };
 
 static const struct option tc_longopts[] = {
@@ -84,6 +97,10 @@ static const struct option tc_longopts[] = {
 	{ "procfs", required_argument, NULL, TC_OPT_PROCFS },
 	{ "file", required_argument, NULL, 'f' },
 	{ "hist-file", required_argument, NULL, TC_OPT_HIST_FILE },
+	{ "dest", no_argument, NULL, TC_OPT_DEST },
+	{ "dest-file", required_argument, NULL, TC_OPT_DEST_FILE },
+	{ "uptime", required_argument, NULL, TC_OPT_UPTIME },
+	{ "exhaustion-ratio", required_argument, NULL, TC_OPT_EXH_RATIO },
 	{ "port", required_argument, NULL, 'p' },
 	{ "role", required_argument, NULL, 'r' },
 	{ "sort", required_argument, NULL, 's' },
@@ -176,6 +193,7 @@ static void tc_parse_args(int argc, char **argv, struct tc_opts *o)
 		case 'd': o->mode = TC_MODE_DIAGNOSE; modes++; break;
 		case 'j': o->mode = TC_MODE_JSON; modes++; break;
 		case TC_OPT_PROM: o->mode = TC_MODE_PROM; modes++; break;
+		case TC_OPT_DEST: o->mode = TC_MODE_DEST; modes++; break;
 		case 'w':
 			o->watch = 1;
 			/* "--watch 2" as well as "--watch=2". */
@@ -192,6 +210,15 @@ static void tc_parse_args(int argc, char **argv, struct tc_opts *o)
 		case TC_OPT_PROCFS: o->procfs = optarg; procfs = 1; break;
 		case 'f': o->path = optarg; file = 1; break;
 		case TC_OPT_HIST_FILE: o->hist_path = optarg; break;
+		case TC_OPT_DEST_FILE: o->dest_path = optarg; break;
+		case TC_OPT_UPTIME:
+			o->uptime = tc_arg_double("--uptime", optarg, 0, 1e12);
+			o->has_uptime = 1;
+			break;
+		case TC_OPT_EXH_RATIO:
+			o->th.exhaustion_ratio = tc_arg_double("--exhaustion-ratio",
+							       optarg, 0, 1);
+			break;
 		case 'p': o->sel.port = tc_arg_u64("--port", optarg, 0, 65535); break;
 		case 'r':
 			o->sel.role = tc_role_lookup(optarg);
@@ -258,19 +285,20 @@ static void tc_parse_args(int argc, char **argv, struct tc_opts *o)
 		       argv[optind]);
 	if (modes > 1)
 		tc_die(TC_EXIT_USAGE,
-		       "--diagnose, --json and --prometheus exclude each other");
-	if (o->all_netns && (file || o->hist_path))
-		tc_die(TC_EXIT_USAGE, "--all-netns reads every namespace's files; not with --file or --hist-file");
-	if (o->all_netns && o->watch)
-		tc_die(TC_EXIT_USAGE, "--all-netns: not with --watch");
+		       "--diagnose, --json, --prometheus and --dest exclude each other");
+	if (o->all_netns && (file || o->hist_path || o->dest_path))
+		tc_die(TC_EXIT_USAGE, "--all-netns reads every namespace's files; not with --file, --hist-file or --dest-file");
+	if (o->all_netns && (o->watch || o->mode == TC_MODE_DEST))
+		tc_die(TC_EXIT_USAGE, "--all-netns: not with --watch or --dest");
 	if (procfs && !o->all_netns)
 		tc_die(TC_EXIT_USAGE, "--procfs: only with --all-netns");
 	if (procfs && o->procfs[0] != '/')
 		tc_die(TC_EXIT_USAGE, "--procfs: '%s' is not an absolute path", o->procfs);
-	if (o->watch && modes)
-		tc_die(TC_EXIT_USAGE, "--watch shows the table; not with --diagnose, --json or --prometheus");
-	if (o->watch && !strcmp(o->path, "-"))
-		tc_die(TC_EXIT_USAGE, "--watch rereads its file; not with --file -");
+	if (o->watch && modes && o->mode != TC_MODE_DEST)
+		tc_die(TC_EXIT_USAGE, "--watch shows the table or --dest; not with --diagnose, --json or --prometheus");
+	if (o->watch && (!strcmp(o->path, "-") ||
+			 (o->dest_path && !strcmp(o->dest_path, "-"))))
+		tc_die(TC_EXIT_USAGE, "--watch rereads its files; not with --file - or --dest-file -");
 	/* People read the table by TIME_WAIT; programs want port order. */
 	if (o->sel.sort == TC_SORT_DEFAULT)
 		o->sel.sort = o->mode == TC_MODE_JSON || o->mode == TC_MODE_PROM ?
@@ -281,6 +309,23 @@ static void tc_parse_args(int argc, char **argv, struct tc_opts *o)
 		tc_die(TC_EXIT_USAGE, "--hist-file: only --json and --prometheus show histograms");
 	if (o->hist_path && !strcmp(o->hist_path, "-") && !strcmp(o->path, "-"))
 		tc_die(TC_EXIT_USAGE, "--file - and --hist-file - cannot both read stdin");
+	if (o->dest_path && !strcmp(o->dest_path, "-") &&
+	    (!strcmp(o->path, "-") || (o->hist_path && !strcmp(o->hist_path, "-"))))
+		tc_die(TC_EXIT_USAGE, "--dest-file - and --file - or --hist-file - cannot both read stdin");
+	/*
+	 * As the histograms: a saved table comes without destinations unless
+	 * they are named too, and --dest, which shows nothing else, needs
+	 * them. A saved destinations file alone is read alone: the live table
+	 * of this machine would not be of the same moment.
+	 */
+	if (o->mode == TC_MODE_DEST && file && !o->dest_path)
+		tc_die(TC_EXIT_USAGE, "--dest with --file: name the saved tcpclose_dest file with --dest-file");
+	if (!o->dest_path && !file) {
+		o->dest_path = TC_PROC_DEST_PATH;
+		o->dest_optional = o->mode != TC_MODE_DEST;
+	} else if (o->mode == TC_MODE_DEST && o->dest_path && !file) {
+		o->path = NULL;
+	}
 	/*
 	 * The module's two files go together; a saved table has no histograms
 	 * unless they are named too. Only the outputs that show them read them,
@@ -343,46 +388,126 @@ static const char *tc_self_netns_labels(const char *path, char *buf, size_t len)
 	return buf;
 }
 
+/*
+ * The destinations that go with T (NULL: none read), into D; 0 if there
+ * are none. Files of two namespaces are refused, as for the histograms.
+ */
+static int tc_load_dest(const struct tc_opts *o, const struct tc_table *t,
+			struct tc_dest *d)
+{
+	const char *a, *b;
+	char msg[512];
+	enum tc_exit st;
+	int found;
+
+	if (!o->dest_path)
+		return 0;
+	st = tc_dest_load(o->dest_path, o->dest_optional, d, &found, msg,
+			  sizeof(msg));
+	if (st)
+		tc_die(st, "%s", msg);
+	a = t ? tc_table_meta(t, "netns") : NULL;
+	b = tc_dest_meta(d, "netns");
+	if (found && a && b && strcmp(a, b))
+		tc_die(TC_EXIT_FORMAT, "%s: destinations of netns %s, but %s is of netns %s",
+		       strcmp(o->dest_path, "-") ? o->dest_path : "stdin", b,
+		       strcmp(o->path, "-") ? o->path : "stdin", a);
+	return found;
+}
+
+/* Files under /proc are of this moment: /proc/uptime dates them. */
+static int tc_files_uptime(const struct tc_opts *o, double *s)
+{
+	const char *p = o->path ? o->path : o->dest_path;
+
+	if (o->has_uptime) {
+		*s = o->uptime;
+		return 1;
+	}
+	return p && !strncmp(p, "/proc/", 6) && tc_uptime_get(s);
+}
+
+/* Seconds T's counters have run, from its since_boot_s; 0 if unknown. */
+double tc_counting_for(const struct tc_opts *o, const struct tc_table *t)
+{
+	uint64_t since;
+	double now;
+
+	if (!t || !tc_table_meta_u64(t, "since_boot_s", &since) ||
+	    !tc_files_uptime(o, &now) || now <= (double)since)
+		return 0;
+	return now - (double)since;
+}
+
+/* --port-range, given by hand: the capacity when a file has none. */
+uint64_t tc_capacity_fallback(const struct tc_opts *o)
+{
+	return o->pr.known ? (uint64_t)o->pr.hi - o->pr.lo + 1 : 0;
+}
+
 /* One snapshot, in the chosen output. */
 static enum tc_exit tc_once(const struct tc_opts *o)
 {
+	const struct tc_dest_row **drows = NULL;
 	const struct tc_row **rows = NULL;
 	struct tc_diag *diags = NULL;
+	struct tc_dest_view dv = { 0 };
+	struct tc_dest_ctx dc = { 0 };
 	struct tc_port_range pr;
 	enum tc_exit st;
 	struct tc_table t;
+	struct tc_dest d;
 	struct tc_hist h;
-	int has_hist;
-	size_t n, nd, i, checked = 0;
+	int has_hist, has_dest;
+	size_t n, nd, ntd, i, checked = 0;
+	double now = 0;
 	char msg[512];
 
-	st = tc_load(o->path, &t, msg, sizeof(msg));
-	if (st == TC_EXIT_NOT_LOADED && o->mode == TC_MODE_PROM) {
-		/*
-		 * A textfile collector keeps the last file it was given: say
-		 * "down" in it instead of failing to replace it.
-		 */
-		char labels[64];
+	memset(&t, 0, sizeof(t));
+	if (o->path) {
+		st = tc_load(o->path, &t, msg, sizeof(msg));
+		if (st == TC_EXIT_NOT_LOADED && o->mode == TC_MODE_PROM) {
+			/*
+			 * A textfile collector keeps the last file it was
+			 * given: say "down" in it instead of failing to
+			 * replace it.
+			 */
+			char labels[64];
 
-		tc_print_prom_down(stdout, tc_self_netns_labels(o->path, labels,
-								 sizeof(labels)),
-				   "the tcpclose module is not loaded (" TC_PROC_PATH " missing)");
-		return TC_EXIT_OK;
+			tc_print_prom_down(stdout, tc_self_netns_labels(o->path, labels,
+									 sizeof(labels)),
+					   "the tcpclose module is not loaded (" TC_PROC_PATH " missing)");
+			return TC_EXIT_OK;
+		}
+		if (st)
+			tc_die(st, "%s", msg);
+		if (tc_since_live(o->path))
+			tc_since_apply(&t, tc_uptime("/proc"), tc_unix_now());
 	}
-	if (st)
-		tc_die(st, "%s", msg);
-	if (tc_since_live(o->path))
-		tc_since_apply(&t, tc_uptime("/proc"), tc_unix_now());
-	rows = malloc((t.nrows ? t.nrows : 1) * sizeof(*rows));
-	diags = malloc((t.nrows ? t.nrows : 1) * TC_NDIAG_KINDS * sizeof(*diags));
-	if (!rows || !diags)
-		tc_die(TC_EXIT_FAILURE, "out of memory");
 	has_hist = tc_load_hist(o, &t, &h);
+	has_dest = tc_load_dest(o, o->path ? &t : NULL, &d);
+	rows = malloc((t.nrows ? t.nrows : 1) * sizeof(*rows));
+	diags = malloc(((t.nrows ? t.nrows : 1) * TC_NDIAG_KINDS +
+			(has_dest ? d.nrows + 2 : 0)) * sizeof(*diags));
+	drows = malloc((has_dest && d.nrows ? d.nrows : 1) * sizeof(*drows));
+	if (!rows || !diags || !drows)
+		tc_die(TC_EXIT_FAILURE, "out of memory");
 	tc_port_range_get(o, &pr);
+	/* Destinations judge port exhaustion better than ports (diagdest.c). */
+	pr.superseded = has_dest;
 	n = tc_select_rows(&t, &o->sel, NULL, rows);
-	nd = tc_diagnose(&t, &o->sel, &o->th, &pr, diags);
+	nd = ntd = tc_diagnose(&t, &o->sel, &o->th, &pr, diags);
 	for (i = 0; i < t.nrows; i++)
 		checked += tc_select_match(&o->sel, &t.rows[i]);
+	if (has_dest) {
+		dv.d = dc.d = &d;
+		dv.capacity = dc.capacity = tc_dest_capacity(&d, tc_capacity_fallback(o));
+		dv.rows = drows;
+		dv.n = tc_select_dests(&d, &o->sel, drows);
+		dc.t = o->path ? &t : NULL;
+		dc.window = tc_counting_for(o, dc.t);
+		nd += tc_diagnose_dest(&dc, &o->sel, &o->th, diags + nd);
+	}
 	switch (o->mode) {
 	case TC_MODE_TABLE:
 		tc_print_meta(stdout, &t);
@@ -392,19 +517,35 @@ static enum tc_exit tc_once(const struct tc_opts *o)
 		break;
 	case TC_MODE_DIAGNOSE:
 		tc_print_diagnoses(stdout, diags, nd, checked, &pr);
+		if (has_dest && !dv.capacity)
+			tc_print_dest_note(stdout);
 		break;
 	case TC_MODE_JSON:
 		tc_print_json(stdout, &t, rows, n, diags, nd, &o->th, &pr,
-			      has_hist ? &h : NULL, &o->sel);
+			      has_hist ? &h : NULL, &o->sel,
+			      has_dest ? &dv : NULL);
 		break;
 	case TC_MODE_PROM:
 		tc_print_prom(stdout, &t, rows, n, has_hist ? &h : NULL,
-			      &o->sel);
+			      &o->sel, has_dest ? &dv : NULL);
+		break;
+	case TC_MODE_DEST:
+		i = tc_files_uptime(o, &now);
+		tc_print_dest_meta(stdout, &d, dv.capacity, (int)i, now);
+		tc_print_dest_table(stdout, &d, drows, dv.n, dv.capacity, NULL);
+		fputc('\n', stdout);
+		/* The view's findings are the destinations' only. */
+		tc_print_summary(stdout, diags + ntd, nd - ntd);
+		if (!dv.capacity)
+			tc_print_dest_note(stdout);
 		break;
 	}
 	if (has_hist)
 		tc_hist_free(&h);
+	if (has_dest)
+		tc_dest_free(&d);
 	free(rows);
+	free(drows);
 	free(diags);
 	tc_table_free(&t);
 	return TC_EXIT_OK;

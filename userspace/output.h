@@ -10,11 +10,14 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include "dest.h"
 #include "diagnose.h"
 #include "hist.h"
 #include "rate.h"
 #include "select.h"
 #include "table.h"
+
+struct tc_dest_view;	/* below */
 
 /* One line about the namespace, from the "# tcpclose" line's keys. */
 void tc_print_meta(FILE *f, const struct tc_table *t);
@@ -36,6 +39,9 @@ void tc_print_summary(FILE *f, const struct tc_diag *d, size_t n);
 void tc_print_diagnoses(FILE *f, const struct tc_diag *d, size_t n,
 			size_t rows_checked, const struct tc_port_range *pr);
 
+/* After the findings: the destinations' capacity is unknown. */
+void tc_print_dest_note(FILE *f);
+
 /* The sentences, also used as JSON "finding", "summary" and "advice". */
 void tc_diag_finding(char *buf, size_t len, const struct tc_diag *d);
 void tc_diag_short(char *buf, size_t len, const struct tc_diag *d);
@@ -43,14 +49,16 @@ const char *tc_diag_advice(const struct tc_diag *d);
 
 /*
  * H: the histograms (NULL when there are none: "histograms" is null), of
- * which the rows SEL's --port and --role match are printed.
+ * which the rows SEL's --port and --role match are printed; DV: the
+ * destinations (NULL: "destinations" is null).
  */
 void tc_print_json(FILE *f, const struct tc_table *t,
 		   const struct tc_row *const *rows, size_t n,
 		   const struct tc_diag *d, size_t nd,
 		   const struct tc_thresholds *th,
 		   const struct tc_port_range *pr,
-		   const struct tc_hist *h, const struct tc_select *sel);
+		   const struct tc_hist *h, const struct tc_select *sel,
+		   const struct tc_dest_view *dv);
 /*
  * The same document as an object without the final newline, with EXTRA
  * (keys and values, each followed by ",\n") first: --all-netns's
@@ -61,12 +69,14 @@ void tc_print_json_doc(FILE *f, const char *extra, const struct tc_table *t,
 		       const struct tc_diag *d, size_t nd,
 		       const struct tc_thresholds *th,
 		       const struct tc_port_range *pr,
-		       const struct tc_hist *h, const struct tc_select *sel);
+		       const struct tc_hist *h, const struct tc_select *sel,
+		       const struct tc_dest_view *dv);
 
 /* One namespace: the whole exposition with its netns label. */
 void tc_print_prom(FILE *f, const struct tc_table *t,
 		   const struct tc_row *const *rows, size_t n,
-		   const struct tc_hist *h, const struct tc_select *sel);
+		   const struct tc_hist *h, const struct tc_select *sel,
+		   const struct tc_dest_view *dv);
 
 /* One namespace's part of an exposition of several (--all-netns). */
 struct tc_prom_ns {
@@ -98,6 +108,32 @@ void tc_print_prom_hist(FILE *f, const struct tc_hist *h,
 
 /* S as a JSON string, quoted and escaped (json.c). */
 void tc_json_str(FILE *f, const char *s);
+/*
+ * --dest (destout.c): two lines from the "# tcpclose_dest" line's keys,
+ * CAPACITY being what tc_dest_capacity() found (0: unknown), then the
+ * aligned destinations of ROWS and other when it holds anything. With
+ * RATES (tc_rate_dests), connect() failures per second.
+ */
+void tc_print_dest_meta(FILE *f, const struct tc_dest *d, uint64_t capacity,
+			int has_uptime, double uptime);
+void tc_print_dest_table(FILE *f, const struct tc_dest *d,
+			 const struct tc_dest_row *const *rows, size_t n,
+			 uint64_t capacity, const struct tc_dest_rate *rates);
+
+/* The destinations as JSON and Prometheus show them. */
+struct tc_dest_view {
+	const struct tc_dest *d;
+	const struct tc_dest_row *const *rows;	/* selected (tc_select_dests) */
+	size_t n;
+	uint64_t capacity;	/* tc_dest_capacity(); 0: unknown */
+};
+
+/* The JSON "destinations" object, or null without DV (json.c). */
+void tc_print_dest_json(FILE *f, const struct tc_dest_view *dv);
+
+/* The destination families, LABELS ("netns=..." or "") first (promdest.c). */
+void tc_print_prom_dest(FILE *f, const struct tc_dest_view *dv,
+			const char *labels);
 
 /* "# HELP" and "# TYPE" of a family, once (prom.c). */
 void tc_prom_family(FILE *f, const char *name, const char *type,
@@ -106,5 +142,7 @@ void tc_prom_family(FILE *f, const char *name, const char *type,
 void tc_prom_name(FILE *f, const char *name, const char *a, const char *b);
 /* S as a label value: backslash, double quote and newline escaped. */
 void tc_prom_escape(char *buf, size_t len, const char *s);
+/* A label value, escaped, written to F (prom.c). */
+void tc_prom_label(FILE *f, const char *s);
 
 #endif

@@ -42,6 +42,14 @@ void tc_prom_escape(char *buf, size_t len, const char *s)
 	buf[n] = '\0';
 }
 
+void tc_prom_label(FILE *f, const char *s)
+{
+	char buf[256];
+
+	tc_prom_escape(buf, sizeof(buf), s);
+	fputs(buf, f);
+}
+
 void tc_prom_name(FILE *f, const char *name, const char *a, const char *b)
 {
 	fputs(name, f);
@@ -151,7 +159,8 @@ void tc_print_prom_ns(FILE *f, const struct tc_prom_ns *ns, size_t nns,
 
 void tc_print_prom(FILE *f, const struct tc_table *t,
 		   const struct tc_row *const *rows, size_t n,
-		   const struct tc_hist *h, const struct tc_select *sel)
+		   const struct tc_hist *h, const struct tc_select *sel,
+		   const struct tc_dest_view *dv)
 {
 	struct tc_prom_ns ns = { .t = t, .rows = rows, .n = n, .h = h };
 	char labels[128] = "", esc[64];
@@ -163,4 +172,6 @@ void tc_print_prom(FILE *f, const struct tc_table *t,
 	}
 	ns.labels = labels;
 	tc_print_prom_ns(f, &ns, 1, sel, labels);
+	if (dv)
+		tc_print_prom_dest(f, dv, labels);
 }

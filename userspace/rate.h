@@ -4,6 +4,7 @@
 #define TCPCLOSE_RATE_H
 
 #include <stdint.h>
+#include "dest.h"
 #include "table.h"
 
 struct tc_rate {
@@ -29,5 +30,31 @@ int tc_rate_was_reset(const struct tc_table *prev, const struct tc_table *cur);
  */
 void tc_rate_rows(const struct tc_table *prev, const struct tc_table *cur,
 		  double seconds, struct tc_rate *out);
+
+/* connect() failures per second of a destination between two snapshots. */
+struct tc_dest_rate {
+	int known;		/* 0: no previous snapshot, or a new row */
+	double connect_failures;
+};
+
+/*
+ * Were the destinations' counters reset between PREV and CUR? The header's
+ * since_boot_s moves at a reset or reload; a counter that went down says
+ * the same for a file without it.
+ */
+int tc_rate_dest_was_reset(const struct tc_dest *prev, const struct tc_dest *cur);
+
+/*
+ * OUT[i] for CUR->rows[i], OUT[CUR->nrows] for other. PREV may be NULL or
+ * of another namespace. A destination absent from PREV was in other or
+ * unknown then: its rate is unknown, unless the counters were reset, when
+ * everything counted happened since.
+ */
+void tc_rate_dests(const struct tc_dest *prev, const struct tc_dest *cur,
+		   double seconds, struct tc_dest_rate *out);
+
+/* The same for a counter key of the first line; 0 if not known. */
+int tc_rate_dest_key(const struct tc_dest *prev, const struct tc_dest *cur,
+		     enum tc_dest_key k, double seconds, double *out);
 
 #endif

@@ -111,3 +111,23 @@ int tc_select_hist_shown(const struct tc_select *sel, const unsigned char *keys,
 		return 0;
 	return !keys || (keys[k / 8] >> (k % 8) & 1);
 }
+
+int tc_select_match_dest(const struct tc_select *sel,
+			 const struct tc_dest_row *r)
+{
+	return (sel->port < 0 || r->port == (unsigned long)sel->port) &&
+	       (sel->role < 0 || sel->role == TC_CLIENT);
+}
+
+size_t tc_select_dests(const struct tc_dest *d, const struct tc_select *sel,
+		       const struct tc_dest_row **out)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < d->nrows; i++)
+		if (tc_select_match_dest(sel, &d->rows[i]))
+			out[n++] = &d->rows[i];
+	if (sel->top && n > sel->top)
+		n = sel->top;
+	return n;
+}

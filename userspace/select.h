@@ -4,6 +4,7 @@
 #define TCPCLOSE_SELECT_H
 
 #include <stddef.h>
+#include "dest.h"
 #include "hist.h"
 #include "rate.h"
 #include "table.h"
@@ -47,5 +48,16 @@ int tc_select_hist_shown(const struct tc_select *sel, const unsigned char *keys,
  */
 unsigned char *tc_select_keys(const struct tc_select *sel,
 			      const struct tc_row *const *rows, size_t n);
+
+/*
+ * The destinations to show, in the file's order (ports in use first):
+ * --port is the remote port, --role server leaves none (destinations are
+ * client sockets), --top cuts. OUT needs room for d->nrows.
+ */
+size_t tc_select_dests(const struct tc_dest *d, const struct tc_select *sel,
+		       const struct tc_dest_row **out);
+/* The --port and --role filter alone. */
+int tc_select_match_dest(const struct tc_select *sel,
+			 const struct tc_dest_row *r);
 
 #endif

@@ -3,6 +3,7 @@
 #ifndef TCPCLOSE_TCPCLOSE_H
 #define TCPCLOSE_TCPCLOSE_H
 
+#include "dest.h"
 #include "diagnose.h"
 #include "hist.h"
 #include "select.h"
@@ -21,14 +22,24 @@ enum tc_exit {
 #define TC_PROC_PATH "/proc/tcpclose"
 /* Read with TC_PROC_PATH; a module older than the histograms has none. */
 #define TC_PROC_HIST_PATH "/proc/tcpclose_hist"
+/* Read with TC_PROC_PATH; a module older than destinations has none. */
+#define TC_PROC_DEST_PATH "/proc/tcpclose_dest"
+#define TC_UPTIME_PATH "/proc/uptime"
 #define TC_PORT_RANGE_PATH "/proc/sys/net/ipv4/ip_local_port_range"
 
-enum tc_mode { TC_MODE_TABLE, TC_MODE_DIAGNOSE, TC_MODE_JSON, TC_MODE_PROM };
+enum tc_mode {
+	TC_MODE_TABLE, TC_MODE_DIAGNOSE, TC_MODE_JSON, TC_MODE_PROM,
+	TC_MODE_DEST,	/* --dest: the destinations view */
+};
 
 struct tc_opts {
-	const char *path;
+	const char *path;		/* NULL: no table (--dest --dest-file) */
 	const char *hist_path;		/* NULL: no histograms */
 	int hist_optional;		/* hist_path may be missing */
+	const char *dest_path;		/* NULL: no destinations */
+	int dest_optional;		/* dest_path may be missing */
+	int has_uptime;			/* --uptime, or read from /proc/uptime */
+	double uptime;			/* s since boot when the files were read */
 	enum tc_mode mode;
 	struct tc_select sel;
 	struct tc_thresholds th;
@@ -54,6 +65,17 @@ enum tc_exit tc_load(const char *path, struct tc_table *t, char *msg,
 enum tc_exit tc_hist_load(const char *path, int optional, struct tc_hist *h,
 			  int *found, char *msg, size_t len);
 
+/*
+ * The same for the destinations of PATH into D. With OPTIONAL, a missing
+ * PATH leaves *FOUND 0; without, a missing /proc file is a module that
+ * predates it.
+ */
+enum tc_exit tc_dest_load(const char *path, int optional, struct tc_dest *d,
+			  int *found, char *msg, size_t len);
+
+/* Seconds since boot (/proc/uptime, CLOCK_BOOTTIME); 0 if unknown. */
+int tc_uptime_get(double *s);
+
 /* All of a file in one read loop; 0 or an errno value. */
 int tc_read_all(const char *path, char **buf, size_t *len);
 
@@ -65,6 +87,12 @@ int tc_port_range_parse(const char *s, struct tc_port_range *pr);
 
 /* --all-netns: every network namespace, each with its labels (allns.c). */
 enum tc_exit tc_all_netns(const struct tc_opts *o);
+
+/* Seconds T's counters have run (its since_boot_s and the uptime); 0: unknown. */
+double tc_counting_for(const struct tc_opts *o, const struct tc_table *t);
+
+/* The capacity --port-range gives (0: not given): for files without one. */
+uint64_t tc_capacity_fallback(const struct tc_opts *o);
 
 /* --watch: refresh until --count or SIGINT/SIGTERM. */
 enum tc_exit tc_watch(const struct tc_opts *o);

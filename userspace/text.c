@@ -241,6 +241,100 @@ static unsigned int tc_percent(double share)
 	return (unsigned int)(share * 100.0);
 }
 
+/* "127.0.0.1 -> 127.0.0.2:8000", "other destinations (not listed)". */
+static void tc_diag_dest_name(char *buf, size_t len, const struct tc_diag *d)
+{
+	if (!d->family)
+		snprintf(buf, len, "other destinations (not listed)");
+	else if (d->family == 6)
+		snprintf(buf, len, "%s -> [%s]:%u", d->local, d->remote, d->port);
+	else
+		snprintf(buf, len, "%s -> %s:%u", d->local, d->remote, d->port);
+}
+
+/* Seconds as people read them: 1.6 s, 45 s. */
+static void tc_secs(char *buf, size_t len, double s)
+{
+	snprintf(buf, len, s < 10 ? "%.1f s" : "%.0f s", s);
+}
+
+static void tc_diag_dest_finding(char *buf, size_t len, const struct tc_diag *d)
+{
+	char name[128], rate[160], a[32], b[32], other[64];
+	uint64_t rest;
+	int n;
+
+	tc_diag_dest_name(name, sizeof(name), d);
+	if (!d->family) {
+		snprintf(buf, len, "%s: %" PRIu64 " connect() failures for lack of a local port",
+			 name, d->connect_failures);
+		return;
+	}
+	/*
+	 * Sockets neither in TIME_WAIT nor ESTABLISHED are mostly closing
+	 * ones, CLOSE_WAIT above all: a leak, not churn (the table's row says).
+	 */
+	rest = d->in_use - d->time_wait - d->established;
+	if (rest)
+		snprintf(other, sizeof(other), ", %" PRIu64
+			 " neither TIME_WAIT nor ESTABLISHED", rest);
+	else
+		other[0] = '\0';
+	if (d->capacity)
+		n = snprintf(buf, len, "%s: %" PRIu64 " of %" PRIu64 " local ports in use (%"
+			     PRIu64 " in TIME_WAIT%s)", name, d->in_use, d->capacity,
+			     d->time_wait, other);
+	else
+		n = snprintf(buf, len, "%s: %" PRIu64 " local ports in use (%" PRIu64
+			     " in TIME_WAIT%s), capacity unknown", name, d->in_use,
+			     d->time_wait, other);
+	if (n > 0 && (size_t)n < len && d->connect_failures)
+		n += snprintf(buf + n, len - n, ", %" PRIu64 " connect() failures",
+			      d->connect_failures);
+	if (n < 0 || (size_t)n >= len)
+		return;
+	if (d->exhausted) {
+		snprintf(buf + n, len - n,
+			 "; the range is exhausted: connect() to it fails with EADDRNOTAVAIL until a port is freed");
+		return;
+	}
+	if (!d->has_eta)
+		return;
+	tc_secs(b, sizeof(b), d->rate_window);
+	if (d->rate_from == TC_RATE_WATCH)
+		snprintf(rate, sizeof(rate), "%.3g per second over the last %s",
+			 d->conn_rate, b);
+	else
+		snprintf(rate, sizeof(rate),
+			 "%.3g per second, the average since the counters started %s ago",
+			 d->conn_rate, b);
+	tc_secs(a, sizeof(a), d->eta_s);
+	snprintf(buf + n, len - n,
+		 "; at the current rate of new connections to port %u (%s) the range is exhausted in about %s",
+		 d->port, rate, a);
+}
+
+static void tc_diag_local_finding(char *buf, size_t len, const struct tc_diag *d)
+{
+	int n;
+
+	if (d->capacity)
+		n = snprintf(buf, len, "local ports: %" PRIu64 " of the %" PRIu64
+			     " local ports of the range are held by client sockets (%u%%), across all destinations",
+			     d->local_ports_in_use, d->capacity,
+			     tc_percent((double)d->local_ports_in_use / (double)d->capacity));
+	else
+		n = snprintf(buf, len, "local ports: %" PRIu64
+			     " local ports of the range are held by client sockets, across all destinations",
+			     d->local_ports_in_use);
+	if (n > 0 && (size_t)n < len && d->bind_failures)
+		n += snprintf(buf + n, len - n, ", and %" PRIu64 " bind() failures",
+			      d->bind_failures);
+	if (n > 0 && (size_t)n < len)
+		snprintf(buf + n, len - n,
+			 ": a bind() to port 0 (or before connect() without IP_BIND_ADDRESS_NO_PORT) needs a port that no socket holds, whatever the destination");
+}
+
 void tc_diag_finding(char *buf, size_t len, const struct tc_diag *d)
 {
 	int n;
@@ -290,6 +384,12 @@ void tc_diag_finding(char *buf, size_t len, const struct tc_diag *d)
 			 d->port, d->time_wait, d->ratio, d->range, d->lo,
 			 d->hi);
 		break;
+	case TC_DIAG_DEST_PORTS:
+		tc_diag_dest_finding(buf, len, d);
+		break;
+	case TC_DIAG_LOCAL_PORTS:
+		tc_diag_local_finding(buf, len, d);
+		break;
 	default:
 		snprintf(buf, len, "port %u: ?", d->port);
 	}
@@ -297,7 +397,42 @@ void tc_diag_finding(char *buf, size_t len, const struct tc_diag *d)
 
 void tc_diag_short(char *buf, size_t len, const struct tc_diag *d)
 {
+	char name[128];
+	int n;
+
 	switch (d->kind) {
+	case TC_DIAG_DEST_PORTS:
+		tc_diag_dest_name(name, sizeof(name), d);
+		if (!d->family)
+			n = snprintf(buf, len, "%s: %" PRIu64 " connect() failures",
+				     name, d->connect_failures);
+		else if (d->capacity)
+			n = snprintf(buf, len, "%s: %" PRIu64 " of %" PRIu64
+				     " local ports in use (%u%%)", name, d->in_use,
+				     d->capacity,
+				     tc_percent((double)d->in_use / (double)d->capacity));
+		else
+			n = snprintf(buf, len, "%s: %" PRIu64 " local ports in use",
+				     name, d->in_use);
+		if (d->family && d->connect_failures && n > 0 && (size_t)n < len)
+			snprintf(buf + n, len - n, ", %" PRIu64 " connect() failures",
+				 d->connect_failures);
+		break;
+	case TC_DIAG_LOCAL_PORTS:
+		if (d->capacity)
+			n = snprintf(buf, len, "local ports: %" PRIu64 " of %" PRIu64
+				     " in use across destinations (%u%%)",
+				     d->local_ports_in_use, d->capacity,
+				     tc_percent((double)d->local_ports_in_use /
+						(double)d->capacity));
+		else
+			n = snprintf(buf, len, "local ports: %" PRIu64
+				     " in use across destinations",
+				     d->local_ports_in_use);
+		if (d->bind_failures && n > 0 && (size_t)n < len)
+			snprintf(buf + n, len - n, ", %" PRIu64 " bind() failures",
+				 d->bind_failures);
+		break;
 	case TC_DIAG_SERVER_CLOSES_FIRST:
 		snprintf(buf, len,
 			 "port %u: the server closes first (%" PRIu64 " TIME_WAIT)",
@@ -354,6 +489,20 @@ const char *tc_diag_advice(const struct tc_diag *d)
 		return "Raise net.ipv4.tcp_max_tw_buckets (it is per network namespace), "
 		       "or stop closing first on this side: let the peer close, or use "
 		       "keep-alive, so that fewer TIME_WAIT sockets are needed.";
+	case TC_DIAG_DEST_PORTS:
+		return "In this order: reuse connections (keep-alive, a connection pool); "
+		       "where the protocol allows, let the server close first, so that "
+		       "TIME_WAIT stays on its side; set net.ipv4.tcp_tw_reuse=1, so that "
+		       "connect() may take over a TIME_WAIT port (outgoing connections only); "
+		       "use more source addresses, each with a range of its own (clients that "
+		       "bind() to one: set IP_BIND_ADDRESS_NO_PORT before bind()); widen "
+		       "net.ipv4.ip_local_port_range.";
+	case TC_DIAG_LOCAL_PORTS:
+		return "Clients that bind() to a source address before connect(): set "
+		       "IP_BIND_ADDRESS_NO_PORT before bind(), so that connect() picks the "
+		       "port per destination and may share it. Then, as for a destination: "
+		       "reuse connections, let the server close first, "
+		       "net.ipv4.tcp_tw_reuse=1, widen net.ipv4.ip_local_port_range.";
 	case TC_DIAG_FIN_WAIT2_TIMEOUTS:
 		return "The peer reads the end of the connection but never closes its side "
 		       "(a CLOSE_WAIT leak there): fix its missing close(). Meanwhile each "
@@ -394,7 +543,13 @@ void tc_print_diagnoses(FILE *f, const struct tc_diag *d, size_t n,
 	if (!n)
 		fprintf(f, "No problems found (%zu row%s checked).\n",
 			rows_checked, rows_checked == 1 ? "" : "s");
-	if (!pr->known)
+	if (!pr->known && !pr->superseded)
 		fputs("Note: net.ipv4.ip_local_port_range is unknown, so port "
 		      "exhaustion was not checked (see --port-range).\n", f);
+}
+
+void tc_print_dest_note(FILE *f)
+{
+	fputs("Note: the destinations file gives no capacity, so only connect() "
+	      "failures were checked (see --port-range).\n", f);
 }

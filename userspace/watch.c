@@ -61,44 +61,135 @@ static int tc_sleep_until(double at)
 	return 1;
 }
 
-/* One refresh of a loaded table: rates, rows, summary. */
-static enum tc_exit tc_frame(const struct tc_opts *o, const struct tc_table *prev,
-			     const struct tc_table *cur, double seconds)
-{
-	const struct tc_row **rows = malloc((cur->nrows ? cur->nrows : 1) *
-					    sizeof(*rows));
-	struct tc_rate *rates = malloc((cur->nrows ? cur->nrows : 1) *
-				       sizeof(*rates));
-	struct tc_diag *diags = malloc((cur->nrows ? cur->nrows : 1) *
-				       TC_NDIAG_KINDS * sizeof(*diags));
-	struct tc_port_range pr;
-	size_t n, nd;
+/* What one refresh reads: the table, and the destinations if any. */
+struct tc_snap {
+	struct tc_table t;	/* empty without a table (--dest --dest-file) */
+	struct tc_dest d;
+	int has_dest;
+};
 
-	if (!rows || !rates || !diags) {
+static void tc_snap_free(struct tc_snap *s)
+{
+	tc_table_free(&s->t);
+	if (s->has_dest)
+		tc_dest_free(&s->d);
+	s->has_dest = 0;
+}
+
+/*
+ * Read a snapshot. *GONE: a file is missing (rmmod, or a saved copy
+ * removed): the watch waits. A live table without its destinations is a
+ * module older than them, an error as in one shot (unless the table went
+ * too: the module was unloaded between the two reads).
+ */
+static enum tc_exit tc_snap_load(const struct tc_opts *o, struct tc_snap *s,
+				 int *gone, char *msg, size_t len)
+{
+	enum tc_exit st = TC_EXIT_OK;
+
+	memset(s, 0, sizeof(*s));
+	*gone = 0;
+	if (o->path) {
+		st = tc_load(o->path, &s->t, msg, len);
+		*gone = st == TC_EXIT_NOT_LOADED ||
+			(st == TC_EXIT_UNREADABLE && access(o->path, F_OK));
+		if (st)
+			return st;
+	}
+	if (!o->dest_path)
+		return TC_EXIT_OK;
+	st = tc_dest_load(o->dest_path, o->dest_optional, &s->d, &s->has_dest,
+			  msg, len);
+	if (st) {
+		*gone = access(o->dest_path, F_OK) &&
+			(!o->path || access(o->path, F_OK) ||
+			 strncmp(o->dest_path, "/proc/", 6));
+		tc_table_free(&s->t);
+	}
+	return st;
+}
+
+/* --dest: the destinations with connect() failures per second. */
+static void tc_frame_dest(const struct tc_opts *o, const struct tc_snap *prev,
+			  const struct tc_snap *cur, double seconds,
+			  uint64_t capacity, const struct tc_dest_row **drows,
+			  struct tc_dest_rate *drates)
+{
+	const struct tc_dest *pd = prev && prev->has_dest ? &prev->d : NULL;
+	double rate;
+	size_t n;
+
+	tc_rate_dests(pd, &cur->d, seconds, drates);
+	n = tc_select_dests(&cur->d, &o->sel, drows);
+	tc_print_dest_meta(stdout, &cur->d, capacity, 0, 0);
+	if (tc_rate_dest_key(pd, &cur->d, TC_DK_CONNECT_FAILURES, seconds, &rate))
+		printf("connect() failures per second: %.1f\n", rate);
+	else
+		printf("connect() failures per second: -\n");
+	tc_print_dest_table(stdout, &cur->d, drows, n, capacity, drates);
+}
+
+/* One refresh of a loaded snapshot: rates, rows, summary. */
+static enum tc_exit tc_frame(const struct tc_opts *o, const struct tc_snap *prev,
+			     const struct tc_snap *cur, double seconds)
+{
+	const struct tc_table *t = &cur->t;
+	size_t nr = t->nrows ? t->nrows : 1;
+	size_t ndr = cur->has_dest ? cur->d.nrows + 2 : 0;
+	const struct tc_row **rows = malloc(nr * sizeof(*rows));
+	struct tc_rate *rates = malloc(nr * sizeof(*rates));
+	struct tc_diag *diags = malloc((nr * TC_NDIAG_KINDS + ndr) * sizeof(*diags));
+	const struct tc_dest_row **drows = malloc((ndr ? ndr : 1) * sizeof(*drows));
+	struct tc_dest_rate *drates = malloc((ndr ? ndr : 1) * sizeof(*drates));
+	struct tc_dest_ctx dc = { 0 };
+	struct tc_port_range pr;
+	size_t n, nd, ntd;
+
+	if (!rows || !rates || !diags || !drows || !drates) {
 		free(rows);
 		free(rates);
 		free(diags);
+		free(drows);
+		free(drates);
 		fputs("tcpclose: out of memory\n", stderr);
 		return TC_EXIT_FAILURE;
 	}
-	tc_rate_rows(prev, cur, seconds, rates);
+	tc_rate_rows(prev ? &prev->t : NULL, t, seconds, rates);
 	tc_port_range_get(o, &pr);
-	n = tc_select_rows(cur, &o->sel, rates, rows);
-	nd = tc_diagnose(cur, &o->sel, &o->th, &pr, diags);
-	tc_print_meta(stdout, cur);
-	tc_print_table(stdout, cur, rows, n, rates);
-	fputc('\n', stdout);
-	tc_print_summary(stdout, diags, nd);
+	pr.superseded = cur->has_dest;
+	n = tc_select_rows(t, &o->sel, rates, rows);
+	nd = ntd = tc_diagnose(t, &o->sel, &o->th, &pr, diags);
+	if (cur->has_dest) {
+		dc.d = &cur->d;
+		dc.capacity = tc_dest_capacity(&cur->d, tc_capacity_fallback(o));
+		/* The rate of new connections over this refresh's interval. */
+		dc.t = o->path && prev ? t : NULL;
+		dc.rates = rates;
+		dc.window = seconds;
+		nd += tc_diagnose_dest(&dc, &o->sel, &o->th, diags + nd);
+	}
+	if (o->mode == TC_MODE_DEST) {
+		tc_frame_dest(o, prev, cur, seconds, dc.capacity, drows, drates);
+		fputc('\n', stdout);
+		tc_print_summary(stdout, diags + ntd, nd - ntd);
+	} else {
+		tc_print_meta(stdout, t);
+		tc_print_table(stdout, t, rows, n, rates);
+		fputc('\n', stdout);
+		tc_print_summary(stdout, diags, nd);
+	}
 	free(rows);
 	free(rates);
 	free(diags);
+	free(drows);
+	free(drates);
 	return TC_EXIT_OK;
 }
 
 enum tc_exit tc_watch(const struct tc_opts *o)
 {
-	struct tc_table prev, cur;
-	int have_prev = 0, tty = isatty(STDOUT_FILENO);
+	struct tc_snap prev, cur;
+	int have_prev = 0, tty = isatty(STDOUT_FILENO), gone;
 	double next = tc_now(), last = 0, now;
 	enum tc_exit st = TC_EXIT_OK;
 	unsigned long frame;
@@ -108,9 +199,7 @@ enum tc_exit tc_watch(const struct tc_opts *o)
 
 	tc_catch_signals();
 	for (frame = 1; !tc_stop; frame++) {
-		enum tc_exit ls = tc_load(o->path, &cur, msg, sizeof(msg));
-		int gone = ls == TC_EXIT_NOT_LOADED ||
-			   (ls == TC_EXIT_UNREADABLE && access(o->path, F_OK));
+		enum tc_exit ls = tc_snap_load(o, &cur, &gone, msg, sizeof(msg));
 
 		now = tc_now();
 		if (ls && !gone) {
@@ -127,17 +216,19 @@ enum tc_exit tc_watch(const struct tc_opts *o)
 			stamp[0] = '\0';
 		printf("tcpclose --watch %g: refresh %lu, counters per second, %s\n",
 		       o->interval, frame, stamp);
-		if (!ls && tc_since_live(o->path))
-			tc_since_apply(&cur, tc_uptime("/proc"), tc_unix_now());
+		if (!ls && o->path && tc_since_live(o->path))
+			tc_since_apply(&cur.t, tc_uptime("/proc"), tc_unix_now());
 		if (gone) {
 			/* rmmod: wait; the counters start again from zero. */
 			if (ls == TC_EXIT_NOT_LOADED)
 				printf("module not loaded (%s missing), waiting\n",
 				       o->path);
 			else
-				printf("%s missing, waiting\n", o->path);
+				printf("%s missing, waiting\n",
+				       o->path && access(o->path, F_OK) ?
+				       o->path : o->dest_path);
 			if (have_prev)
-				tc_table_free(&prev);
+				tc_snap_free(&prev);
 			have_prev = 0;
 		} else {
 			/*
@@ -151,7 +242,7 @@ enum tc_exit tc_watch(const struct tc_opts *o)
 				dt = o->interval;
 			st = tc_frame(o, have_prev ? &prev : NULL, &cur, dt);
 			if (have_prev)
-				tc_table_free(&prev);
+				tc_snap_free(&prev);
 			prev = cur;
 			have_prev = 1;
 			last = now;
@@ -169,6 +260,6 @@ enum tc_exit tc_watch(const struct tc_opts *o)
 			break;
 	}
 	if (have_prev)
-		tc_table_free(&prev);
+		tc_snap_free(&prev);
 	return st;
 }

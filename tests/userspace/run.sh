@@ -88,6 +88,20 @@ if gcc "${san[@]}" -o "$out/unit-san" "$here/unit.c" \
 			"$out/tcpclose-san" -f "$fx/demo.txt" --hist-file "$f" $m >/dev/null 2>>"$out/san.err"
 		done
 	done
+	# Destinations: every good file in every output, with a table (the
+	# rates); every bad one once; the view without a table once.
+	for f in "$fx"/dest-*.txt; do
+		for m in --dest --diagnose --json --prometheus "--dest --top 1 --port 8000" \
+			"--dest --watch 0.01 --count 2"; do
+			# shellcheck disable=SC2086
+			"$out/tcpclose-san" -f "$fx/dest-near-table.txt" --dest-file "$f" --uptime 1000 $m \
+				>/dev/null 2>>"$out/san.err"
+		done
+		"$out/tcpclose-san" --dest-file "$f" --dest >/dev/null 2>>"$out/san.err"
+	done
+	for f in "$fx"/bad-dest-*.txt; do
+		"$out/tcpclose-san" --dest-file "$f" --dest >/dev/null 2>>"$out/san.err"
+	done
 	check sanitizers.fixtures "$(grep -cE 'ERROR: AddressSanitizer|runtime error|LeakSanitizer' "$out/san.err")" 0
 else
 	rfail sanitizers "build failed: $(head -n 3 "$out/san-build.log")"
@@ -219,11 +233,61 @@ check allns.jq "$("$bin" "${A[@]}" --json | jq -c '[.skipped, (.namespaces | len
 now=$(date +%s)
 check allns.counting-since "$("$bin" "${A[@]}" --prometheus |
 	awk -v now="$now" '/^tcpclose_counting_since_timestamp_seconds/ { d = now - $2; print (d >= 3599 && d <= 3603 ? "ok" : d) }' | head -n 1)" ok
+# Destinations (/proc/tcpclose_dest): the view, the diagnosis rebuilt on
+# them, JSON and Prometheus. dest-near: 200 of 200 ports towards
+# 127.0.0.2:8000 with 37 connect() failures, 165 of 200 towards
+# 127.0.0.3:8000; its table's client row 8000 closed 2500 connections in
+# the 200 s between since_boot_s=800 and --uptime 1000: 12.5 per second.
+DN=(-f "$fx/dest-near-table.txt" --dest-file "$fx/dest-near.txt" --uptime 1000)
+golden dest-near.dest "${DN[@]}" --dest
+golden dest-near.diagnose "${DN[@]}" --diagnose
+golden dest-near.table "${DN[@]}"
+golden dest-near.json "${DN[@]}" --json
+golden dest-near.prom -f "$fx/dest-near-table.txt" --dest-file "$fx/dest-near.txt" --prometheus
+golden dest-near.watch "${DN[@]}" --dest --watch 0.05 --count 2
+# A saved destinations file alone: no table, so no rate and no estimate.
+golden dest-near.alone --dest-file "$fx/dest-near.txt" --dest
+golden dest-near.port5432 "${DN[@]}" --dest --port 5432
+golden dest-spec.dest --dest-file "$fx/dest-spec.txt" --dest
+# The file of e2e 27 on the real module (its table made up to match): one
+# destination in TIME_WAIT, one whose sockets are neither in TIME_WAIT nor
+# ESTABLISHED (CLOSE_WAIT).
+golden dest-e2e27.diagnose --dest-file "$fx/dest-e2e27.txt" -f "$fx/dest-e2e27-table.txt" --diagnose
+# 40 destinations at 5 % each: no finding (the old rule would have summed
+# their TIME_WAIT on port 8000).
+golden dest-spread.diagnose -f "$fx/dest-near-table.txt" --dest-file "$fx/dest-spread.txt" --diagnose
+# More destinations than max_dests: other holds the rest, its failures named.
+golden dest-other.dest --dest-file "$fx/dest-other.txt" --dest
+golden dest-other.top2 --dest-file "$fx/dest-other.txt" --dest --top 2
+golden dest-other.json -f "$fx/demo.txt" --dest-file "$fx/dest-other.txt" --json
+golden dest-ipv6.dest --dest-file "$fx/dest-ipv6.txt" --dest
+golden dest-ipv6.prom -f "$fx/demo.txt" --dest-file "$fx/dest-ipv6.txt" --prometheus
+# bind() before connect(): the namespace-wide finding.
+golden dest-bind.diagnose -f "$fx/empty-table.txt" --dest-file "$fx/dest-bind.txt" --diagnose
+# No capacity in the file: only failures, unless --port-range gives it.
+golden dest-nocapacity.dest --dest-file "$fx/dest-nocapacity.txt" --dest
+golden dest-nocapacity.range --dest-file "$fx/dest-nocapacity.txt" --dest --port-range 40000-40199
+# The saved file's capacity (200), never this machine's range, nor
+# --port-range when the file has one.
+need jq jq
+check dest.capacity.own "$("$bin" "${DN[@]}" --json --port-range 1024-65535 | jq -c '[.destinations.capacity, .diagnoses[0].capacity]')" '[200,200]'
+# (Meaningful only where this machine's range is not 200 ports wide.)
+if read -r lo hi </proc/sys/net/ipv4/ip_local_port_range; then
+	check dest.capacity.not-sysctl "$((hi - lo + 1 == 200))" 0
+else
+	rfail dest.capacity.not-sysctl "not run: /proc/sys/net/ipv4/ip_local_port_range unreadable"
+fi
+check dest.json.absent "$("$bin" -f "$fx/demo.txt" --json | grep -c '^"destinations":null$')" 1
+check dest.prom.absent "$("$bin" -f "$fx/demo.txt" --prometheus | grep -c 'dest\|connect_failures\|capacity')" 0
+# Without destinations (an older module, or a saved table alone) the old
+# per-port rule still judges; with them, it is replaced.
+check dest.old-rule "$("$bin" -f "$fx/port-range.txt" --port-range 40000-40199 --diagnose | grep -c '^port 5022: clients hold')" 1
+check dest.rule-replaced "$("$bin" -f "$fx/dest-near-table.txt" --dest-file "$fx/dest-spread.txt" --port-range 40000-40199 --json | jq -c '[.diagnoses[].kind]')" '[]'
 
 # From stdin, the same; a saved table alone has no histograms (as before).
 "$bin" -f "$fx/demo.txt" --hist-file - "${PR[@]}" --json <"$fx/hist-demo.txt" >"$out/hist-stdin.json" 2>&1
 check hist.stdin "$(cmp "$out/hist-stdin.json" "$exp/demo-hist.json" 2>&1)" ""
-check hist.absent "$("$bin" -f "$fx/demo.txt" "${PR[@]}" --json | grep -c '^"histograms":null$')" 1
+check hist.absent "$("$bin" -f "$fx/demo.txt" "${PR[@]}" --json | grep -c '^"histograms":null,$')" 1
 check hist.absent-prom "$("$bin" -f "$fx/demo.txt" --prometheus | cmp - "$exp/demo.prom" 2>&1)" ""
 
 # The port range comes from /proc/sys unless given.
@@ -371,6 +435,42 @@ err hist.other-netns 5 "tcpclose: $fx/bad-hist-other-netns.txt: histograms of ne
 	"$bin" -f "$fx/demo.txt" --hist-file "$fx/bad-hist-other-netns.txt" --json
 err hist.missing 4 "tcpclose: cannot read $out/nonexistent: No such file or directory" \
 	"$bin" -f "$fx/demo.txt" --hist-file "$out/nonexistent" --prometheus
+# The same for the destinations.
+while IFS='|' read -r f msg; do
+	err "dest.$f" 5 "tcpclose: $fx/bad-dest-$f.txt: $msg" \
+		"$bin" --dest --dest-file "$fx/bad-dest-$f.txt"
+done <<'EOF2'
+not-dest|line 1: not a tcpclose_dest file (no "# tcpclose_dest" line)
+version|line 1: unknown format version 2 (this tcpclose reads format 1)
+key|line 1: capacity=lots: not a number below 2^64
+range|line 1: port_range=60999-32768: not LO-HI with LO <= HI <= 65535
+missing-column|line 2: header has no 'connect_failures' column
+address|line 3: remote: bad address '127.0.0.300'
+port|line 3: bad port '80000'
+star|line 3: '*' only in the row '* * 0'
+states|line 3: time_wait 180 and established 30 are more than in_use 200
+truncated-row|line 3: truncated row: 5 of 7 columns
+no-newline|line 4: truncated (no newline at the end)
+after-other|line 5: a row after the '* * 0' row, which is the last
+no-other|no '* * 0' row: the file is cut short
+duplicate-row|two rows for 127.0.0.1 -> 127.0.0.2:8000
+max-dests|2 destinations, more than max_dests=1
+no-header|no header line
+empty|empty file
+EOF2
+for m in --json --prometheus --diagnose ""; do
+	# shellcheck disable=SC2086
+	err "dest.in${m:-table}" 5 "tcpclose: $fx/bad-dest-no-other.txt: no '* * 0' row: the file is cut short" \
+		"$bin" -f "$fx/demo.txt" --dest-file "$fx/bad-dest-no-other.txt" $m
+done
+err dest.other-netns 5 "tcpclose: $fx/bad-dest-other-netns.txt: destinations of netns 4026532001, but $fx/demo.txt is of netns 4026531840" \
+	"$bin" -f "$fx/demo.txt" --dest-file "$fx/bad-dest-other-netns.txt" --json
+err dest.as-table 5 "tcpclose: $fx/dest-spec.txt: line 1: not a tcpclose table (no \"# tcpclose\" line): a tcpclose_dest file, for --dest-file" \
+	"$bin" -f "$fx/dest-spec.txt"
+err dest.missing 4 "tcpclose: cannot read $out/nonexistent: No such file or directory" \
+	"$bin" --dest --dest-file "$out/nonexistent"
+err dest.watch-too 5 "tcpclose: $fx/bad-dest-version.txt: line 1: unknown format version 2 (this tcpclose reads format 1)" \
+	"$bin" --dest --dest-file "$fx/bad-dest-version.txt" --watch 0.05 --count 1
 err format.watch-too 5 "tcpclose: $fx/bad-version.txt: line 1: unknown format version 2 (this tcpclose reads format 1)" \
 	"$bin" -f "$fx/bad-version.txt" --watch 0.05 --count 1
 
@@ -420,6 +520,9 @@ if [ ! -e /proc/tcpclose ]; then
 # TYPE tcpclose_up gauge
 tcpclose_up{netns=\"$(readlink /proc/self/ns/net | tr -dc 0-9)\"} 0"
 	err not-loaded.all-netns 3 "$NL" "$bin" --all-netns
+	err not-loaded.dest 3 "$NL" "$bin" --dest
+	err not-loaded.dest-file 3 "tcpclose: /proc/tcpclose_dest not found: the tcpclose module is not loaded (sudo modprobe tcpclose, or sudo insmod module/tcpclose.ko)" \
+		"$bin" --dest --dest-file /proc/tcpclose_dest
 	err not-loaded.other-proc 3 "tcpclose: /proc/net/tcpclose not found: the tcpclose module is not loaded (sudo modprobe tcpclose, or sudo insmod module/tcpclose.ko)" \
 		"$bin" -f /proc/net/tcpclose
 else
@@ -449,9 +552,16 @@ share|--active-share: '1.5' is not a number from 0 to 1|--active-share 1.5
 ratio|--port-range-ratio: 'nan' is not a number from 0 to 1e+09|--port-range-ratio nan
 min-tw|--min-time-wait: '0' is not a whole number of at least 1|--min-time-wait 0
 range|--port-range: '60999-32768' is not LO-HI with 0 <= LO <= HI <= 65535|--port-range 60999-32768
-two-modes|--diagnose, --json and --prometheus exclude each other|--json --prometheus
-watch-json|--watch shows the table; not with --diagnose, --json or --prometheus|--watch 1 --json
-watch-stdin|--watch rereads its file; not with --file -|--watch -f -
+two-modes|--diagnose, --json, --prometheus and --dest exclude each other|--json --prometheus
+dest-json|--diagnose, --json, --prometheus and --dest exclude each other|--dest --json
+watch-json|--watch shows the table or --dest; not with --diagnose, --json or --prometheus|--watch 1 --json
+watch-stdin|--watch rereads its files; not with --file - or --dest-file -|--watch -f -
+watch-dest-stdin|--watch rereads its files; not with --file - or --dest-file -|--dest --watch --dest-file -
+dest-file|--dest with --file: name the saved tcpclose_dest file with --dest-file|--dest -f x
+dest-stdin-twice|--dest-file - and --file - or --hist-file - cannot both read stdin|--json -f - --dest-file -
+dest-missing-arg|--dest-file needs an argument (see tcpclose --help)|--dest-file
+exhaustion-ratio|--exhaustion-ratio: '1.5' is not a number from 0 to 1|--exhaustion-ratio 1.5
+uptime|--uptime: 'x' is not a number from 0 to 1e+12|--uptime x
 count-alone|--count needs --watch|--count 2
 hist-table|--hist-file: only --json and --prometheus show histograms|--hist-file x
 hist-diagnose|--hist-file: only --json and --prometheus show histograms|--hist-file x --diagnose
@@ -473,7 +583,7 @@ err write 1 "tcpclose: cannot write the output: No space left on device" \
 "$bin" --help >"$out/help" 2>&1
 check help.status $? 0
 check help.exit-codes "$(grep -c '3 module not loaded, 4 file unreadable, 5 not a tcpclose table' "$out/help")" 1
-check help.defaults "$(grep -cE '\[(1|0\.5|10|60|0\.25)\]' "$out/help")" 5
+check help.defaults "$(grep -cE '\[(1|0\.5|10|60|0\.25|0\.8)\]' "$out/help")" 6
 version=$(sed -n 's/^#define TCPCLOSE_VERSION "\(.*\)"/\1/p' "$top/module/version.h")
 check version "$("$bin" --version)" "tcpclose $version (reads format 1)"
 
@@ -491,7 +601,7 @@ if need jq jq; then
 	check jq.diagnoses "$("$bin" -f "$fx/demo.txt" "${PR[@]}" --json | jq -r '.diagnoses[] | "\(.kind) \(.port) \(.role)"' | tr '\n' ';')" \
 		"close_wait 6379 server;server_closes_first 8080 server;"
 	check jq.keys "$("$bin" -f "$fx/demo.txt" --json | jq -c keys)" \
-		'["counting_s","diagnoses","format","histograms","meta","netns","port_range","rows","thresholds","version"]'
+		'["counting_s","destinations","diagnoses","format","histograms","meta","netns","port_range","rows","thresholds","version"]'
 	check jq.row-keys-stable "$("$bin" -f "$fx/future.txt" --json | jq -c '.rows[0] | keys')" \
 		"$("$bin" -f "$fx/demo.txt" --json | jq -c '.rows[0] | keys')"
 	check jq.oldest "$("$bin" -f "$fx/future.txt" "${PR[@]}" --json | jq -c '[.diagnoses[] | select(.kind == "close_wait") | .close_wait_oldest_s]')" '[312]'
@@ -510,6 +620,26 @@ if need jq jq; then
 		'[32768,3,16]'
 	check jq.lifecycle "$("$bin" -f "$fx/lifecycle.txt" "${PR[@]}" --json | jq -r '.diagnoses[] | "\(.kind) \(.port) \(.role) \(.tw_overflow // .fin_wait2_timeouts // "-")"' | tr '\n' ';')" \
 		"server_closes_first 5031 server -;tw_overflow 5031 server 7;fin_wait2_timeouts 5033 client 4;"
+	for f in dest-near dest-other dest-ipv6 dest-bind dest-spread dest-nocapacity; do
+		t=demo; case $f in dest-near|dest-spread) t=dest-near-table ;; esac
+		if "$bin" -f "$fx/$t.txt" --dest-file "$fx/$f.txt" --json | jq -e . >/dev/null 2>"$out/jq.err"; then
+			rpass "jq.$f"
+		else
+			rfail "jq.$f" "$(head -n 1 "$out/jq.err")"
+		fi
+	done
+	check jq.dest-keys "$("$bin" "${DN[@]}" --json | jq -c '.destinations | keys')" \
+		'["capacity","format","meta","netns","other","rows","version"]'
+	check jq.dest-rows "$("$bin" "${DN[@]}" --json | jq -c '[.destinations.rows[] | [.remote, .port, .in_use, .time_wait, .connect_failures, .capacity_share]]')" \
+		'[["127.0.0.2",8000,200,170,37,1],["127.0.0.3",8000,165,160,0,0.825],["127.0.0.4",5432,20,0,0,0.1]]'
+	check jq.dest-diagnoses "$("$bin" "${DN[@]}" --json | jq -c '[.diagnoses[] | [.kind, .remote, .exhausted_in_s, .new_connections_per_s, .rate_from]]')" \
+		'[["destination_ports","127.0.0.2",0,12.5,"since_start"],["destination_ports","127.0.0.3",2.8,12.5,"since_start"]]'
+	# Every row's connect() failures, other included, add up to the header's.
+	check jq.dest-sum "$("$bin" -f "$fx/demo.txt" --dest-file "$fx/dest-other.txt" --json | jq '.destinations | ([.rows[].connect_failures] | add) + .other.connect_failures == .meta.connect_failures')" true
+	check jq.dest-bind "$("$bin" -f "$fx/empty-table.txt" --dest-file "$fx/dest-bind.txt" --json | jq -c '[.diagnoses[] | [.kind, .port, .local_ports_in_use, .bind_failures]]')" \
+		'[["local_ports",null,188,12]]'
+	check jq.dest-other "$("$bin" -f "$fx/demo.txt" --dest-file "$fx/dest-other.txt" --json | jq -c '[.diagnoses[] | select(.kind == "destination_ports") | [.kind, .local, .connect_failures]]')" \
+		'[["destination_ports",null,3]]'
 else
 	rfail jq "jq missing and apt-get install jq failed ($out/apt-jq.log)"
 fi
@@ -518,6 +648,14 @@ fi
 if need promtool prometheus; then
 	for f in demo healthy future huge empty-table reordered lifecycle; do
 		if "$bin" -f "$fx/$f.txt" --prometheus | promtool check metrics >"$out/promtool.out" 2>&1; then
+			rpass "promtool.$f"
+		else
+			rfail "promtool.$f" "$(head -n 3 "$out/promtool.out" | tr '\n' '|')"
+		fi
+	done
+	for f in dest-near dest-other dest-ipv6 dest-bind dest-nocapacity; do
+		t=demo; [ $f = dest-near ] && t=dest-near-table
+		if "$bin" -f "$fx/$t.txt" --dest-file "$fx/$f.txt" --prometheus | promtool check metrics >"$out/promtool.out" 2>&1; then
 			rpass "promtool.$f"
 		else
 			rfail "promtool.$f" "$(head -n 3 "$out/promtool.out" | tr '\n' '|')"
@@ -536,6 +674,10 @@ fi
 check prom.help-once "$("$bin" -f "$fx/demo.txt" --prometheus | grep '^# HELP' | cut -d' ' -f3 | sort | uniq -d | wc -l)" 0
 check prom.types "$("$bin" -f "$fx/demo.txt" --prometheus | awk '/^# TYPE/ && $3 ~ /_total$/ && $4 != "counter" || /^# TYPE/ && $3 !~ /_total$/ && $4 != "gauge"' | wc -l)" 0
 check prom.counters "$("$bin" -f "$fx/demo.txt" --prometheus | grep -c '^# TYPE .* counter$')" 5
+check prom.dest-types "$("$bin" -f "$fx/demo.txt" --dest-file "$fx/dest-other.txt" --prometheus | awk '/^# TYPE/ && $3 ~ /_total$/ && $4 != "counter" || /^# TYPE/ && $3 !~ /_total$/ && $4 != "gauge"' | wc -l)" 0
+check prom.dest-help-once "$("$bin" -f "$fx/demo.txt" --dest-file "$fx/dest-other.txt" --prometheus | grep '^# HELP' | cut -d' ' -f3 | sort | uniq -d | wc -l)" 0
+# Labels bounded by max_dests: its 4 rows and other, nothing more.
+check prom.dest-series "$("$bin" -f "$fx/demo.txt" --dest-file "$fx/dest-other.txt" --prometheus | grep -c '^tcpclose_dest_ports_in_use{')" 5
 # Histograms as Prometheus wants them, beyond what promtool checks
 # (cumulative, the same bounds in every series, +Inf equal to _count); the
 # guest's 26-reader-hist runs the same script on the real module's.

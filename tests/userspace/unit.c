@@ -328,7 +328,7 @@ static void test_rates(void)
 }
 
 static const struct tc_select ALL = { .port = -1, .role = -1 };
-static const struct tc_port_range RANGE = { 1, 40000, 40199 };
+static const struct tc_port_range RANGE = { 1, 40000, 40199, 0 };
 
 static size_t diagnose(const char *body, const struct tc_thresholds *th,
 		       struct tc_diag *d)
@@ -526,14 +526,14 @@ static void out_json(FILE *f, void *a)
 	struct tc_thresholds th = TC_THRESHOLDS_DEFAULT;
 
 	tc_print_json(f, &o->t, o->rows, o->n, o->d, o->nd, &th, &RANGE, NULL,
-		      NULL);
+		      NULL, NULL);
 }
 
 static void out_prom(FILE *f, void *a)
 {
 	struct out_args *o = a;
 
-	tc_print_prom(f, &o->t, o->rows, o->n, NULL, NULL);
+	tc_print_prom(f, &o->t, o->rows, o->n, NULL, NULL, NULL);
 }
 
 static void out_summary(FILE *f, void *a)
@@ -880,10 +880,10 @@ static void test_hist_json(void)
 	f = tmpfile();
 	if (!f)
 		return;
-	tc_print_json(f, &o.t, NULL, 0, NULL, 0, &th, &RANGE, &h, &sel);
+	tc_print_json(f, &o.t, NULL, 0, NULL, 0, &th, &RANGE, &h, &sel, NULL);
 	sel.role = TC_CLIENT;
-	tc_print_json(f, &o.t, NULL, 0, NULL, 0, &th, &RANGE, &h, &sel);
-	tc_print_json(f, &o.t, NULL, 0, NULL, 0, &th, &RANGE, NULL, &sel);
+	tc_print_json(f, &o.t, NULL, 0, NULL, 0, &th, &RANGE, &h, &sel, NULL);
+	tc_print_json(f, &o.t, NULL, 0, NULL, 0, &th, &RANGE, NULL, &sel, NULL);
 	n = ftell(f);
 	rewind(f);
 	s = calloc(1, n + 1);
@@ -896,9 +896,9 @@ static void test_hist_json(void)
 			  " {\"port\":81,") != NULL, "hist.json.rows", "%s", s);
 	check(s && strstr(s, "\"histograms\":{\"max_tracked\":64,\"timing\":\"off\",\"untracked_closes\":2,\"rows\":[\n"
 			  " {\"port\":81,\"role\":\"client\",\"phase\":\"total\",\"count\":1,\"sum_us\":3,"
-			  "\"buckets\":[{\"le_us\":4,\"count\":1}]}\n]}\n}\n") != NULL,
+			  "\"buckets\":[{\"le_us\":4,\"count\":1}]}\n]},\n\"destinations\":null\n}\n") != NULL,
 	      "hist.json.select", "%s", s);
-	check(s && strstr(s, "\"diagnoses\":[],\n\"histograms\":null\n}\n") != NULL,
+	check(s && strstr(s, "\"diagnoses\":[],\n\"histograms\":null,\n\"destinations\":null\n}\n") != NULL,
 	      "hist.json.null", "%s", s);
 	free(s);
 	tc_hist_free(&h);
@@ -1249,6 +1249,288 @@ static void test_dest_errors(void)
 	dest_fails("empty", "", "", "", TC_PARSE_FORMAT, "empty file");
 }
 
+/* Destinations of one file for the rules: META with CAP, then BODY. */
+static int dload(struct tc_dest *d, const char *meta, const char *body)
+{
+	char err[256];
+
+	if (dparse(d, meta, DHDR, body, err)) {
+		printf("FAIL reader/unit/dload: %s\n", err);
+		failures++;
+		return 0;
+	}
+	return 1;
+}
+
+static size_t ddiag(const char *meta, const char *body,
+		    const struct tc_thresholds *th, const struct tc_select *sel,
+		    struct tc_diag *out)
+{
+	struct tc_dest_ctx c = { 0 };
+	struct tc_dest d;
+	size_t n;
+
+	if (!dload(&d, meta, body))
+		return 99;
+	c.d = &d;
+	c.capacity = tc_dest_capacity(&d, 0);
+	n = tc_diagnose_dest(&c, sel, th, out);
+	tc_dest_free(&d);
+	return n;
+}
+
+static void test_dest_diagnose(void)
+{
+	static const char M200[] =
+		"# tcpclose_dest 1 netns=7 since_boot_s=800 capacity=200 local_ports_in_use=100"
+		" bind_failures=0\n";
+	struct tc_thresholds th = TC_THRESHOLDS_DEFAULT;
+	struct tc_select sel = ALL;
+	struct tc_dest_ctx c = { 0 };
+	struct tc_table t;
+	struct tc_rate rates[2];
+	struct tc_diag dg[70];
+	struct tc_dest d;
+	char buf[1024], body[4096];
+	size_t n, i, k;
+
+	/* The threshold: 160 of 200 is 0.8 exactly; 159 is below. */
+	n = ddiag(M200, "127.0.0.1 127.0.0.2 8000 160 150 10 0\n"
+		  "127.0.0.1 127.0.0.3 8000 159 150 9 0\n* * 0 0 0 0 0\n", &th, &sel, dg);
+	check(n == 1 && dg[0].kind == TC_DIAG_DEST_PORTS && dg[0].in_use == 160 &&
+	      !strcmp(dg[0].remote, "127.0.0.2") && dg[0].capacity == 200 &&
+	      !dg[0].exhausted && dg[0].rate_from == TC_RATE_NONE && !dg[0].has_eta,
+	      "dest.diag.at-ratio", "%zu findings", n);
+	tc_diag_finding(buf, sizeof(buf), &dg[0]);
+	check_str("dest.diag.finding-no-rate", buf,
+		  "127.0.0.1 -> 127.0.0.2:8000: 160 of 200 local ports in use (150 in TIME_WAIT)");
+	tc_diag_short(buf, sizeof(buf), &dg[0]);
+	check_str("dest.diag.short", buf,
+		  "127.0.0.1 -> 127.0.0.2:8000: 160 of 200 local ports in use (80%)");
+	th.exhaustion_ratio = 0.5;
+	check_u64("dest.diag.ratio-flag",
+		  ddiag(M200, "127.0.0.1 127.0.0.2 8000 100 0 0 0\n* * 0 0 0 0 0\n",
+			&th, &sel, dg), 1);
+	th = (struct tc_thresholds)TC_THRESHOLDS_DEFAULT;
+	/* Any connect() failure is a finding, however few ports are in use. */
+	n = ddiag(M200, "127.0.0.1 127.0.0.2 8000 3 0 3 1\n* * 0 0 0 0 0\n", &th, &sel, dg);
+	check(n == 1 && dg[0].connect_failures == 1, "dest.diag.failure", "%zu", n);
+	/* At capacity: exhausted, no estimate. */
+	n = ddiag(M200, "::1 ::1 443 200 190 10 37\n* * 0 0 0 0 0\n", &th, &sel, dg);
+	tc_diag_finding(buf, sizeof(buf), &dg[0]);
+	check(n == 1 && dg[0].exhausted, "dest.diag.exhausted", "%zu", n);
+	check_str("dest.diag.exhausted.finding", buf,
+		  "::1 -> [::1]:443: 200 of 200 local ports in use (190 in TIME_WAIT), 37 connect() failures;"
+		  " the range is exhausted: connect() to it fails with EADDRNOTAVAIL until a port is freed");
+	/* 40 destinations at 5 %: nothing, the namespace at 50 % neither. */
+	k = 0;
+	for (i = 0; i < 40; i++)
+		k += snprintf(body + k, sizeof(body) - k,
+			      "127.0.0.1 127.0.1.%zu 8000 10 8 2 0\n", i + 1);
+	snprintf(body + k, sizeof(body) - k, "* * 0 0 0 0 0\n");
+	check_u64("dest.diag.spread", ddiag(M200, body, &th, &sel, dg), 0);
+	/* other: its failures only, never its sum of ports. */
+	n = ddiag(M200, "* * 0 400 0 0 3\n", &th, &sel, dg);
+	tc_diag_finding(buf, sizeof(buf), &dg[0]);
+	check(n == 1 && dg[0].family == 0, "dest.diag.other", "%zu", n);
+	check_str("dest.diag.other.finding", buf,
+		  "other destinations (not listed): 3 connect() failures for lack of a local port");
+	check_u64("dest.diag.other-ports",
+		  ddiag(M200, "* * 0 400 0 0 0\n", &th, &sel, dg), 0);
+	/* --port: the remote port; --role server: no destination at all. */
+	sel.port = 8001;
+	check_u64("dest.diag.port-filter",
+		  ddiag(M200, "127.0.0.1 127.0.0.2 8000 200 0 0 5\n* * 0 0 0 0 5\n",
+			&th, &sel, dg), 0);
+	sel.port = 8000;
+	check_u64("dest.diag.port-match",
+		  ddiag(M200, "127.0.0.1 127.0.0.2 8000 200 0 0 5\n* * 0 0 0 0 5\n",
+			&th, &sel, dg), 1);
+	sel = ALL;
+	sel.role = TC_SERVER;
+	check_u64("dest.diag.role-server",
+		  ddiag(M200, "127.0.0.1 127.0.0.2 8000 200 0 0 5\n* * 0 0 0 0 5\n",
+			&th, &sel, dg), 0);
+	sel = ALL;
+	/* Namespace: bind() failures; or most of the range in use without a
+	 * destination that explains it (bind() before connect()). */
+	n = ddiag("# tcpclose_dest 1 capacity=200 local_ports_in_use=20 bind_failures=2\n",
+		  "* * 0 0 0 0 0\n", &th, &sel, dg);
+	tc_diag_finding(buf, sizeof(buf), &dg[0]);
+	check(n == 1 && dg[0].kind == TC_DIAG_LOCAL_PORTS && dg[0].bind_failures == 2,
+	      "dest.diag.bind-failures", "%zu", n);
+	check_str("dest.diag.bind-failures.finding", buf,
+		  "local ports: 20 of the 200 local ports of the range are held by client sockets (10%), across all"
+		  " destinations, and 2 bind() failures: a bind() to port 0 (or before connect() without"
+		  " IP_BIND_ADDRESS_NO_PORT) needs a port that no socket holds, whatever the destination");
+	n = ddiag("# tcpclose_dest 1 capacity=200 local_ports_in_use=188 bind_failures=0\n",
+		  "10.0.0.5 10.0.2.1 5432 94 80 14 0\n10.0.0.5 10.0.2.2 5432 94 80 14 0\n* * 0 0 0 0 0\n",
+		  &th, &sel, dg);
+	check(n == 1 && dg[0].kind == TC_DIAG_LOCAL_PORTS && dg[0].local_ports_in_use == 188,
+	      "dest.diag.local-ports", "%zu", n);
+	n = ddiag("# tcpclose_dest 1 capacity=200 local_ports_in_use=190 bind_failures=0\n",
+		  "10.0.0.5 10.0.2.1 5432 170 80 14 0\n10.0.0.5 10.0.2.2 5432 20 20 0 0\n* * 0 0 0 0 0\n",
+		  &th, &sel, dg);
+	check(n == 1 && dg[0].kind == TC_DIAG_DEST_PORTS, "dest.diag.local-ports-explained",
+	      "%zu findings", n);
+	sel.port = 5432;
+	check_u64("dest.diag.local-ports-port-filter",
+		  ddiag("# tcpclose_dest 1 capacity=200 local_ports_in_use=20 bind_failures=2\n",
+			"* * 0 0 0 0 0\n", &th, &sel, dg), 0);
+	sel = ALL;
+	/* Capacity unknown: failures only. */
+	check_u64("dest.diag.no-capacity",
+		  ddiag("# tcpclose_dest 1\n", "127.0.0.1 127.0.0.2 8000 60000 0 0 0\n"
+			"127.0.0.1 127.0.0.3 8000 6 0 0 1\n* * 0 0 0 0 0\n", &th, &sel, dg), 1);
+
+	/*
+	 * The estimate: new connections to port 8000 are its client row's
+	 * closes (active + passive; simultaneous ones are among the active),
+	 * 2500 in 200 s = 12.5/s; 35 free ports last 2.8 s.
+	 */
+	if (!load(&t, "8000 client 2400 100 3 7 0 0 0 0 0 0 0\n") ||
+	    !dload(&d, M200, "127.0.0.1 127.0.0.3 8000 165 160 5 0\n* * 0 0 0 0 0\n"))
+		return;
+	c.d = &d;
+	c.capacity = 200;
+	c.t = &t;
+	c.window = 200;
+	n = tc_diagnose_dest(&c, &sel, &th, dg);
+	check(n == 1 && dg[0].rate_from == TC_RATE_SINCE_START && dg[0].conn_rate == 12.5 &&
+	      dg[0].has_eta && dg[0].eta_s == 2.8, "dest.diag.eta-since-start",
+	      "%zu %g %g", n, dg[0].conn_rate, dg[0].eta_s);
+	tc_diag_finding(buf, sizeof(buf), &dg[0]);
+	check_str("dest.diag.eta-since-start.finding", buf,
+		  "127.0.0.1 -> 127.0.0.3:8000: 165 of 200 local ports in use (160 in TIME_WAIT); at the current"
+		  " rate of new connections to port 8000 (12.5 per second, the average since the counters"
+		  " started 200 s ago) the range is exhausted in about 2.8 s");
+	/* --watch: the rate of the last interval. */
+	rates[0] = (struct tc_rate){ 1, { 30, 5 } };
+	c.rates = rates;
+	c.window = 2;
+	n = tc_diagnose_dest(&c, &sel, &th, dg);
+	tc_diag_finding(buf, sizeof(buf), &dg[0]);
+	check(n == 1 && dg[0].rate_from == TC_RATE_WATCH && dg[0].conn_rate == 35 &&
+	      dg[0].eta_s == 1, "dest.diag.eta-watch", "%g %g", dg[0].conn_rate, dg[0].eta_s);
+	check(strstr(buf, "(35 per second over the last 2.0 s) the range is exhausted in about 1.0 s") != NULL,
+	      "dest.diag.eta-watch.finding", "%s", buf);
+	rates[0].known = 0;	/* the first refresh */
+	n = tc_diagnose_dest(&c, &sel, &th, dg);
+	check(n == 1 && dg[0].rate_from == TC_RATE_NONE && !dg[0].has_eta,
+	      "dest.diag.eta-watch-first", "estimate without a rate");
+	c.rates = NULL;
+	c.window = 0;	/* a saved file without --uptime */
+	n = tc_diagnose_dest(&c, &sel, &th, dg);
+	check(n == 1 && !dg[0].has_eta, "dest.diag.eta-unknown", "estimate without a rate");
+	c.window = 200;
+	tc_table_free(&t);
+	if (!load(&t, "8000 client 0 0 0 0 0 0 0 0 0 0 0\n"))
+		return;
+	n = tc_diagnose_dest(&c, &sel, &th, dg);
+	check(n == 1 && !dg[0].has_eta && dg[0].rate_from == TC_RATE_SINCE_START,
+	      "dest.diag.eta-no-connections", "estimate at rate 0");
+	tc_table_free(&t);
+	tc_dest_free(&d);
+}
+
+static void test_dest_rates(void)
+{
+	struct tc_dest a, b, c;
+	struct tc_dest_rate r[4];
+	double v;
+
+	if (!dload(&a, "# tcpclose_dest 1 netns=7 since_boot_s=10 connect_failures=5\n",
+		   "127.0.0.1 127.0.0.2 8000 10 0 0 4\n* * 0 0 0 0 1\n") ||
+	    !dload(&b, "# tcpclose_dest 1 netns=7 since_boot_s=10 connect_failures=15\n",
+		   "127.0.0.1 127.0.0.3 8000 20 0 0 2\n127.0.0.1 127.0.0.2 8000 10 0 0 10\n* * 0 0 0 0 3\n") ||
+	    !dload(&c, "# tcpclose_dest 1 netns=7 since_boot_s=99 connect_failures=2\n",
+		   "127.0.0.1 127.0.0.2 8000 10 0 0 2\n* * 0 0 0 0 0\n"))
+		return;
+	tc_rate_dests(NULL, &a, 2, r);
+	check(!r[0].known && !r[1].known, "dest.rate.first", "known");
+	tc_rate_dests(&a, &b, 2, r);
+	check(!r[0].known && r[1].known && r[1].connect_failures == 3 && r[2].known &&
+	      r[2].connect_failures == 1, "dest.rate.rows", "%d %g %d %g", r[0].known,
+	      r[1].connect_failures, r[2].known, r[2].connect_failures);
+	check(tc_rate_dest_key(&a, &b, TC_DK_CONNECT_FAILURES, 2, &v) && v == 5,
+	      "dest.rate.key", "%g", v);
+	/* since_boot_s moved: a reset, everything since counts. */
+	check(tc_rate_dest_was_reset(&b, &c), "dest.rate.reset", "not seen");
+	tc_rate_dests(&b, &c, 2, r);
+	check(r[0].known && r[0].connect_failures == 1, "dest.rate.after-reset", "%g",
+	      r[0].connect_failures);
+	tc_dest_free(&a);
+	tc_dest_free(&b);
+	tc_dest_free(&c);
+}
+
+struct dest_out {
+	struct tc_dest d;
+	const struct tc_dest_row *rows[8];
+	struct tc_dest_view v;
+};
+
+static void out_dest_json(FILE *f, void *a)
+{
+	tc_print_dest_json(f, &((struct dest_out *)a)->v);
+}
+
+static void out_dest_prom(FILE *f, void *a)
+{
+	tc_print_prom_dest(f, &((struct dest_out *)a)->v);
+}
+
+static void out_dest_table(FILE *f, void *a)
+{
+	struct dest_out *o = a;
+
+	tc_print_dest_table(f, &o->d, o->rows, o->v.n, o->v.capacity, NULL);
+}
+
+static void test_dest_output(void)
+{
+	static struct dest_out o;
+	struct tc_select sel = ALL;
+	char *s;
+
+	if (!dload(&o.d, "# tcpclose_dest 1 netns=7 capacity=200 connect_failures=3 note=a\"b\n",
+		   "fd00::1 fd00::2 443 200 190 10 2\n127.0.0.1 127.0.0.2 8000 5 0 5 0\n* * 0 7 1 1 1\n"))
+		return;
+	o.v.d = &o.d;
+	o.v.capacity = 200;
+	o.v.rows = o.rows;
+	o.v.n = tc_select_dests(&o.d, &sel, o.rows);
+	s = capture(out_dest_table, &o);
+	check_str("dest.out.table", s,
+		  " LOCAL     REMOTE         IN_USE  USE TIME_WAIT ESTAB CONNECT_FAIL\n"
+		  " fd00::1   [fd00::2]:443     200 100%       190    10            2\n"
+		  " 127.0.0.1 127.0.0.2:8000      5   2%         0     5            0\n"
+		  " other     *                   7    -         1     1            1\n");
+	free(s);
+	s = capture(out_dest_json, &o);
+	check(strstr(s, "{\"local\":\"fd00::1\",\"remote\":\"fd00::2\",\"port\":443,\"in_use\":200,"
+			"\"time_wait\":190,\"established\":10,\"connect_failures\":2,\"capacity_share\":1}") != NULL &&
+	      strstr(s, "\"other\":{\"in_use\":7,\"time_wait\":1,\"established\":1,\"connect_failures\":1}}") != NULL &&
+	      strstr(s, "\"port_range\":null,") != NULL && strstr(s, "\"capacity\":200,") != NULL,
+	      "dest.out.json", "%s", s);
+	free(s);
+	s = capture(out_dest_prom, &o);
+	check(strstr(s, "tcpclose_dest_ports_in_use{local=\"fd00::1\",remote=\"fd00::2\",port=\"443\"} 200\n") != NULL &&
+	      strstr(s, "tcpclose_dest_connect_failures_total{local=\"*\",remote=\"*\",port=\"0\"} 1\n") != NULL &&
+	      strstr(s, "tcpclose_connect_failures_total 3\n") != NULL &&
+	      strstr(s, "tcpclose_local_port_capacity 200\n") != NULL &&
+	      strstr(s, "tcpclose_bind_failures_total") == NULL,
+	      "dest.out.prom", "%s", s);
+	free(s);
+	sel.top = 1;
+	check_u64("dest.out.top", tc_select_dests(&o.d, &sel, o.rows), 1);
+	sel.top = 0;
+	sel.port = 8000;
+	check(tc_select_dests(&o.d, &sel, o.rows) == 1 && o.rows[0]->port == 8000,
+	      "dest.out.port", "not filtered");
+	tc_dest_free(&o.d);
+}
+
 int main(void)
 {
 	test_parse_ok();
@@ -1268,6 +1550,9 @@ int main(void)
 	test_since();
 	test_dest_parse();
 	test_dest_errors();
+	test_dest_diagnose();
+	test_dest_rates();
+	test_dest_output();
 	/* The end marker: tests/userspace/run.sh fails a run without it. */
 	printf("unit: end, %d checks, %d failed\n", checks, failures);
 	return failures ? 1 : 0;
