@@ -127,7 +127,7 @@ for ph in fin_wait2 total; do
 done
 check json.meta "$(tcpclose --json | grep -c '^"histograms":{"max_tracked":32768,"timing":"on","untracked_closes":0,"rows":\[$')" 1
 # A table read with --file alone has no histograms; --hist-file adds them.
-check json.file-only "$(tcpclose --json --file /proc/net/tcpclose | grep -c '^"histograms":null$')" 1
+check json.file-only "$(tcpclose --json --file /proc/net/tcpclose | grep -c '^"histograms":null,$')" 1
 check json.hist-file "$(tcpclose --json --file /proc/net/tcpclose --hist-file /proc/net/tcpclose_hist --port $P |
 	grep -c "^ {\"port\":$P,\"role\":\"[a-z]*\",\"phase\":")" 6
 check hist-file.table "$(tcpclose --hist-file $HIST 2>&1; echo "status $?")" \
