@@ -416,8 +416,7 @@ static int tc_load_dest(const struct tc_opts *o, const struct tc_table *t,
 	return found;
 }
 
-/* Files under /proc are of this moment: /proc/uptime dates them. */
-static int tc_files_uptime(const struct tc_opts *o, double *s)
+int tc_files_uptime(const struct tc_opts *o, double *s)
 {
 	const char *p = o->path ? o->path : o->dest_path;
 

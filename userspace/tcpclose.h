@@ -88,6 +88,12 @@ int tc_port_range_parse(const char *s, struct tc_port_range *pr);
 /* --all-netns: every network namespace, each with its labels (allns.c). */
 enum tc_exit tc_all_netns(const struct tc_opts *o);
 
+/*
+ * Seconds since boot when the files were read: --uptime, or for files under
+ * /proc, which are of this moment, /proc/uptime. 0 if unknown.
+ */
+int tc_files_uptime(const struct tc_opts *o, double *s);
+
 /* Seconds T's counters have run (its since_boot_s and the uptime); 0: unknown. */
 double tc_counting_for(const struct tc_opts *o, const struct tc_table *t);
 

@@ -116,12 +116,14 @@ static void tc_frame_dest(const struct tc_opts *o, const struct tc_snap *prev,
 			  struct tc_dest_rate *drates)
 {
 	const struct tc_dest *pd = prev && prev->has_dest ? &prev->d : NULL;
-	double rate;
+	double rate, uptime = 0;
+	int has_uptime;
 	size_t n;
 
 	tc_rate_dests(pd, &cur->d, seconds, drates);
 	n = tc_select_dests(&cur->d, &o->sel, drows);
-	tc_print_dest_meta(stdout, &cur->d, capacity, 0, 0);
+	has_uptime = tc_files_uptime(o, &uptime);
+	tc_print_dest_meta(stdout, &cur->d, capacity, has_uptime, uptime);
 	if (tc_rate_dest_key(pd, &cur->d, TC_DK_CONNECT_FAILURES, seconds, &rate))
 		printf("connect() failures per second: %.1f\n", rate);
 	else
