@@ -72,14 +72,14 @@ void tc_print_prom_dest(FILE *f, const struct tc_dest_view *dv,
 			continue;
 		tc_prom_family(f, tc_prom_dest_keys[k].metric,
 			       tc_prom_dest_keys[k].type, tc_prom_dest_keys[k].help);
-		tc_prom_name(f, tc_prom_dest_keys[k].metric, labels, NULL);
+		tc_prom_name(f, tc_prom_dest_keys[k].metric, labels, "");
 		fprintf(f, " %" PRIu64 "\n", d->k[tc_prom_dest_keys[k].key]);
 	}
 	/* The capacity the diagnosis used: the header's, else --port-range. */
 	if (dv->capacity) {
 		tc_prom_family(f, "tcpclose_local_port_capacity", "gauge",
 			       "Local ports a connect() may choose per destination: ip_local_port_range less ip_local_reserved_ports.");
-		tc_prom_name(f, "tcpclose_local_port_capacity", labels, NULL);
+		tc_prom_name(f, "tcpclose_local_port_capacity", labels, "");
 		fprintf(f, " %" PRIu64 "\n", dv->capacity);
 	}
 }

@@ -244,7 +244,8 @@ golden dest-near.diagnose "${DN[@]}" --diagnose
 golden dest-near.table "${DN[@]}"
 golden dest-near.json "${DN[@]}" --json
 golden dest-near.prom -f "$fx/dest-near-table.txt" --dest-file "$fx/dest-near.txt" --prometheus
-golden dest-near.watch "${DN[@]}" --dest --watch 0.05 --count 2
+GOLDEN_SED='s/^\(tcpclose --watch .*, counters per second\), [0-9]\{4\}-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9] [+-][0-9]\{4\}$/\1, TIME/' \
+	golden dest-near.watch "${DN[@]}" --dest --watch 0.05 --count 2
 # A saved destinations file alone: no table, so no rate and no estimate.
 golden dest-near.alone --dest-file "$fx/dest-near.txt" --dest
 golden dest-near.port5432 "${DN[@]}" --dest --port 5432
@@ -568,9 +569,9 @@ hist-diagnose|--hist-file: only --json and --prometheus show histograms|--hist-f
 hist-stdin-twice|--file - and --hist-file - cannot both read stdin|--json -f - --hist-file -
 hist-missing-arg|--hist-file needs an argument (see tcpclose --help)|--json --hist-file
 argument|unexpected argument 'extra' (see tcpclose --help)|extra
-all-netns-file|--all-netns reads every namespace's files; not with --file or --hist-file|--all-netns -f x
-all-netns-hist|--all-netns reads every namespace's files; not with --file or --hist-file|-a --json --hist-file x
-all-netns-watch|--all-netns: not with --watch|--all-netns --watch 1
+all-netns-file|--all-netns reads every namespace's files; not with --file, --hist-file or --dest-file|--all-netns -f x
+all-netns-hist|--all-netns reads every namespace's files; not with --file, --hist-file or --dest-file|-a --json --hist-file x
+all-netns-watch|--all-netns: not with --watch or --dest|--all-netns --watch 1
 procfs-alone|--procfs: only with --all-netns|--procfs /proc
 procfs-relative|--procfs: 'proc' is not an absolute path|-a --procfs proc
 EOF

@@ -1477,7 +1477,7 @@ static void out_dest_json(FILE *f, void *a)
 
 static void out_dest_prom(FILE *f, void *a)
 {
-	tc_print_prom_dest(f, &((struct dest_out *)a)->v);
+	tc_print_prom_dest(f, &((struct dest_out *)a)->v, "");
 }
 
 static void out_dest_table(FILE *f, void *a)
