@@ -48,6 +48,11 @@ check other "$(dest_rows /tmp/dest.snap | tail -n 1 | awk '{ print $1, $2, $3, $
 # The server side of these connections is no client: no row towards a client port.
 check no-server-rows "$(dest_rows /tmp/dest.snap | awk '$3 != 8000 && $3 != 0' | wc -l)" 0
 
+# The reader names the two exhausted destinations, and only them.
+check reader.findings "$(tcpclose --diagnose | grep ' -> ' | awk -F': ' '{ printf "%s;", $1 }')" \
+	"127.0.0.1 -> 127.0.0.2:8000;127.0.0.1 -> 127.0.0.4:8000;"
+tcpclose --dest | sed 's/^/    dest-reader| /'
+
 # The file as it is now, on the console (README's worked example).
 sed 's/^/    dest| /' /tmp/dest.snap
 

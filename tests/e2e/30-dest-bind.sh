@@ -16,6 +16,11 @@ check header.local_ports_in_use "$(dest_meta local_ports_in_use /tmp/dest.snap)"
 check header.capacity "$(dest_meta capacity /tmp/dest.snap)" 200
 check header.bind_failures "$(dest_meta bind_failures /tmp/dest.snap)" 3
 check header.connect_failures "$(dest_meta connect_failures /tmp/dest.snap)" 0
+# The reader: the range is used up across destinations, no destination is.
+tcpclose --diagnose >/tmp/bind.diag
+check reader.local-ports "$(grep -c '^local ports: 200 of the 200 ' /tmp/bind.diag)" 1
+check reader.bind-failures "$(grep '^local ports' /tmp/bind.diag | grep -c ' 3 bind() failures')" 1
+check reader.destinations "$(grep -c ' -> ' /tmp/bind.diag)" 0
 # Reserved ports leave the range: capacity follows ip_local_reserved_ports.
 sysctl -qw net.ipv4.ip_local_reserved_ports="40000-40009,50000"
 check reserved.capacity "$(dest_meta capacity)" 190
