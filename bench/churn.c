@@ -4,7 +4,7 @@
  * time, on every CPU: the load under which tcpclose's probe runs most.
  *
  *   churn [-d SECONDS] [-j WORKERS] [-m server-first|client-first|mixed]
- *         [-p BASEPORT] [-n CONNS [-c CLIENTPORT]]
+ *         [-p BASEPORT] [-a ADDRS] [-n CONNS [-c CLIENTPORT]]
  *
  * Each worker is a process with its own listener (BASEPORT + i) that
  * connects, accepts and closes one connection at a time: in server-first
@@ -16,7 +16,11 @@
  * or for building up TIME_WAIT sockets). With -c, a worker's K-th client
  * binds port CLIENTPORT + K instead of an ephemeral one: the kernel picks
  * ephemeral ports with a random increment and may repeat one, and a SYN
- * on the 4-tuple of a TIME_WAIT socket recycles it.
+ * on the 4-tuple of a TIME_WAIT socket recycles it. With -a N the
+ * listeners bind every address and the K-th connection goes to
+ * 127.0.0.(1 + K % N): N times the 4-tuples, so that a worker's
+ * connections of the last 60 s (TIME_WAIT's length) never repeat one and
+ * every TIME_WAIT socket lives to its expiry.
  * Prints one line:
  *   churn mode=M workers=W conns=N secs=S rate=R
  * with R in connections per second, all workers together.
@@ -45,7 +49,7 @@ static void die(const char *what)
 static void usage(void)
 {
 	fputs("usage: churn [-d SECONDS] [-j WORKERS] [-m server-first|client-first|mixed]"
-	      " [-p BASEPORT] [-n CONNS [-c CLIENTPORT]]\n", stderr);
+	      " [-p BASEPORT] [-a ADDRS] [-n CONNS [-c CLIENTPORT]]\n", stderr);
 	exit(64);
 }
 
@@ -69,21 +73,23 @@ static double now(void)
 	return t.tv_sec + t.tv_nsec / 1e9;
 }
 
-static struct sockaddr_in addr(int port)
+static struct sockaddr_in addr(int port, unsigned int host)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
 
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK + host);
 	return a;
 }
 
-static int listener(int port)
+static int listener(int port, int any)
 {
-	struct sockaddr_in a = addr(port);
+	struct sockaddr_in a = addr(port, 0);
 	int one = 1, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 
 	if (fd < 0)
 		die("socket");
+	if (any)
+		a.sin_addr.s_addr = htonl(INADDR_ANY);
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)))
 		die("SO_REUSEADDR");
 	if (bind(fd, (struct sockaddr *)&a, sizeof(a)))
@@ -94,9 +100,9 @@ static int listener(int port)
 }
 
 /* One connection; the side that closes first waits for nothing. */
-static void one(int l, int port, int server_first, int cport)
+static void one(int l, int port, unsigned int host, int server_first, int cport)
 {
-	struct sockaddr_in a = addr(port), ca = addr(cport);
+	struct sockaddr_in a = addr(port, host), ca = addr(cport, 0);
 	int c, s, first, second, one = 1;
 	char b;
 
@@ -121,9 +127,10 @@ static void one(int l, int port, int server_first, int cport)
 	close(second);
 }
 
-static long worker(int i, int mode, double secs, long n, int port, int cport, int go)
+static long worker(int i, int mode, double secs, long n, int port, int cport, int naddr,
+		   int go)
 {
-	int l = listener(port);
+	int l = listener(port, naddr > 1);
 	double deadline;
 	long done = 0;
 	char b;
@@ -134,7 +141,7 @@ static long worker(int i, int mode, double secs, long n, int port, int cport, in
 	for (;;) {
 		if (n ? done >= n : ((done & 15) == 0 && now() >= deadline))
 			break;
-		one(l, port, mode == MIXED ? (done + i) & 1 : mode == SERVER_FIRST,
+		one(l, port, done % naddr, mode == MIXED ? (done + i) & 1 : mode == SERVER_FIRST,
 		    cport ? cport + done : 0);
 		done++;
 	}
@@ -145,16 +152,17 @@ static long worker(int i, int mode, double secs, long n, int port, int cport, in
 int main(int argc, char **argv)
 {
 	long workers = sysconf(_SC_NPROCESSORS_ONLN), n = 0, total = 0, got;
-	int c, i, mode = MIXED, port = 20000, cport = 0, go[2], res[2];
+	int c, i, mode = MIXED, port = 20000, cport = 0, naddr = 1, go[2], res[2];
 	double secs = 5, t0, t1;
 
-	while ((c = getopt(argc, argv, "d:j:m:p:n:c:")) != -1) {
+	while ((c = getopt(argc, argv, "d:j:m:p:n:c:a:")) != -1) {
 		switch (c) {
 		case 'd': secs = num(optarg, 1, 3600); break;
 		case 'j': workers = num(optarg, 1, 256); break;
 		case 'p': port = num(optarg, 1, 65535 - 256); break;
 		case 'n': n = num(optarg, 1, 100000000); break;
 		case 'c': cport = num(optarg, 1, 65535); break;
+		case 'a': naddr = num(optarg, 1, 254); break;
 		case 'm':
 			for (mode = 0; mode < 3; mode++)
 				if (!strcmp(optarg, mode_names[mode]))
@@ -176,7 +184,7 @@ int main(int argc, char **argv)
 			die("fork");
 		if (pid == 0) {
 			close(go[1]);
-			got = worker(i, mode, secs, n, port + i, cport, go[0]);
+			got = worker(i, mode, secs, n, port + i, cport, naddr, go[0]);
 			if (write(res[1], &got, sizeof(got)) != sizeof(got))
 				die("result");
 			_exit(0);

@@ -7,9 +7,22 @@
 # Sections: mem probe read churn (default: all, in that order: memory is
 # read first, on a quiet system). Records:
 #   meta KEY VALUE...
-#   churn MIX CONFIG ROUND RATE CONNS SECS     CONFIG: unloaded loaded counts bpftrace ref
-#                                              (counts: timing=0 tw_probes=0)
-#   hits MIX HITS_PER_CONNECTION
+#   churn REGIME MIX CONFIG ROUND RATE CONNS SECS EPOCH
+#                       REGIME: below (every first closer enters TIME_WAIT,
+#                       which expire during the round) or limit
+#                       (tcp_max_tw_buckets full: most closes overflow)
+#                       CONFIG: unloaded loaded counts notw bpftrace bpfkfunc ref
+#                       (counts: timing=0 tw_probes=0; notw: tw_probes=0;
+#                       bpfkfunc: bench/peer-kfunc.bt)
+#   tw REGIME MIX CONFIG ROUND OVERFLOW TW KILLED RECYCLED TW_BEFORE TW_AFTER
+#                       the round's TcpExt TCPTimeWaitOverflow, TW (timewait
+#                       sockets made: counted when their timer is armed),
+#                       TWKilled, TWRecycled, and sockstat's tw before and
+#                       after: expired = made + before - after - killed
+#   tc REGIME MIX CONFIG ROUND TW_CREATED TW_EXPIRED TW_OVERFLOW
+#                       the same from /proc/tcpclose (module configurations
+#                       with the kprobes)
+#   hits REGIME MIX HITS_PER_CONNECTION
 #   probe LABEL VARIANT NS_PER_HIT             LABEL: none empty tcpclose counts bpftrace ref
 #   clock NAME NS_PER_READ                     ktime_get_ns and other kernel clocks
 #   read N METHOD MIN_NS MEDIAN_NS             METHOD: tcpclose ss proc
@@ -17,6 +30,8 @@
 #   mem KEY VALUE                              bytes unless the key says otherwise
 #   check NAME ok|bad DETAIL                   correctness, not speed
 #   step SECTION begin|end                     bench/run.sh fails a section without its end
+# Environment (bench/run.sh passes them on): BENCH_ROUNDS, BENCH_SECS,
+# BENCH_CONFIGS, BENCH_MIXES, BENCH_REGIMES narrow or widen the full churn.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 B=$TCPCLOSE_BIN
@@ -25,7 +40,15 @@ KO=$TCPCLOSE_KO
 # as one more configuration, "ref", in the churn and probe sections.
 REF=$TCPCLOSE_OUT/bench/ref.ko
 [ -e "$REF" ] || REF=
-R=$TCPCLOSE_OUT/results.txt
+# BENCH_* settings of bench/run.sh, if any.
+[ ! -e "$here/env" ] || . "$here/env"
+# Records go to tmpfs, copied to the host at the end of each section: a
+# write to the shared 9p directory waits for the host, and under icount
+# every wait moves the guest clock from timer to timer (seen: 15 minutes
+# of guest time between two churn rounds on a loaded host, every timewait
+# socket expired in between).
+R=/dev/shm/bench-results.txt
+R_OUT=$TCPCLOSE_OUT/results.txt
 T=/sys/kernel/tracing
 
 rec() {
@@ -61,8 +84,8 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 # ---- bpftrace, the peer ----
 
 BT_PID=
-bt_start() {
-	BPFTRACE_MAP_KEYS_MAX=65536 bpftrace "$here/peer.bt" >/tmp/bt.out 2>&1 &
+bt_start() {	# [PROGRAM]: bench/peer.bt by default
+	BPFTRACE_MAP_KEYS_MAX=65536 bpftrace "$here/${1:-peer.bt}" >/tmp/bt.out 2>&1 &
 	BT_PID=$!
 	local i=0
 	until grep -q '^ready' /tmp/bt.out; do
@@ -85,64 +108,133 @@ bt_stop() {
 
 # ---- 1. churn ----
 
-churn_round() {	# MIX CONFIG ROUND SECONDS
-	local mix=$1 cfg=$2 r=$3 d=$4 line conns rate secs
+# tcpext NAME...: those TcpExt counters of this namespace, in that order.
+tcpext() {
+	awk -v want="$*" '$1 == "TcpExt:" && !h { for (i = 2; i <= NF; i++) col[$i] = i; h = 1; next }
+		$1 == "TcpExt:" { n = split(want, w, " "); for (i = 1; i <= n; i++) printf "%s%s", $(col[w[i]]), i < n ? " " : "\n" }' \
+		/proc/net/netstat
+}
+
+TWX="TCPTimeWaitOverflow TW TWKilled TWRecycled"
+CHURN_ARGS=
+
+churn_round() {	# REGIME MIX CONFIG ROUND SECONDS
+	local reg=$1 mix=$2 cfg=$3 r=$4 d=$5 line conns rate secs tw0 tw1
 	case $cfg in
 	loaded) insmod "$KO" || return ;;
 	counts) insmod "$KO" timing=0 tw_probes=0 || return ;;
+	notw) insmod "$KO" tw_probes=0 || return ;;
 	ref) insmod "$REF" || return ;;
 	bpftrace) bt_start || return ;;
+	bpfkfunc) bt_start peer-kfunc.bt || return ;;
 	esac
-	line=$("$B/churn" -d "$d" -m "$mix")
+	tw0="$(tcpext $TWX) $(sockstat_tw)"
+	line=$("$B/churn" -d "$d" -m "$mix" $CHURN_ARGS)
+	tw1="$(tcpext $TWX) $(sockstat_tw)"
 	conns=$(echo "$line" | sed 's/.* conns=\([0-9]*\).*/\1/')
 	rate=$(echo "$line" | sed 's/.* rate=\([0-9.]*\).*/\1/')
 	secs=$(echo "$line" | sed 's/.* secs=\([0-9.]*\).*/\1/')
-	rec churn "$mix" "$cfg" "$r" "$rate" "$conns" "$secs"
+	rec churn "$reg" "$mix" "$cfg" "$r" "$rate" "$conns" "$secs" "${EPOCHREALTIME%.*}"
+	rec tw "$reg" "$mix" "$cfg" "$r" $(echo "$tw0 $tw1" |
+		awk '{ n = NF / 2; for (i = 1; i < n; i++) printf "%d ", $(n + i) - $i; print $n, $NF }')
 	case $cfg in
-	loaded | counts | ref)
+	loaded | counts | notw | ref)
 		# Every connection has exactly one active and one passive close.
 		cat /proc/tcpclose >/tmp/tc.churn
-		check "churn/$mix/r$r/$cfg-active" "$(tc_sum active_closes /tmp/tc.churn)" "$conns"
-		check "churn/$mix/r$r/$cfg-passive" "$(tc_sum passive_closes /tmp/tc.churn)" "$conns"
+		check "churn/$reg/$mix/r$r/$cfg-active" "$(tc_sum active_closes /tmp/tc.churn)" "$conns"
+		check "churn/$reg/$mix/r$r/$cfg-passive" "$(tc_sum passive_closes /tmp/tc.churn)" "$conns"
+		if grep -q 'tw_probes=created' /tmp/tc.churn; then
+			rec tc "$reg" "$mix" "$cfg" "$r" "$(tc_sum tw_created /tmp/tc.churn)" \
+				"$(tc_sum tw_expired /tmp/tc.churn)" "$(tc_sum tw_overflow /tmp/tc.churn)"
+			# Below the limit every first closer's timewait socket is made.
+			[ "$reg" != below ] ||
+				check "churn/$reg/$mix/r$r/$cfg-tw-created" "$(tc_sum tw_created /tmp/tc.churn)" "$conns"
+		fi
 		unload
 		;;
-	bpftrace)
+	bpftrace | bpfkfunc)
 		bt_stop
-		check "churn/$mix/r$r/bpftrace-active" "$BT_ACTIVE" "$conns"
+		check "churn/$reg/$mix/r$r/$cfg-active" "$BT_ACTIVE" "$conns"
 		;;
 	esac
 }
 
 # Events per connection, counted by ftrace (no probe of ours involved).
-hits_per_conn() {	# MIX
+hits_per_conn() {	# REGIME MIX
 	local n=2000 hits
 	echo 8192 >$T/buffer_size_kb
 	echo >$T/trace
 	echo 1 >$T/events/sock/inet_sock_set_state/enable
-	"$B/churn" -n $n -j 1 -m "$1" -p 29000 >/dev/null
+	"$B/churn" -n $n -j 1 -m "$2" -p 29000 $CHURN_ARGS >/dev/null
 	echo 0 >$T/events/sock/inet_sock_set_state/enable
 	hits=$(grep -c 'inet_sock_set_state:.*protocol=IPPROTO_TCP' $T/trace)
 	echo >$T/trace
 	echo 1408 >$T/buffer_size_kb
-	rec hits "$1" "$(awk -v h="$hits" -v n=$n 'BEGIN { printf "%.2f", h / n }')"
+	rec hits "$1" "$2" "$(awk -v h="$hits" -v n=$n 'BEGIN { printf "%.2f", h / n }')"
 }
 
-sec_churn() {	# ROUNDS SECONDS "CONFIGS" MIX...
-	local rounds=$1 d=$2 cfgs=($3) mix r i n
-	shift 3
-	rec meta churn_secs "$d"
+# The rounds of one regime: WARMUP ROUNDS SECONDS "CONFIGS" MIX...
+churn_rounds() {
+	local reg=$1 warm=$2 rounds=$3 d=$4 cfgs=($5) mix r i n
+	shift 5
+	# Warm-up, discarded: at the limit, TIME_WAIT fills to
+	# tcp_max_tw_buckets and stays there; below it, it runs longer than
+	# TIME_WAIT lasts (60 s), so that from the first round on timewait
+	# sockets expire as fast as they are made.
+	"$B/churn" -d "$warm" -m "$1" $CHURN_ARGS >/dev/null
 	for mix in "$@"; do
-		# Warm-up, discarded: TIME_WAIT fills to tcp_max_tw_buckets and
-		# stays there, so every measured round sees the same steady state.
-		"$B/churn" -d "$d" -m "$mix" >/dev/null
 		n=${#cfgs[@]}
 		for r in $(seq 1 "$rounds"); do
 			# Rotate the order so no configuration always goes first.
 			for i in $(seq 0 $((n - 1))); do
-				churn_round "$mix" "${cfgs[$(((i + r - 1) % n))]}" "$r" "$d"
+				churn_round "$reg" "$mix" "${cfgs[$(((i + r - 1) % n))]}" "$r" "$d"
 			done
 		done
-		hits_per_conn "$mix"
+		hits_per_conn "$reg" "$mix"
+	done
+}
+
+# Below tcp_max_tw_buckets, in a namespace of its own (run by sec_churn
+# through unshare): its own established hash, sized for a minute of
+# timewait sockets (a shared 16k-bucket one would make every lookup walk
+# chains of dozens and measure those), tcp_max_tw_buckets far above that,
+# no recycling (tcp_tw_reuse=0) and 64 destination addresses with the whole
+# port range, so that no 4-tuple repeats within 60 s: every first closer
+# enters TIME_WAIT and stays there until its timer expires.
+churnbelow() {	# ROUNDS SECONDS "CONFIGS" MIX...
+	ip link set lo up
+	sysctl -qw net.ipv4.tcp_max_tw_buckets=4194304 net.ipv4.tcp_tw_reuse=0 \
+		net.ipv4.ip_local_port_range="1024 65535"
+	CHURN_ARGS="-a 64"
+	rec meta churn_below "$(sysctl -n net.ipv4.tcp_max_tw_buckets) tw buckets, tw_reuse $(sysctl -n net.ipv4.tcp_tw_reuse), ehash $(sysctl -n net.ipv4.tcp_ehash_entries), 64 addresses"
+	churn_rounds below 65 "$@"
+}
+
+sec_churn() {	# ROUNDS SECONDS "CONFIGS" "REGIMES" MIX...
+	local rounds=$1 d=$2 cfgs=$3 regs=$4 reg
+	shift 4
+	rec meta churn_secs "$d"
+	# Everything a round runs, read once from the host's 9p root first:
+	# under icount a wait for the host moves the guest clock from timer to
+	# timer (a first insmod of a 3 MB module moved it 85 s, long enough
+	# for every timewait socket of the warm-up to expire).
+	insmod "$KO" && unload
+	[ -z "$REF" ] || { insmod "$REF" && unload; }
+	case " $cfgs " in *" bpftrace "*) bt_start && bt_stop ;; esac
+	case " $cfgs " in *" bpfkfunc "*) bt_start peer-kfunc.bt && bt_stop ;; esac
+	"$B/churn" -n 10 -m mixed >/dev/null
+	for reg in $regs; do
+		case $reg in
+		limit)
+			rec meta churn_limit "$(sysctl -n net.ipv4.tcp_max_tw_buckets) tw buckets, tw_reuse $(sysctl -n net.ipv4.tcp_tw_reuse)"
+			churn_rounds limit "$d" "$rounds" "$d" "$cfgs" "$@"
+			;;
+		below)
+			sysctl -qw net.ipv4.tcp_child_ehash_entries=1048576
+			unshare -n "$0" churnbelow "$rounds" "$d" "$cfgs" "$@"
+			sysctl -qw net.ipv4.tcp_child_ehash_entries=0
+			;;
+		esac
 	done
 }
 
@@ -417,7 +509,7 @@ sec_mem() {	# ROUNDS NETNS PORTS...
 # ---- main ----
 
 case $1 in
-readcost | destcost | memports)
+readcost | destcost | memports | churnbelow)
 	f=$1
 	shift
 	$f "$@"
@@ -446,8 +538,12 @@ for s in $sections; do
 	rec step "$s" begin
 	# quick: what make check needs, in well under a minute; no bpftrace.
 	case $mode/$s in
-	full/churn) sec_churn 5 3 "unloaded loaded counts bpftrace${REF:+ ref}" server-first client-first ;;
-	quick/churn) sec_churn 1 1 "unloaded loaded" mixed ;;
+	full/churn)
+		sec_churn "${BENCH_ROUNDS:-5}" "${BENCH_SECS:-3}" \
+			"${BENCH_CONFIGS:-unloaded loaded counts notw bpftrace bpfkfunc${REF:+ ref}}" \
+			"${BENCH_REGIMES:-limit below}" ${BENCH_MIXES:-server-first client-first}
+		;;
+	quick/churn) sec_churn 1 1 "unloaded loaded" limit mixed ;;
 	full/probe) sec_probe bpftrace ;;
 	quick/probe) sec_probe ;;
 	full/read) sec_read 10000 50000 100000 ;;
@@ -458,6 +554,7 @@ for s in $sections; do
 	esac
 	rec meta "time_$s" $((($(now_ns) - start) / 1000000))
 	rec step "$s" end
+	cp "$R" "$R_OUT"
 done
 if dmesg -l emerg,alert,crit,err,warn | grep -v 'loading out-of-tree\|module verification failed\|taints kernel' | grep -q .; then
 	rec check dmesg bad "$(dmesg -l emerg,alert,crit,err,warn | tr '\n' '|' | cut -c1-300)"
@@ -472,3 +569,4 @@ if [ -n "$bad" ]; then
 else
 	rec check dmesg-errors ok clean
 fi
+cp "$R" "$R_OUT"

@@ -16,6 +16,18 @@ function median(key,   n, i, j, t, v) {
 	return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
 }
 function add(key, x) { val[key, ++cnt[key]] = x }
+# "min / median / max" of the values of key, with fmt for each.
+function spread(key, fmt,   n, i, j, t, v) {
+	n = cnt[key]
+	if (!n) return "-"
+	for (i = 1; i <= n; i++) v[i] = val[key, i]
+	for (i = 2; i <= n; i++) {
+		t = v[i]
+		for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]
+		v[j + 1] = t
+	}
+	return sprintf(fmt " / " fmt " / " fmt, v[1], median(key), v[n])
+}
 function pct(r) { return sprintf("%.3f (%+.1f%%)", r, (r - 1) * 100) }
 function ms(ns) { return ns >= 1e8 ? sprintf("%.0f ms", ns / 1e6) : ns >= 1e7 ? sprintf("%.1f ms", ns / 1e6) : sprintf("%.2f ms", ns / 1e6) }
 function kib(b) { return sprintf("%.1f KiB", b / 1024) }
@@ -24,10 +36,16 @@ function target(name, res, ok) {
 }
 $1 == "meta" { meta[$2] = $3; for (i = 4; i <= NF; i++) meta[$2] = meta[$2] " " $i }
 $1 == "churn" {
-	add("churn " $2 " " $3, $5); rounds[$2] = $4 > rounds[$2] ? $4 : rounds[$2]
-	if (!($2 in seenmix)) { seenmix[$2] = 1; mixes[++nmix] = $2 }
+	k = $2 " " $3 " " $4
+	add("churn " k, $6); rate[k, $5] = $6; rounds = $5 > rounds ? $5 : rounds
+	if (!($2 in seenreg)) { seenreg[$2] = 1; regs[++nreg] = $2 }
+	if (!(($2, $3) in seenmix)) { seenmix[$2, $3] = 1; mixes[$2, ++nmix[$2]] = $3 }
+	if (!($4 in seencfg)) { seencfg[$4] = 1; cfgs[++ncfg] = $4 }
 }
-$1 == "hits" { hits[$2] = $3 }
+$1 == "tw" { k = $2 " " $3 " " $4; add("ovf " k, $6); add("exp " k, $7 + $10 - $11 - $8 - $9); add("twend " k, $11) }
+$1 == "tc" { k = $2 " " $3 " " $4; add("tcexp " k, $7) }
+$1 == "load" { add("load " $2, $6) }
+$1 == "hits" { hits[$2, $3] = $4 }
 $1 == "probe" { probe[$2, $3] = $4 }
 $1 == "clock" { clk[++nclk] = $2; clkns[$2] = $3 }
 $1 == "meta" && $2 == "clocksource" { clocksource = $3 }
@@ -47,34 +65,56 @@ END {
 	if (meta["kprobes"] != "") print "TIME_WAIT lifecycle kprobes (tw_probes=1): " meta["kprobes"] "."
 	print ""
 
-	if (nmix) {
-		ref = ("churn " mixes[1] " ref") in cnt
-		print "### Churn: short loopback connections on every vCPU"
-		print ""
-		print "Connections per second (guest time), median of " rounds[mixes[1]] " alternating rounds of " meta["churn_secs"] " s in one boot; the ratios are to the module not loaded."
-		if (ref) print "\n\"ref\" is tcpclose built from " meta["ref"] "."
-		cts = ("churn " mixes[1] " counts") in cnt
-		if (cts) print "\n\"counts only\" is tcpclose loaded with timing=0 tw_probes=0: counters and gauges, no close timing and no TIME_WAIT kprobes."
-		print ""
-		printf "| mix | unloaded | tcpclose | ratio |%s bpftrace | ratio |%s tcpclose cost per connection | per hit |\n", cts ? " counts only | ratio |" : "", ref ? " ref | ratio |" : ""
-		printf "|---|---:|---:|---:|%s---:|---:|%s---:|---:|\n", cts ? "---:|---:|" : "", ref ? "---:|---:|" : ""
-		for (m = 1; m <= nmix; m++) {
-			x = mixes[m]
-			u = median("churn " x " unloaded"); l = median("churn " x " loaded"); b = median("churn " x " bpftrace")
-			r = ref ? median("churn " x " ref") : ""
-			c = cts ? median("churn " x " counts") : ""
-			per = (1 / l - 1 / u) * 1e9
-			printf "| %s | %.0f | %.0f | %s |", x, u, l, pct(l / u)
-			if (cts) printf " %.0f | %s |", c, pct(c / u)
-			printf " %s | %s |", b == "" ? "-" : sprintf("%.0f", b), b == "" ? "-" : pct(b / u)
-			if (ref) printf " %.0f | %s |", r, pct(r / u)
-			printf " %.0f ns | %s |\n", per, hits[x] ? sprintf("%.0f ns (%s hits)", per / hits[x], hits[x]) : "-"
-			target("churn " x ": tcpclose >= 99% of unloaded", sprintf("%.1f%%", 100 * l / u), l / u >= 0.99)
-			if (cts)
-				target("churn " x ": counts only (timing=0 tw_probes=0) >= 99% of unloaded", sprintf("%.1f%%", 100 * c / u), c / u >= 0.99)
-			if (b != "")
-				target("churn " x ": tcpclose cheaper than bpftrace", sprintf("%.1f%% vs %.1f%%", 100 * l / u, 100 * b / u), l > b)
+	cname["unloaded"] = "not loaded"
+	cname["loaded"] = "**tcpclose** (default: timing=1 tw_probes=auto)"
+	cname["counts"] = "counts only (timing=0 tw_probes=0)"
+	cname["notw"] = "timing, no TIME_WAIT kprobes (tw_probes=0)"
+	cname["bpftrace"] = "bpftrace, tracepoint (bench/peer.bt)"
+	cname["bpfkfunc"] = "bpftrace, kfunc on tcp_set_state (bench/peer-kfunc.bt)"
+	cname["ref"] = "ref: tcpclose at " meta["ref"]
+	rname["limit"] = "at the tcp_max_tw_buckets limit (" meta["churn_limit"] "): almost every first closer overflows, no timewait socket is made"
+	rname["below"] = "below tcp_max_tw_buckets (" meta["churn_below"] "): every first closer enters TIME_WAIT; after a warm-up longer than TIME_WAIT (60 s), as many expire per round as are made"
+	icount = meta["clock"] == "icount"
+	for (g = 1; g <= nreg; g++) {
+		reg = regs[g]
+		printf "### Churn %s\n\n", rname[reg]
+		printf "Connections per second (%s), %d rounds of %s s, the configurations alternating in rotating order in one boot. Ratios are to the module not loaded: the ratio of the medians, then the spread of the per-round ratios (each round against the unloaded run of the same round).", icount ? "guest time: instruction counts" : "wall clock", rounds, meta["churn_secs"]
+		if (!icount && cnt["load " reg]) printf " Host load (1-minute average) during these rounds: %s.", spread("load " reg, "%.2f")
+		print "\n"
+		print "| mix | configuration | conn/s min / median / max | ratio | per-round ratios min / median / max | cost per connection | TCPTimeWaitOverflow per round min / median / max | timewait sockets expired per round min / median / max |"
+		print "|---|---|---:|---:|---:|---:|---:|---:|"
+		for (m = 1; m <= nmix[reg]; m++) {
+			x = mixes[reg, m]
+			u = median("churn " reg " " x " unloaded")
+			for (c = 1; c <= ncfg; c++) {
+				cf = cfgs[c]; k = reg " " x " " cf
+				if (!cnt["churn " k]) continue
+				l = median("churn " k)
+				delete pr
+				for (r = 1; r <= rounds; r++)
+					if (((k, r) in rate) && ((reg " " x " unloaded", r) in rate))
+						val["pr " k, ++pr[1]] = rate[k, r] / rate[reg " " x " unloaded", r]
+				cnt["pr " k] = pr[1]
+				per = (1 / l - 1 / u) * 1e9
+				printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", x, cname[cf], spread("churn " k, "%.0f"),
+					cf == "unloaded" ? "1" : sprintf("%.3f", l / u), cf == "unloaded" ? "-" : spread("pr " k, "%.3f"),
+					cf == "unloaded" ? "-" : sprintf("%.0f ns%s", per, hits[reg, x] ? sprintf(" (%s hits: %.0f per hit)", hits[reg, x], per / hits[reg, x]) : ""),
+					spread("ovf " k, "%.0f"), spread("exp " k, "%.0f")
+				ratio[reg, x, cf] = l / u
+				if (cf == "loaded") target("churn " reg ", " x ": tcpclose >= 99% of unloaded (" (icount ? "icount" : "wall clock") ")", sprintf("%.3f (rounds %s)", l / u, spread("pr " k, "%.3f")), l / u >= 0.99)
+				if (cf == "counts") target("churn " reg ", " x ": counts only >= 99% of unloaded (" (icount ? "icount" : "wall clock") ")", sprintf("%.3f (rounds %s)", l / u, spread("pr " k, "%.3f")), l / u >= 0.99)
+			}
+			for (c = 1; c <= ncfg; c++) {
+				cf = cfgs[c]
+				if (cf != "bpftrace" && cf != "bpfkfunc") continue
+				if (!((reg, x, cf) in ratio) || !((reg, x, "loaded") in ratio)) continue
+				target("churn " reg ", " x ": tcpclose cheaper than " cname[cf], sprintf("%.3f vs %.3f", ratio[reg, x, "loaded"], ratio[reg, x, cf]), ratio[reg, x, "loaded"] > ratio[reg, x, cf])
+			}
 		}
+		print ""
+	}
+	if (nreg) {
+		print "Cost per connection = 1/rate (loaded) - 1/rate (unloaded), from the medians" (icount ? ", in instructions (1 ns of guest time each)" : ", in ns of wall time") "; hits are the inet_sock_set_state hits per connection, counted with ftrace. Timewait sockets expired per round = made (TcpExt TW, counted when the timer is armed) + sockstat tw before - after - TWKilled - TWRecycled."
 		print ""
 	}
 
