@@ -34,11 +34,14 @@
 # BENCH_CONFIGS, BENCH_MIXES, BENCH_REGIMES narrow or widen the full churn.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-B=$TCPCLOSE_BIN
-KO=$TCPCLOSE_KO
+# BENCH_BIN, BENCH_KO, BENCH_REF_KO, BENCH_BT: the tmpfs copies of
+# sec_churn, for the namespace it runs its second regime in.
+B=${BENCH_BIN:-$TCPCLOSE_BIN}
+KO=${BENCH_KO:-$TCPCLOSE_KO}
+BT=${BENCH_BT:-$here}
 # A reference build of the module (bench/run.sh with BENCH_REF=REV), measured
 # as one more configuration, "ref", in the churn and probe sections.
-REF=$TCPCLOSE_OUT/bench/ref.ko
+REF=${BENCH_REF_KO:-$TCPCLOSE_OUT/bench/ref.ko}
 [ -e "$REF" ] || REF=
 # BENCH_* settings of bench/run.sh, if any.
 [ ! -e "$here/env" ] || . "$here/env"
@@ -85,7 +88,7 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 BT_PID=
 bt_start() {	# [PROGRAM]: bench/peer.bt by default
-	BPFTRACE_MAP_KEYS_MAX=65536 bpftrace "$here/${1:-peer.bt}" >/tmp/bt.out 2>&1 &
+	BPFTRACE_MAP_KEYS_MAX=65536 bpftrace "$BT/${1:-peer.bt}" >/tmp/bt.out 2>&1 &
 	BT_PID=$!
 	local i=0
 	until grep -q '^ready' /tmp/bt.out; do
@@ -128,6 +131,10 @@ churn_round() {	# REGIME MIX CONFIG ROUND SECONDS
 	bpftrace) bt_start || return ;;
 	bpfkfunc) bt_start peer-kfunc.bt || return ;;
 	esac
+	# At the limit, a second refills the timewait sockets a wait for the
+	# host may have let expire (below it the round records how many there
+	# were: a minute of them is the steady state).
+	[ "$reg" != limit ] || "$B/churn" -d 1 -m "$mix" $CHURN_ARGS >/dev/null
 	tw0="$(tcpext $TWX) $(sockstat_tw)"
 	line=$("$B/churn" -d "$d" -m "$mix" $CHURN_ARGS)
 	tw1="$(tcpext $TWX) $(sockstat_tw)"
@@ -214,10 +221,19 @@ sec_churn() {	# ROUNDS SECONDS "CONFIGS" "REGIMES" MIX...
 	local rounds=$1 d=$2 cfgs=$3 regs=$4 reg
 	shift 4
 	rec meta churn_secs "$d"
-	# Everything a round runs, read once from the host's 9p root first:
-	# under icount a wait for the host moves the guest clock from timer to
-	# timer (a first insmod of a 3 MB module moved it 85 s, long enough
-	# for every timewait socket of the warm-up to expire).
+	# Everything a round runs, on tmpfs or read once from the host's 9p
+	# root first: under icount a wait for the host moves the guest clock
+	# from timer to timer (an insmod from 9p moved it by 85 to 400 s,
+	# long enough for every timewait socket of the warm-up to expire).
+	mkdir -p /dev/shm/bench
+	cp "$KO" "$B/churn" "$BT"/peer*.bt /dev/shm/bench/
+	export BENCH_KO=/dev/shm/bench/${KO##*/} BENCH_BIN=/dev/shm/bench BENCH_BT=/dev/shm/bench
+	KO=$BENCH_KO B=$BENCH_BIN BT=$BENCH_BT
+	if [ -n "$REF" ]; then
+		cp "$REF" /dev/shm/bench/ref.ko
+		export BENCH_REF_KO=/dev/shm/bench/ref.ko
+		REF=$BENCH_REF_KO
+	fi
 	insmod "$KO" && unload
 	[ -z "$REF" ] || { insmod "$REF" && unload; }
 	case " $cfgs " in *" bpftrace "*) bt_start && bt_stop ;; esac
