@@ -214,7 +214,8 @@ churnbelow() {	# ROUNDS SECONDS "CONFIGS" MIX...
 		net.ipv4.ip_local_port_range="1024 65535"
 	CHURN_ARGS="-a 64"
 	rec meta churn_below "$(sysctl -n net.ipv4.tcp_max_tw_buckets) tw buckets, tw_reuse $(sysctl -n net.ipv4.tcp_tw_reuse), ehash $(sysctl -n net.ipv4.tcp_ehash_entries), 64 addresses"
-	churn_rounds below 65 "$@"
+	rec meta churn_below_warmup "${BENCH_BELOW_WARMUP:-65}"
+	churn_rounds below "${BENCH_BELOW_WARMUP:-65}" "$@"
 }
 
 sec_churn() {	# ROUNDS SECONDS "CONFIGS" "REGIMES" MIX...
@@ -286,7 +287,7 @@ sec_probe() {	# [bpftrace]
 	if [ -n "$REF" ]; then
 		insmod "$REF" && tpbench ref && unload
 	fi
-	if [ "${1:-}" = bpftrace ]; then
+	if [ "${1:-}" = bpftrace ] && [[ " ${BENCH_CONFIGS:-bpftrace} " = *" bpftrace "* ]]; then
 		bt_start && { tpbench bpftrace; bt_stop; }
 	fi
 	for c in /sys/devices/system/cpu/cpu[1-9]*/online; do echo 1 >"$c"; done

@@ -102,7 +102,7 @@ boot() {
 	# may be edited during a run that takes minutes.
 	cp "$top/bench/guest-bench.sh" "$top/bench/peer.bt" "$top/bench/peer-kfunc.bt" \
 		"$top/tests/kernel-log-errors" "$o/bench/"
-	for s in BENCH_ROUNDS BENCH_SECS BENCH_CONFIGS BENCH_MIXES BENCH_REGIMES; do
+	for s in BENCH_ROUNDS BENCH_SECS BENCH_CONFIGS BENCH_MIXES BENCH_REGIMES BENCH_BELOW_WARMUP; do
 		[ -z "${!s:-}" ] || printf '%s=%q\n' "$s" "${!s}"
 	done >"$o/bench/env"
 	[ -z "${ref:-}" ] || cp "$refdir/module/tcpclose.ko" "$o/bench/ref.ko"
