@@ -42,7 +42,7 @@ $1 == "churn" {
 	if (!(($2, $3) in seenmix)) { seenmix[$2, $3] = 1; mixes[$2, ++nmix[$2]] = $3 }
 	if (!($4 in seencfg)) { seencfg[$4] = 1; cfgs[++ncfg] = $4 }
 }
-$1 == "tw" { k = $2 " " $3 " " $4; add("ovf " k, $6); add("exp " k, $7 + $10 - $11 - $8 - $9); add("twend " k, $11) }
+$1 == "tw" { k = $2 " " $3 " " $4; add("ovf " k, $6); add("exp " k, $7 + $10 - $11 - $8 - $9); add("twend " k, $11); add("twbefore " k, $10) }
 $1 == "tc" { k = $2 " " $3 " " $4; add("tcexp " k, $7) }
 $1 == "load" { add("load " $2, $6) }
 $1 == "hits" { hits[$2, $3] = $4 }
@@ -81,8 +81,8 @@ END {
 		printf "Connections per second (%s), %d rounds of %s s, the configurations alternating in rotating order in one boot. Ratios are to the module not loaded: the ratio of the medians, then the spread of the per-round ratios (each round against the unloaded run of the same round).", icount ? "guest time: instruction counts" : "wall clock", rounds, meta["churn_secs"]
 		if (!icount && cnt["load " reg]) printf " Host load (1-minute average) during these rounds: %s.", spread("load " reg, "%.2f")
 		print "\n"
-		print "| mix | configuration | conn/s min / median / max | ratio | per-round ratios min / median / max | cost per connection | TCPTimeWaitOverflow per round min / median / max | timewait sockets expired per round min / median / max |"
-		print "|---|---|---:|---:|---:|---:|---:|---:|"
+		print "| mix | configuration | conn/s min / median / max | ratio | per-round ratios min / median / max | cost per connection | TCPTimeWaitOverflow per round min / median / max | timewait sockets at the start of a round min / median / max | expired per round min / median / max |"
+		print "|---|---|---:|---:|---:|---:|---:|---:|---:|"
 		for (m = 1; m <= nmix[reg]; m++) {
 			x = mixes[reg, m]
 			u = median("churn " reg " " x " unloaded")
@@ -96,10 +96,10 @@ END {
 						val["pr " k, ++pr[1]] = rate[k, r] / rate[reg " " x " unloaded", r]
 				cnt["pr " k] = pr[1]
 				per = (1 / l - 1 / u) * 1e9
-				printf "| %s | %s | %s | %s | %s | %s | %s | %s |\n", x, cname[cf], spread("churn " k, "%.0f"),
+				printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", x, cname[cf], spread("churn " k, "%.0f"),
 					cf == "unloaded" ? "1" : sprintf("%.3f", l / u), cf == "unloaded" ? "-" : spread("pr " k, "%.3f"),
 					cf == "unloaded" ? "-" : sprintf("%.0f ns%s", per, hits[reg, x] ? sprintf(" (%s hits: %.0f per hit)", hits[reg, x], per / hits[reg, x]) : ""),
-					spread("ovf " k, "%.0f"), spread("exp " k, "%.0f")
+					spread("ovf " k, "%.0f"), spread("twbefore " k, "%.0f"), spread("exp " k, "%.0f")
 				ratio[reg, x, cf] = l / u
 				if (cf == "loaded") target("churn " reg ", " x ": tcpclose >= 99% of unloaded (" (icount ? "icount" : "wall clock") ")", sprintf("%.3f (rounds %s)", l / u, spread("pr " k, "%.3f")), l / u >= 0.99)
 				if (cf == "counts") target("churn " reg ", " x ": counts only >= 99% of unloaded (" (icount ? "icount" : "wall clock") ")", sprintf("%.3f (rounds %s)", l / u, spread("pr " k, "%.3f")), l / u >= 0.99)
