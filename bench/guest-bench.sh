@@ -123,6 +123,12 @@ CHURN_ARGS=
 
 churn_round() {	# REGIME MIX CONFIG ROUND SECONDS
 	local reg=$1 mix=$2 cfg=$3 r=$4 d=$5 line conns rate secs tw0 tw1
+	# At the limit, a second refills the timewait sockets a wait for the
+	# host may have let expire (below it the round records how many there
+	# were: a minute of them is the steady state). Before the probe is
+	# attached: its closes are not the round's, and the checks below
+	# compare the probe's counts with the round's connections.
+	[ "$reg" != limit ] || "$B/churn" -d 1 -m "$mix" $CHURN_ARGS >/dev/null
 	case $cfg in
 	loaded) insmod "$KO" || return ;;
 	counts) insmod "$KO" timing=0 tw_probes=0 || return ;;
@@ -131,10 +137,6 @@ churn_round() {	# REGIME MIX CONFIG ROUND SECONDS
 	bpftrace) bt_start || return ;;
 	bpfkfunc) bt_start peer-kfunc.bt || return ;;
 	esac
-	# At the limit, a second refills the timewait sockets a wait for the
-	# host may have let expire (below it the round records how many there
-	# were: a minute of them is the steady state).
-	[ "$reg" != limit ] || "$B/churn" -d 1 -m "$mix" $CHURN_ARGS >/dev/null
 	tw0="$(tcpext $TWX) $(sockstat_tw)"
 	line=$("$B/churn" -d "$d" -m "$mix" $CHURN_ARGS)
 	tw1="$(tcpext $TWX) $(sockstat_tw)"
