@@ -4,7 +4,7 @@
 #
 #   guest-bench.sh full|quick TPBENCH_KO [SECTION...]
 #
-# Sections: mem probe read churn (default: all, in that order: memory is
+# Sections: mem probe read dest churn (default: all, in that order: memory is
 # read first, on a quiet system). Records:
 #   meta KEY VALUE...
 #   churn REGIME MIX CONFIG ROUND RATE CONNS SECS EPOCH

@@ -133,7 +133,7 @@ boot() {
 		failstep "guest/$clock" "the guest produced no results (rc=$rc)" "$o/console.log"
 	fi
 	# Each section the guest was to run ended.
-	for s in ${BENCH_SECTIONS:-mem probe read churn}; do
+	for s in ${BENCH_SECTIONS:-mem probe read dest churn}; do
 		if grep -qx "step $s end" "$o/results.txt"; then
 			pass "bench/$mode/$clock/step/$s"
 		else
