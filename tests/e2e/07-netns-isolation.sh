@@ -6,8 +6,7 @@ rm -f /tmp/ready.b
 unshare -n sh -c "ip link set lo up; exec tcw client-first -n $N -p 5009 -r /tmp/ready.b -h 600" \
 	>/tmp/tcw.b 2>&1 &
 B_PID=$!
-i=0
-while [ ! -e /tmp/ready.b ] && [ $i -lt 600 ]; do sleep 0.1; i=$((i + 1)); done
+wait_until 120 test -e /tmp/ready.b || fail b.workload "tcw in B not ready after 120 s: $(cat /tmp/tcw.b)"
 expect a.own 5008 server active_closes=$N time_wait=$N
 check a.not-b "$(grep -c '^ *5009 ' $PROC)" 0
 nsenter -t $B_PID -n cat $PROC >/tmp/b.snap

@@ -7,13 +7,13 @@ check param.value "$(cat /sys/module/tcpclose/parameters/max_ports)" 2
 for p in 5014 5015 5016; do
 	tcw server-first -n 5 -p $p >/dev/null || fail "workload.$p" "tcw failed"
 done
-# Sockets settle asynchronously: read until the totals are reached.
-i=0
-while :; do
+# Sockets settle asynchronously: read until the totals are reached (at
+# most 30 s; the checks judge the last read).
+settled() {
 	cat $PROC >/tmp/mp.snap
-	[ "$(tc_sum passive_closes /tmp/mp.snap)" = 15 ] || [ $i -ge 50 ] || { i=$((i + 1)); sleep 0.2; continue; }
-	break
-done
+	[ "$(tc_sum passive_closes /tmp/mp.snap)" = 15 ]
+}
+wait_until 30 settled
 check bound.active "$(tc_sum active_closes /tmp/mp.snap)" 15
 check bound.passive "$(tc_sum passive_closes /tmp/mp.snap)" 15
 check bound.time_wait "$(tc_sum time_wait /tmp/mp.snap)" 15

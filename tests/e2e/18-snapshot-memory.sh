@@ -18,16 +18,16 @@ echo +memory >$CG/cgroup.subtree_control || fail cgroup.memory "no memory contro
 
 # run_in CGROUP READYNAME ARGS...: tcw open as uid 65534 in CGROUP, held.
 run_in() {
-	local cg=$CG/$1 ready=/tmp/ready.$2 i=0
+	local cg=$CG/$1 ready=/tmp/ready.$2 end
 	shift 2
 	mkdir -p "$cg"
 	rm -f "$ready"
 	sh -c "echo \$\$ >$cg/cgroup.procs && exec tcw open -u 65534 -r $ready -h 600 $*" \
 		>/tmp/open.out 2>&1 &
 	OPEN_PID=$!
-	while [ ! -e "$ready" ] && kill -0 $OPEN_PID 2>/dev/null && [ $i -lt 1200 ]; do
+	end=$(deadline 240)
+	while [ ! -e "$ready" ] && kill -0 $OPEN_PID 2>/dev/null && ! past "$end"; do
 		sleep 0.1
-		i=$((i + 1))
 	done
 }
 

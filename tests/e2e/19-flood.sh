@@ -5,14 +5,12 @@
 # where the events of ports without room, and of ports evicted to make
 # room (the least active first), are counted.
 F=5000
-# has_row NAME PORT: wait up to 10 s for a server row of PORT with closes.
+# has_row NAME PORT: wait up to 30 s for a server row of PORT with closes.
+row_of() {
+	tc_rows | awk -v p="$1" '$1 == p && $2 == "server" && $3 > 0 { f = 1 } END { exit !f }'
+}
 has_row() {
-	local i=0
-	until tc_rows | awk -v p="$2" '$1 == p && $2 == "server" && $3 > 0 { f = 1 } END { exit !f }'; do
-		i=$((i + 1))
-		[ $i -ge 50 ] && { fail "$1" "no row for $2 after 10 s"; return 1; }
-		sleep 0.2
-	done
+	wait_until 30 row_of "$2" || { fail "$1" "no row for $2 after 30 s"; return 1; }
 	pass "$1"
 }
 rmmod tcpclose || fail rmmod "rmmod failed"

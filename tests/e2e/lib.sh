@@ -46,19 +46,51 @@ tc_mismatch() {
 	done
 }
 
+# Deadlines are time, not a count of polls: under an emulator whose speed
+# follows the host's load, a poll (a cat and an awk) can take longer than
+# its sleep. They only bound how long a check waits for a condition that
+# should hold: a check that passes returns as soon as it holds, so they are
+# generous (a loaded host runs the guest several times slower).
+# up_cs: centiseconds since boot (/proc/uptime).
+up_cs() {
+	awk '{ printf "%d\n", $1 * 100 }' /proc/uptime
+}
+
+# deadline SECONDS: the time (up_cs) that many seconds from now.
+deadline() {
+	awk -v s="$1" '{ printf "%d\n", ($1 + s) * 100 }' /proc/uptime
+}
+
+# past DEADLINE: true once up_cs reached DEADLINE.
+past() {
+	[ "$(up_cs)" -ge "$1" ]
+}
+
+# wait_until SECONDS CMD...: run CMD every 0.1 s until it succeeds (status
+# 0) or SECONDS have passed (status 1; CMD is tried once more at the end).
+wait_until() {
+	local end
+	end=$(deadline "$1")
+	shift
+	until "$@"; do
+		past "$end" && { "$@"; return; }
+		sleep 0.1
+	done
+}
+
 # expect NAME PORT ROLE col=val...: the row must exist and reach exactly
 # these values (an absent row reads "absent", which no value matches).
 # Sockets settle asynchronously (a LAST_ACK waits for its ACK), so the table
-# is re-read for up to 10 s; the check fails on the last values read.
+# is re-read for up to 30 s; the check fails on the last values read.
 expect() {
-	local name=$1 p=$2 r=$3 i=0 bad
+	local name=$1 p=$2 r=$3 end bad
 	shift 3
+	end=$(deadline 30)
 	while :; do
 		cat $PROC >/tmp/tc.snap
 		bad=$(tc_mismatch /tmp/tc.snap "$p" "$r" "$@")
 		[ -z "$bad" ] && { pass "$name"; return 0; }
-		i=$((i + 1))
-		[ $i -ge 50 ] && break
+		past "$end" && break
 		sleep 0.2
 	done
 	fail "$name" "port $p $r: $bad"
@@ -77,16 +109,17 @@ expect_rows() {
 }
 
 # start_tcw READYNAME ARGS...: run the workload generator in the background
-# and wait until it has finished its connections and holds its listener.
+# and wait (at most 120 s) until it has finished its connections and holds
+# its listener.
 start_tcw() {
-	local ready=/tmp/ready.$1 i=0
+	local ready=/tmp/ready.$1 end
 	shift
 	rm -f "$ready"
 	tcw "$@" -r "$ready" -h 600 >/tmp/tcw.out 2>&1 &
 	TCW_PID=$!
+	end=$(deadline 120)
 	while [ ! -e "$ready" ]; do
-		i=$((i + 1))
-		if [ $i -ge 600 ] || ! kill -0 $TCW_PID 2>/dev/null; then
+		if past "$end" || ! kill -0 $TCW_PID 2>/dev/null; then
 			fail "workload" "tcw $* did not become ready: $(cat /tmp/tcw.out)"
 			return 1
 		fi

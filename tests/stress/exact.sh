@@ -21,9 +21,10 @@ for w in "sf server-first -p 8001" "cf client-first -p 8002" "ab abort -p 8003" 
 	eval pid_$name=$!
 done
 tcw churn -d $EXACT_CHURN -p 8008 >$ST/e.out.churn 2>&1
+end=$(deadline 240)
 for name in sf cf ab lk v6sf v6cf v6ab; do
-	i=0
-	while [ ! -e $ST/e.ready.$name ] && [ $i -lt 1200 ]; do sleep 0.1; i=$((i + 1)); done
+	while [ ! -e $ST/e.ready.$name ] && ! past "$end"; do sleep 0.1; done
+	[ -e $ST/e.ready.$name ] || fail ready.$name "tcw $name not ready after 240 s: $(cat $ST/e.out.$name)"
 done
 touch $ST/e.stop
 sleep 1
