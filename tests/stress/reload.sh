@@ -41,16 +41,29 @@ stop_tcw
 # on "other" (port 0), without an entry. Regression: it allocated the port's entry
 # (lockdep: inconsistent {INITIAL USE} -> {IN-NMI} usage of kmemleak_lock,
 # from tcpclose_tw_timer).
+# The orphans' timers run tcp_fin_timeout (15 s) from their close: insmod
+# must be done by then, which a loaded host can delay by seconds on a debug
+# kernel (5 s was too short); it is checked, not assumed.
 P=5302
-sysctl -qw net.ipv4.tcp_fin_timeout=5
+FT=15
+sysctl -qw net.ipv4.tcp_fin_timeout=$FT
 rmmod tcpclose || fail nmi.rmmod "rmmod failed"
 start_tcw rl2 leak -n 4 -p $P || return
+t0=$(up_cs)
 insmod $KO || fail nmi.insmod "insmod failed"
+took=$(($(up_cs) - t0))
+check nmi.insmod-in-time "$([ $took -lt $((FT * 100 - 100)) ] && echo yes || echo "insmod took $((took / 100)) s of the ${FT} s")" yes
 # Nothing may read the table before the timers fire: a snapshot would
-# create the entry. Then all 4 are seen, as timeouts on "other" or (a
-# read came first after all) on their own row.
-sleep 6
-i=0
+# create the entry. Wait (at most 60 s) until the kernel has no orphan of
+# port $P left in FIN_WAIT2 (its own table, /proc/net/tcp: state 05,
+# remote port $P); then all 4 are seen, as timeouts on "other" or (a read
+# came first after all) on their own row.
+orphans() {
+	awk -v p="$(printf '%04X' $P)" '$4 == "05" && substr($3, length($3) - 3) == p' \
+		/proc/net/tcp /proc/net/tcp6 | wc -l
+}
+no_orphans() { [ "$(orphans)" = 0 ]; }
+wait_until 60 no_orphans || fail nmi.orphans "$(orphans) orphans of $P still in FIN_WAIT2 after 60 s"
 # A row that does not exist holds no timeout (either may be absent).
 fw2() {
 	local v
@@ -58,11 +71,8 @@ fw2() {
 	[ "$v" = absent ] && v=0
 	echo "$v"
 }
-while [ $((n = $(fw2 0) + $(fw2 $P))) -lt 4 ] &&
-	[ $i -lt 20 ]; do
-	sleep 1
-	i=$((i + 1))
-done
+all_seen() { [ $((n = $(fw2 0) + $(fw2 $P))) -ge 4 ]; }
+wait_until 30 all_seen
 check nmi.fin_wait2-timeouts "$n" 4
 check nmi.dropped "$(tc_meta dropped)" 0
 stop_tcw
