@@ -699,7 +699,12 @@ check watch.missing.status $? 0
 check watch.missing.lines "$(grep -c "^$out/nonexistent missing, waiting$" "$out/watch-missing")" 2
 "$bin" -f "$fx/demo.txt" --watch 0.1 >"$out/watch-int" 2>&1 &
 wp=$!
-sleep 0.5
+# Until it has shown 2 frames (at most 30 s: a loaded host may be slow to
+# run it), not a fixed time.
+for _ in $(seq 300); do
+	[ "$(grep -c '^tcpclose --watch' "$out/watch-int")" -ge 2 ] && break
+	sleep 0.1
+done
 kill -INT $wp
 wait $wp
 check watch.sigint.status $? 0
