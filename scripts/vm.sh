@@ -22,7 +22,10 @@ CACHE=${TCPCLOSE_CACHE:-/var/cache/tcpclose}
 series=${1:?usage: vm.sh SERIES GUEST_SCRIPT [LOG]}
 script=${2:?usage: vm.sh SERIES GUEST_SCRIPT [LOG]}
 log=${3:-/dev/stdout}
-timeout=${TCPCLOSE_VM_TIMEOUT:-1200}
+# The guest's wall-clock limit. TCG's speed follows the host's load: an e2e
+# series takes 3-4 min on an idle host and several times that on a loaded
+# one, so the limit only catches a hung guest.
+timeout=${TCPCLOSE_VM_TIMEOUT:-2400}
 mem=1024 loglevel=4 panic_on_warn=1
 
 # The self-built kernels and the script that builds (or finds) each.
@@ -91,4 +94,8 @@ timeout --foreground "$timeout" qemu-system-x86_64 \
 	-kernel "$kimg" -initrd "$initrd" \
 	-append "console=ttyS0 quiet loglevel=$loglevel panic=-1 oops=panic panic_on_warn=$panic_on_warn tcpclose.run=$script tcpclose.series=$series${TCPCLOSE_VM_APPEND:+ $TCPCLOSE_VM_APPEND}" \
 	-display none -serial stdio -monitor none -no-reboot -nodefaults \
-	</dev/null >"$log" 2>&1 || true
+	</dev/null >"$log" 2>&1 || st=$?
+# Said on the console, where the host's scrapers show the last lines of a
+# guest that did not finish.
+[ "${st:-0}" = 124 ] && echo "vm.sh: QEMU killed after ${timeout} s (TCPCLOSE_VM_TIMEOUT)" >>"$log"
+true

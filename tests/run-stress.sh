@@ -21,7 +21,7 @@ usage="usage: run-stress.sh [quick|full] [debug|debug-rt|kcsan]"
 mode=${1:-quick}
 flavour=${2:-debug}
 case $mode in
-quick) export TCPCLOSE_VM_TIMEOUT=${TCPCLOSE_VM_TIMEOUT:-900} ;;
+quick) export TCPCLOSE_VM_TIMEOUT=${TCPCLOSE_VM_TIMEOUT:-2400} ;;
 full) export TCPCLOSE_VM_TIMEOUT=${TCPCLOSE_VM_TIMEOUT:-5400} ;;
 *) echo "$usage" >&2; exit 2 ;;
 esac
