@@ -1,5 +1,5 @@
 # Simultaneous close: both ends shut down at once and their FINs cross
-# (tcw simultaneous holds every segment on lo for 100 ms with netem, so
+# (tcw simultaneous holds every segment on lo for 200 ms with netem, so
 # that both FINs are in flight before either arrives). Each side goes
 # FIN_WAIT1 -> CLOSING -> TIME_WAIT: a simultaneous close, also counted as
 # active (each sent its FIN first), and TIME_WAIT on both sides.

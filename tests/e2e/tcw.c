@@ -299,7 +299,12 @@ static void half_close(int l)
  * shutdown() calls are made back to back. They must be less than half that
  * apart, or tcw fails rather than make some other close.
  */
-#define NETEM_MS 100
+/*
+ * 200 ms: the 100 ms allowed between the two calls is more than a guest
+ * slowed down by a loaded host takes (100 ms, with 50 ms allowed, could be
+ * missed when the host held the emulator's thread off its CPU).
+ */
+#define NETEM_MS 200
 
 static long long mono_us(void)
 {
