@@ -35,6 +35,9 @@ struct tcpclose_dest_hit {
 };
 
 struct tcpclose_dest_walk {
+	struct tcpclose_walker w;
+	const struct tcpclose_table *tbl;
+	struct tcpclose_range eph;
 	struct tcpclose_dest_group g;
 	unsigned long *ports;		/* local ports of client sockets */
 	struct tcpclose_dest rest;	/* sockets that found no group */
@@ -83,8 +86,16 @@ static bool tcpclose_dest_sock(const struct tcpclose_table *tbl, const struct so
 	return true;
 }
 
-static void tcpclose_dest_commit(struct tcpclose_dest_walk *w, unsigned int n)
+static bool tcpclose_dest_hit(struct tcpclose_walker *ww, const struct sock *sk, unsigned int i)
 {
+	struct tcpclose_dest_walk *w = container_of(ww, struct tcpclose_dest_walk, w);
+
+	return tcpclose_dest_sock(w->tbl, sk, &w->eph, &w->hit[i]);
+}
+
+static void tcpclose_dest_commit(struct tcpclose_walker *ww, unsigned int n, gfp_t gfp)
+{
+	struct tcpclose_dest_walk *w = container_of(ww, struct tcpclose_dest_walk, w);
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
@@ -102,45 +113,10 @@ static void tcpclose_dest_commit(struct tcpclose_dest_walk *w, unsigned int n)
 	}
 }
 
-/* As tcpclose_gauge_walk(): per bucket, committed after the nulls check. */
-static void tcpclose_dest_walk(struct tcpclose_dest_walk *w, const struct tcpclose_table *tbl,
-			       const struct net *net, const struct tcpclose_range *eph)
+/* Before each bucket: room for a batch of new destinations. */
+static void tcpclose_dest_bucket(struct tcpclose_walker *ww)
 {
-	struct inet_hashinfo *h = tcpclose_hashinfo(net);
-	struct hlist_nulls_node *node;
-	unsigned int slot, n;
-	struct sock *sk;
-	bool committed;
-
-	for (slot = 0; slot <= h->ehash_mask; slot++) {
-		struct inet_ehash_bucket *head = &h->ehash[slot];
-
-		if (hlist_nulls_empty(&head->chain))
-			continue;
-		tcpclose_dest_reserve(w, TCPCLOSE_DEST_BATCH);
-		committed = false;
-restart:
-		n = 0;
-		rcu_read_lock();
-		sk_nulls_for_each_rcu(sk, node, &head->chain) {
-			if (!net_eq(sock_net(sk), net) ||
-			    !tcpclose_dest_sock(tbl, sk, eph, &w->hit[n]))
-				continue;
-			if (++n == TCPCLOSE_DEST_BATCH) {
-				tcpclose_dest_commit(w, n);
-				committed = true;
-				n = 0;
-			}
-		}
-		if (get_nulls_value(node) != slot && !committed) {
-			rcu_read_unlock();
-			goto restart;
-		}
-		rcu_read_unlock();
-		tcpclose_dest_commit(w, n);
-		if (!(slot & 1023))
-			cond_resched();
-	}
+	tcpclose_dest_reserve(container_of(ww, struct tcpclose_dest_walk, w), TCPCLOSE_DEST_BATCH);
 }
 
 /* Set bits of @map in [lo, hi]. */
@@ -206,9 +182,15 @@ struct tcpclose_dest *tcpclose_dest_rows(struct tcpclose_table *tbl, const struc
 	if (!w->ports || !w->g.slot)
 		goto out;
 
-	tcpclose_port_range(net, &eph);
+	w->w.batch = TCPCLOSE_DEST_BATCH;
+	w->w.hit = tcpclose_dest_hit;
+	w->w.commit = tcpclose_dest_commit;
+	w->w.bucket = tcpclose_dest_bucket;
+	w->tbl = tbl;
+	tcpclose_port_range(net, &w->eph);
+	eph = w->eph;
 	tcpclose_gauge_seed_listeners(tbl, net);
-	tcpclose_dest_walk(w, tbl, net, &eph);
+	tcpclose_ehash_walk(net, &w->w);
 	tcpclose_dest_failures(w, tbl, sum);
 
 	sum->netns = net->ns.inum;

@@ -107,44 +107,40 @@ static void tcpclose_commit(struct tcpclose_table *tbl, const struct tcpclose_hi
 }
 
 /*
- * Adds every TCP socket of @net in a gauged state to the table's snapshot
- * gauges. Hits are committed per bucket, after the nulls check: when a
- * socket moved to another chain under us (SLAB_TYPESAFE_BY_RCU reuse) the
- * bucket is walked again, and nothing is counted twice. Entries the walk
- * creates (ports with live sockets and no event yet) are charged to the
- * reader's memory cgroup.
+ * Every socket of @net in the established hash (timewait ones included),
+ * lockless under RCU: @w->hit(@w, sk, i) fills batch entry i and says
+ * whether it did; @w->commit(@w, n, gfp) takes the n entries filled. Hits
+ * are committed per bucket, after the nulls check: when a socket moved to
+ * another chain under us (SLAB_TYPESAFE_BY_RCU reuse) the bucket is walked
+ * again, and nothing is counted twice; a chain longer than a batch is
+ * committed as it goes (inside the read-side section: @gfp says so) and
+ * not restarted. @w->bucket, if set, runs before each non-empty bucket,
+ * where it may sleep.
  */
-void tcpclose_gauge_walk(struct tcpclose_table *tbl, const struct net *net,
-			 struct tcpclose_summary *sum)
+void tcpclose_ehash_walk(const struct net *net, struct tcpclose_walker *w)
 {
 	struct inet_hashinfo *h = tcpclose_hashinfo(net);
-	struct tcpclose_hit hits[TCPCLOSE_WALK_BATCH];
-	struct tcpclose_range eph;
 	struct hlist_nulls_node *node;
 	unsigned int slot, n;
 	struct sock *sk;
 	bool committed;
-
-	lockdep_assert_held(&tbl->mutex);
-	tcpclose_port_range(net, &eph);
-	sum->sockstat_tw = tcpclose_sockstat_tw(net);
 
 	for (slot = 0; slot <= h->ehash_mask; slot++) {
 		struct inet_ehash_bucket *head = &h->ehash[slot];
 
 		if (hlist_nulls_empty(&head->chain))
 			continue;
+		if (w->bucket)
+			w->bucket(w);
 		committed = false;
 restart:
 		n = 0;
 		rcu_read_lock();
 		sk_nulls_for_each_rcu(sk, node, &head->chain) {
-			if (!net_eq(sock_net(sk), net))
+			if (!net_eq(sock_net(sk), net) || !w->hit(w, sk, n))
 				continue;
-			if (!tcpclose_sock_hit(tbl, sk, &eph, &hits[n]))
-				continue;
-			if (++n == TCPCLOSE_WALK_BATCH) {
-				tcpclose_commit(tbl, hits, n, GFP_ATOMIC | __GFP_ACCOUNT, sum);
+			if (++n == w->batch) {
+				w->commit(w, n, GFP_ATOMIC | __GFP_ACCOUNT);
 				committed = true;
 				n = 0;
 			}
@@ -154,8 +150,50 @@ restart:
 			goto restart;
 		}
 		rcu_read_unlock();
-		tcpclose_commit(tbl, hits, n, GFP_KERNEL_ACCOUNT, sum);
+		w->commit(w, n, GFP_KERNEL_ACCOUNT);
 		if (!(slot & 1023))
 			cond_resched();
 	}
+}
+
+struct tcpclose_gauge_walker {
+	struct tcpclose_walker w;
+	struct tcpclose_table *tbl;
+	struct tcpclose_summary *sum;
+	struct tcpclose_range eph;
+	struct tcpclose_hit hits[TCPCLOSE_WALK_BATCH];
+};
+
+static bool tcpclose_gauge_hit(struct tcpclose_walker *w, const struct sock *sk, unsigned int i)
+{
+	struct tcpclose_gauge_walker *g = container_of(w, struct tcpclose_gauge_walker, w);
+
+	return tcpclose_sock_hit(g->tbl, sk, &g->eph, &g->hits[i]);
+}
+
+static void tcpclose_gauge_commit(struct tcpclose_walker *w, unsigned int n, gfp_t gfp)
+{
+	struct tcpclose_gauge_walker *g = container_of(w, struct tcpclose_gauge_walker, w);
+
+	tcpclose_commit(g->tbl, g->hits, n, gfp, g->sum);
+}
+
+/*
+ * Adds every TCP socket of @net in a gauged state to the table's snapshot
+ * gauges. Entries the walk creates (ports with live sockets and no event
+ * yet) are charged to the reader's memory cgroup.
+ */
+void tcpclose_gauge_walk(struct tcpclose_table *tbl, const struct net *net,
+			 struct tcpclose_summary *sum)
+{
+	struct tcpclose_gauge_walker g = {
+		.w = { .batch = TCPCLOSE_WALK_BATCH, .hit = tcpclose_gauge_hit,
+		       .commit = tcpclose_gauge_commit },
+		.tbl = tbl, .sum = sum,
+	};
+
+	lockdep_assert_held(&tbl->mutex);
+	tcpclose_port_range(net, &g.eph);
+	sum->sockstat_tw = tcpclose_sockstat_tw(net);
+	tcpclose_ehash_walk(net, &g.w);
 }

@@ -3,10 +3,20 @@
 #define TCPCLOSE_GAUGE_H
 
 #include <net/net_namespace.h>
+#include <net/sock.h>
 #include "table.h"
 #include "classify.h"
 #include "compat.h"
 
+/* A walk of the established hash: see tcpclose_ehash_walk(). */
+struct tcpclose_walker {
+	unsigned int batch;
+	bool (*hit)(struct tcpclose_walker *w, const struct sock *sk, unsigned int i);
+	void (*commit)(struct tcpclose_walker *w, unsigned int n, gfp_t gfp);
+	void (*bucket)(struct tcpclose_walker *w);
+};
+
+void tcpclose_ehash_walk(const struct net *net, struct tcpclose_walker *w);
 void tcpclose_gauge_seed_listeners(struct tcpclose_table *tbl, const struct net *net);
 void tcpclose_gauge_walk(struct tcpclose_table *tbl, const struct net *net,
 			 struct tcpclose_summary *sum);
