@@ -324,29 +324,18 @@ static enum tc_parse_err tc_dest_dups(struct tc_parser *ps,
 
 static enum tc_parse_err tc_dest_body(struct tc_parser *ps, struct tc_dest *d)
 {
-	int truncated, seen_header = 0, seen_other = 0;
+	int seen_header = 0, seen_other = 0;
 	struct tc_dest_row row;
 	enum tc_parse_err e;
 	size_t cap = 0;
 
-	if (!tc_next_line(ps, &truncated))
-		return tc_fail(ps, TC_PARSE_FORMAT, "empty file");
-	if (truncated)
-		return tc_fail(ps, TC_PARSE_FORMAT,
-			       "truncated (no newline at the end)");
-	e = tc_parse_first(ps, "tcpclose_dest", "tcpclose_dest file",
+	e = tc_parse_start(ps, "tcpclose_dest", "tcpclose_dest file",
 			   TC_DEST_FORMAT, &d->format, &d->meta, &d->nmeta);
 	if (!e)
 		e = tc_dest_keys(ps, d);
 	if (e)
 		return e;
-	while (tc_next_line(ps, &truncated)) {
-		if (truncated)
-			return tc_fail(ps, TC_PARSE_FORMAT,
-				       "truncated (no newline at the end)");
-		if ((ps->linelen && ps->line[0] == '#') ||
-		    tc_is_blank(ps->line, ps->linelen))
-			continue;
+	while (tc_next_data(ps, &e)) {
 		if (!seen_header) {
 			e = tc_dest_header(ps);
 			if (e)
@@ -376,6 +365,8 @@ static enum tc_parse_err tc_dest_body(struct tc_parser *ps, struct tc_dest *d)
 		}
 		d->rows[d->nrows++] = row;
 	}
+	if (e)
+		return e;
 	ps->lineno = 0;
 	if (!seen_header)
 		return tc_fail(ps, TC_PARSE_FORMAT, "no header line");

@@ -311,27 +311,16 @@ static enum tc_parse_err tc_hist_units(struct tc_parser *ps,
 static enum tc_parse_err tc_hist_body(struct tc_parser *ps, struct tc_hist *h)
 {
 	size_t cap = 0, bcap = 0, i;
-	int truncated, seen_header = 0;
+	int seen_header = 0;
 	enum tc_parse_err e;
 
-	if (!tc_next_line(ps, &truncated))
-		return tc_fail(ps, TC_PARSE_FORMAT, "empty file");
-	if (truncated)
-		return tc_fail(ps, TC_PARSE_FORMAT,
-			       "truncated (no newline at the end)");
-	e = tc_parse_first(ps, "tcpclose_hist", "tcpclose_hist file",
+	e = tc_parse_start(ps, "tcpclose_hist", "tcpclose_hist file",
 			   TC_HIST_FORMAT, &h->format, &h->meta, &h->nmeta);
 	if (!e)
 		e = tc_hist_units(ps, h);
 	if (e)
 		return e;
-	while (tc_next_line(ps, &truncated)) {
-		if (truncated)
-			return tc_fail(ps, TC_PARSE_FORMAT,
-				       "truncated (no newline at the end)");
-		if ((ps->linelen && ps->line[0] == '#') ||
-		    tc_is_blank(ps->line, ps->linelen))
-			continue;
+	while (tc_next_data(ps, &e)) {
 		if (!seen_header) {
 			e = tc_hist_header(ps);
 			if (e)
@@ -353,6 +342,8 @@ static enum tc_parse_err tc_hist_body(struct tc_parser *ps, struct tc_hist *h)
 			return e;
 		h->nrows++;
 	}
+	if (e)
+		return e;
 	ps->lineno = 0;
 	if (!seen_header)
 		return tc_fail(ps, TC_PARSE_FORMAT, "no header line");

@@ -99,6 +99,40 @@ int tc_is_blank(const char *s, size_t n)
 	return !tc_field(&s, s + n, &f, &fn);
 }
 
+enum tc_parse_err tc_parse_start(struct tc_parser *ps, const char *magic,
+				 const char *what, unsigned int want,
+				 unsigned int *format, struct tc_kv **meta,
+				 size_t *nmeta)
+{
+	int truncated;
+
+	if (!tc_next_line(ps, &truncated))
+		return tc_fail(ps, TC_PARSE_FORMAT, "empty file");
+	if (truncated)
+		return tc_fail(ps, TC_PARSE_FORMAT,
+			       "truncated (no newline at the end)");
+	return tc_parse_first(ps, magic, what, want, format, meta, nmeta);
+}
+
+int tc_next_data(struct tc_parser *ps, enum tc_parse_err *e)
+{
+	int truncated;
+
+	*e = TC_PARSE_OK;
+	while (tc_next_line(ps, &truncated)) {
+		if (truncated) {
+			*e = tc_fail(ps, TC_PARSE_FORMAT,
+				     "truncated (no newline at the end)");
+			return 0;
+		}
+		if ((ps->linelen && ps->line[0] == '#') ||
+		    tc_is_blank(ps->line, ps->linelen))
+			continue;
+		return 1;
+	}
+	return 0;
+}
+
 enum tc_parse_err tc_parse_first(struct tc_parser *ps, const char *magic,
 				 const char *what, unsigned int want,
 				 unsigned int *format, struct tc_kv **meta,

@@ -61,6 +61,22 @@ enum tc_parse_err tc_parse_first(struct tc_parser *ps, const char *magic,
 				 unsigned int *format, struct tc_kv **meta,
 				 size_t *nmeta);
 
+/*
+ * tc_parse_first() on the first line of the file, which must be there
+ * whole (an empty file, or a first line without its newline, fail).
+ */
+enum tc_parse_err tc_parse_start(struct tc_parser *ps, const char *magic,
+				 const char *what, unsigned int want,
+				 unsigned int *format, struct tc_kv **meta,
+				 size_t *nmeta);
+
+/*
+ * The next line that holds data (not a comment, not blank): 1, or 0 at
+ * the end of the file or on a line cut short, with *E saying which
+ * (TC_PARSE_OK at the end).
+ */
+int tc_next_data(struct tc_parser *ps, enum tc_parse_err *e);
+
 const char *tc_kv_get(const struct tc_kv *meta, size_t n, const char *key);
 void tc_kv_free(struct tc_kv *meta, size_t n);
 

@@ -285,25 +285,13 @@ static enum tc_parse_err tc_parse_body(struct tc_parser *ps,
 {
 	enum tc_parse_err e;
 	size_t cap = 0, i;
-	int truncated, seen_header = 0;
+	int seen_header = 0;
 
-	if (!tc_next_line(ps, &truncated))
-		return tc_fail(ps, TC_PARSE_FORMAT, "empty file");
-	if (truncated)
-		return tc_fail(ps, TC_PARSE_FORMAT,
-			       "truncated (no newline at the end)");
-	e = tc_parse_first(ps, "tcpclose", "tcpclose table", TC_FORMAT,
+	e = tc_parse_start(ps, "tcpclose", "tcpclose table", TC_FORMAT,
 			   &t->format, &t->meta, &t->nmeta);
 	if (e)
 		return e;
-	while (tc_next_line(ps, &truncated)) {
-		if (truncated)
-			return tc_fail(ps, TC_PARSE_FORMAT,
-				       "truncated (no newline at the end)");
-		if (ps->linelen && ps->line[0] == '#')
-			continue;
-		if (tc_is_blank(ps->line, ps->linelen))
-			continue;
+	while (tc_next_data(ps, &e)) {
 		if (!seen_header) {
 			e = tc_parse_header(ps, t);
 			if (e)
@@ -325,6 +313,8 @@ static enum tc_parse_err tc_parse_body(struct tc_parser *ps,
 			return e;
 		t->nrows++;
 	}
+	if (e)
+		return e;
 	ps->lineno = 0;
 	if (!seen_header)
 		return tc_fail(ps, TC_PARSE_FORMAT, "no header line");
