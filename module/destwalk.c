@@ -169,7 +169,6 @@ struct tcpclose_dest *tcpclose_dest_rows(struct tcpclose_table *tbl, const struc
 {
 	struct tcpclose_dest *rows = NULL, *other;
 	struct tcpclose_dest_walk *w;
-	struct tcpclose_range eph;
 	unsigned int k = READ_ONCE(tcpclose_max_dests), m;
 
 	lockdep_assert_held(&tbl->mutex);
@@ -188,17 +187,16 @@ struct tcpclose_dest *tcpclose_dest_rows(struct tcpclose_table *tbl, const struc
 	w->w.bucket = tcpclose_dest_bucket;
 	w->tbl = tbl;
 	tcpclose_port_range(net, &w->eph);
-	eph = w->eph;
 	tcpclose_gauge_seed_listeners(tbl, net);
 	tcpclose_ehash_walk(net, &w->w);
 	tcpclose_dest_failures(w, tbl, sum);
 
 	sum->netns = net->ns.inum;
 	sum->since_boot_s = div_u64(tbl->since, NSEC_PER_SEC);
-	sum->port_lo = eph.lo;
-	sum->port_hi = eph.hi;
-	sum->reserved = tcpclose_bits_in(tcpclose_reserved_ports(net), eph.lo, eph.hi);
-	sum->ports_in_use = tcpclose_bits_in(w->ports, eph.lo, eph.hi);
+	sum->port_lo = w->eph.lo;
+	sum->port_hi = w->eph.hi;
+	sum->reserved = tcpclose_bits_in(tcpclose_reserved_ports(net), w->eph.lo, w->eph.hi);
+	sum->ports_in_use = tcpclose_bits_in(w->ports, w->eph.lo, w->eph.hi);
 	sum->dests = w->g.n;
 	sum->max_dests = k;
 	sum->ungrouped = w->ungrouped;
