@@ -3,7 +3,10 @@
  * Parser of the /proc/tcpclose_hist text (README.md, "/proc/tcpclose_hist:
  * how long closes take"). The same rules as the table's (scan.c): columns
  * by name, unknown ones skipped, anything else off-contract refused with
- * its line number. The buckets are the last column and take the rest of
+ * its line number. A row of a role or phase a later module adds is skipped
+ * and counted: a new phase could overlap the known ones (a sum over the
+ * Prometheus family's phases must mean time in closing states), so it is
+ * not passed on unread. The buckets are the last column and take the rest of
  * the line, so a later module can only add columns before them.
  *
  * The buckets' bounds are checked to be increasing powers of two: that is
@@ -194,21 +197,10 @@ static enum tc_parse_err tc_hist_bucket(struct tc_parser *ps, struct tc_hist *h,
 	return TC_PARSE_OK;
 }
 
-static int tc_is_phase(const char *f, size_t n)
-{
-	size_t i;
-
-	if (n == 0 || n >= TC_PHASE_MAX || f[0] < 'a' || f[0] > 'z')
-		return 0;
-	for (i = 0; i < n; i++)
-		if (!((f[i] >= 'a' && f[i] <= 'z') ||
-		      (f[i] >= '0' && f[i] <= '9') || f[i] == '_'))
-			return 0;
-	return 1;
-}
-
+/* *KEEP is 0 for a row of a role or phase this reader does not know. */
 static enum tc_parse_err tc_hist_row(struct tc_parser *ps, struct tc_hist *h,
-				     struct tc_hist_row *r, size_t *cap)
+				     struct tc_hist_row *r, size_t *cap,
+				     int *keep)
 {
 	const char *s = ps->line, *end = s + ps->linelen, *f;
 	size_t n, pos = 0, fixed = ps->ncols - 1;	/* buckets is last */
@@ -219,6 +211,7 @@ static enum tc_parse_err tc_hist_row(struct tc_parser *ps, struct tc_hist *h,
 
 	memset(r, 0, sizeof(*r));
 	r->bidx = h->nbuckets;
+	*keep = 1;
 	for (; tc_field(&s, end, &f, &n); pos++) {
 		w = n > 24 ? 24 : (int)n;
 		if (pos >= fixed) {
@@ -237,18 +230,26 @@ static enum tc_parse_err tc_hist_row(struct tc_parser *ps, struct tc_hist *h,
 		case TC_HC_ROLE:
 			snprintf(name, sizeof(name), "%.*s", (int)n, f);
 			c = n < sizeof(name) ? tc_role_lookup(name) : -1;
-			if (c < 0)
+			if (c < 0 && !tc_is_name(f, n, sizeof(name) - 1))
 				return tc_fail(ps, TC_PARSE_FORMAT,
-					       "unknown role '%.*s'",
+					       "bad role '%.*s'",
 					       n > 16 ? 16 : (int)n, f);
-			r->role = c;
+			if (c < 0 && *keep)
+				tc_skips_add(&h->skips, f, n);
+			if (c < 0)
+				*keep = 0;
+			r->role = c < 0 ? TC_CLIENT : c;
 			break;
 		case TC_HC_PHASE:
-			if (!tc_is_phase(f, n))
+			if (!tc_is_name(f, n, TC_PHASE_MAX - 1))
 				return tc_fail(ps, TC_PARSE_FORMAT,
 					       "bad phase '%.*s'", w, f);
 			memcpy(r->phase, f, n);
 			r->phase[n] = '\0';
+			if (tc_hist_phase_rank(r->phase) == TC_NPHASES && *keep)
+				tc_skips_add(&h->skips, f, n);
+			if (tc_hist_phase_rank(r->phase) == TC_NPHASES)
+				*keep = 0;
 			break;
 		case TC_HC_COUNT:
 		case TC_HC_SUM_US:
@@ -311,7 +312,7 @@ static enum tc_parse_err tc_hist_units(struct tc_parser *ps,
 static enum tc_parse_err tc_hist_body(struct tc_parser *ps, struct tc_hist *h)
 {
 	size_t cap = 0, bcap = 0, i;
-	int seen_header = 0;
+	int seen_header = 0, keep;
 	enum tc_parse_err e;
 
 	e = tc_parse_start(ps, "tcpclose_hist", "tcpclose_hist file",
@@ -337,10 +338,13 @@ static enum tc_parse_err tc_hist_body(struct tc_parser *ps, struct tc_hist *h)
 				return TC_PARSE_NOMEM;
 			h->rows = r;
 		}
-		e = tc_hist_row(ps, h, &h->rows[h->nrows], &bcap);
+		e = tc_hist_row(ps, h, &h->rows[h->nrows], &bcap, &keep);
 		if (e)
 			return e;
-		h->nrows++;
+		if (keep)
+			h->nrows++;
+		else	/* its buckets were checked, and are not kept */
+			h->nbuckets = h->rows[h->nrows].bidx;
 	}
 	if (e)
 		return e;

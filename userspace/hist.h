@@ -34,7 +34,7 @@ struct tc_hist_bucket {
 struct tc_hist_row {
 	unsigned int port;
 	enum tc_role role;
-	char phase[TC_PHASE_MAX];	/* fin_wait1, ..., total, or a later one */
+	char phase[TC_PHASE_MAX];	/* fin_wait1, ..., last_ack, total */
 	uint64_t count, sum_us;
 	const struct tc_hist_bucket *b;	/* as listed: bounds increasing */
 	size_t nb;
@@ -49,6 +49,7 @@ struct tc_hist {
 	size_t nrows;
 	struct tc_hist_bucket *buckets;	/* every row's, one array */
 	size_t nbuckets;
+	struct tc_skips skips;	/* rows of an unknown role or phase */
 };
 
 /*
@@ -63,7 +64,7 @@ void tc_hist_free(struct tc_hist *h);
 const char *tc_hist_meta(const struct tc_hist *h, const char *key);
 int tc_hist_meta_u64(const struct tc_hist *h, const char *key, uint64_t *out);
 
-/* The module's phases in its order, then later ones: for sorting. */
+/* The module's phases in its order (unknown ones are skipped): sorting. */
 int tc_hist_phase_rank(const char *phase);
 
 /* Every duration counted in the row's buckets (Prometheus's +Inf bucket). */

@@ -100,9 +100,27 @@ static enum tc_exit tc_parse_error(const char *path, enum tc_parse_err pe,
 	return TC_EXIT_FORMAT;
 }
 
+/*
+ * One note on stderr per kind of file and process (a --watch would
+ * otherwise repeat it every frame): rows a later module added were left
+ * out, the rest is read as usual.
+ */
+static void tc_note_skips(const char *path, const struct tc_skips *sk,
+			  const char *what, int *noted)
+{
+	if (!sk->rows || *noted)
+		return;
+	*noted = 1;
+	fprintf(stderr, "tcpclose: note: %s: skipped %lu row%s of a %s this tcpclose does not know ('%s'): a newer tcpclose reads %s\n",
+		strcmp(path, "-") ? path : "stdin", sk->rows,
+		sk->rows == 1 ? "" : "s", what, sk->first,
+		sk->rows == 1 ? "it" : "them");
+}
+
 enum tc_exit tc_load(const char *path, struct tc_table *t, char *msg,
 		     size_t len)
 {
+	static int noted;
 	char err[256], *buf = NULL;
 	enum tc_parse_err pe;
 	size_t n = 0;
@@ -125,12 +143,16 @@ enum tc_exit tc_load(const char *path, struct tc_table *t, char *msg,
 		snprintf(err + strlen(err), sizeof(err) - strlen(err),
 			 ": a tcpclose_dest file, for --dest-file");
 	free(buf);
-	return pe ? tc_parse_error(path, pe, err, msg, len) : TC_EXIT_OK;
+	if (pe)
+		return tc_parse_error(path, pe, err, msg, len);
+	tc_note_skips(path, &t->skips, "role", &noted);
+	return TC_EXIT_OK;
 }
 
 enum tc_exit tc_hist_load(const char *path, int optional, struct tc_hist *h,
 			  int *found, char *msg, size_t len)
 {
+	static int noted;
 	char err[256], *buf = NULL;
 	enum tc_parse_err pe;
 	size_t n = 0;
@@ -147,6 +169,7 @@ enum tc_exit tc_hist_load(const char *path, int optional, struct tc_hist *h,
 	free(buf);
 	if (pe)
 		return tc_parse_error(path, pe, err, msg, len);
+	tc_note_skips(path, &h->skips, "role or phase", &noted);
 	*found = 1;
 	return TC_EXIT_OK;
 }

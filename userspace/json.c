@@ -27,28 +27,40 @@ void tc_json_str(FILE *f, const char *s)
 	fputc('"', f);
 }
 
-/* A JSON integer as is; anything else (a later key's text) as a string. */
-static void tc_json_value(FILE *f, const char *s)
+/*
+ * Every key has one JSON type, whatever its text (tcpclose(5) lists them):
+ * a program must not see "version" turn from a string into a number when a
+ * module prints "1". A value that is not of its key's type is null, as an
+ * absent one is.
+ */
+enum tc_json_type { TC_JSON_STR, TC_JSON_UINT, TC_JSON_INT };
+
+static void tc_json_typed(FILE *f, const char *s, enum tc_json_type type)
 {
 	uint64_t v;
 
-	if (tc_parse_u64(s, strlen(s), &v) && (s[0] != '0' || !s[1]))
+	if (!s)
+		fputs("null", f);
+	else if (type == TC_JSON_STR)
+		tc_json_str(f, s);
+	else if (tc_parse_u64(s, strlen(s), &v))
 		fprintf(f, "%" PRIu64, v);
-	else if (s[0] == '-' && tc_parse_u64(s + 1, strlen(s + 1), &v) &&
-		 s[1] != '0')
+	else if (type == TC_JSON_INT && s[0] == '-' &&
+		 tc_parse_u64(s + 1, strlen(s + 1), &v) && v <= (uint64_t)INT64_MAX + 1)
 		fprintf(f, "-%" PRIu64, v);
 	else
-		tc_json_str(f, s);
+		fputs("null", f);
 }
 
-static void tc_json_meta(FILE *f, const struct tc_table *t, const char *key)
-{
-	const char *v = tc_table_meta(t, key);
+struct tc_json_key {
+	const char *key;
+	enum tc_json_type type;
+};
 
-	if (v)
-		tc_json_value(f, v);
-	else
-		fputs("null", f);
+static void tc_json_meta(FILE *f, const struct tc_table *t, const char *key,
+			 enum tc_json_type type)
+{
+	tc_json_typed(f, tc_table_meta(t, key), type);
 }
 
 static void tc_json_row(FILE *f, const struct tc_table *t,
@@ -208,10 +220,12 @@ static void tc_json_hist(FILE *f, const struct tc_hist *h,
 			 const struct tc_select *sel,
 			 const struct tc_row *const *rows, size_t nrows)
 {
-	static const char *const keys[] = { "max_tracked", "timing", "untracked_closes" };
+	static const struct tc_json_key keys[] = {
+		{ "max_tracked", TC_JSON_UINT }, { "timing", TC_JSON_STR },
+		{ "untracked_closes", TC_JSON_UINT },
+	};
 	unsigned char *shown;
 	size_t i, n = 0;
-	const char *v;
 
 	if (!h) {
 		fputs("null", f);
@@ -219,11 +233,8 @@ static void tc_json_hist(FILE *f, const struct tc_hist *h,
 	}
 	fputc('{', f);
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		fprintf(f, "\"%s\":", keys[i]);
-		if ((v = tc_hist_meta(h, keys[i])))
-			tc_json_value(f, v);
-		else
-			fputs("null", f);
+		fprintf(f, "\"%s\":", keys[i].key);
+		tc_json_typed(f, tc_hist_meta(h, keys[i].key), keys[i].type);
 		fputc(',', f);
 	}
 	fputs("\"rows\":[", f);
@@ -258,20 +269,22 @@ void tc_print_json_doc(FILE *f, const char *extra, const struct tc_table *t,
 		       const struct tc_hist *h, const struct tc_select *sel,
 		       const struct tc_dest_view *dv)
 {
-	static const char *const keys[] = {
-		"ports", "max_ports", "dropped", "untracked", "sockstat_tw",
-		"tw_fin_wait2", "tw_probes", "since_boot_s",
+	static const struct tc_json_key keys[] = {
+		{ "ports", TC_JSON_UINT }, { "max_ports", TC_JSON_UINT },
+		{ "dropped", TC_JSON_UINT }, { "untracked", TC_JSON_UINT },
+		{ "sockstat_tw", TC_JSON_INT }, { "tw_fin_wait2", TC_JSON_UINT },
+		{ "tw_probes", TC_JSON_STR }, { "since_boot_s", TC_JSON_UINT },
 	};
 	size_t i;
 
 	fprintf(f, "{\n%s\"format\":%u,\n\"version\":", extra, t->format);
-	tc_json_meta(f, t, "version");
+	tc_json_meta(f, t, "version", TC_JSON_STR);
 	fputs(",\n\"netns\":", f);
-	tc_json_meta(f, t, "netns");
+	tc_json_meta(f, t, "netns", TC_JSON_UINT);
 	fputs(",\n\"meta\":{", f);
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		fprintf(f, "%s\"%s\":", i ? "," : "", keys[i]);
-		tc_json_meta(f, t, keys[i]);
+		fprintf(f, "%s\"%s\":", i ? "," : "", keys[i].key);
+		tc_json_meta(f, t, keys[i].key, keys[i].type);
 	}
 	/* Whole seconds: since_boot_s is. null for a saved copy. */
 	fputs("},\n\"counting_s\":", f);
@@ -309,14 +322,11 @@ void tc_print_json_doc(FILE *f, const char *extra, const struct tc_table *t,
 	fputs("\n}", f);
 }
 
-static void tc_json_dest_meta(FILE *f, const struct tc_dest *d, const char *key)
+/* The destination file's keys are counts, but for its version (a string). */
+static void tc_json_dest_meta(FILE *f, const struct tc_dest *d, const char *key,
+			      enum tc_json_type type)
 {
-	const char *v = tc_dest_meta(d, key);
-
-	if (v)
-		tc_json_value(f, v);
-	else
-		fputs("null", f);
+	tc_json_typed(f, tc_dest_meta(d, key), type);
 }
 
 static void tc_json_dest_row(FILE *f, const struct tc_dest_row *r,
@@ -350,11 +360,15 @@ static void tc_json_dest_row(FILE *f, const struct tc_dest_row *r,
 
 void tc_print_dest_json(FILE *f, const struct tc_dest_view *dv)
 {
-	static const char *const keys[] = {
-		"since_boot_s", "port_range", "reserved_ports", "capacity",
-		"local_ports_in_use", "dests", "max_dests", "ungrouped",
-		"connect_failures", "bind_failures", "failure_dests",
-		"failure_probes",
+	static const struct tc_json_key keys[] = {
+		{ "since_boot_s", TC_JSON_UINT }, { "port_range", TC_JSON_UINT },
+		{ "reserved_ports", TC_JSON_UINT }, { "capacity", TC_JSON_UINT },
+		{ "local_ports_in_use", TC_JSON_UINT }, { "dests", TC_JSON_UINT },
+		{ "max_dests", TC_JSON_UINT }, { "ungrouped", TC_JSON_UINT },
+		{ "connect_failures", TC_JSON_UINT },
+		{ "bind_failures", TC_JSON_UINT },
+		{ "failure_dests", TC_JSON_UINT },
+		{ "failure_probes", TC_JSON_STR },
 	};
 	const struct tc_dest *d;
 	size_t i;
@@ -365,18 +379,18 @@ void tc_print_dest_json(FILE *f, const struct tc_dest_view *dv)
 	}
 	d = dv->d;
 	fprintf(f, "{\"format\":%u,\"version\":", d->format);
-	tc_json_dest_meta(f, d, "version");
+	tc_json_dest_meta(f, d, "version", TC_JSON_STR);
 	fputs(",\"netns\":", f);
-	tc_json_dest_meta(f, d, "netns");
+	tc_json_dest_meta(f, d, "netns", TC_JSON_UINT);
 	fputs(",\n \"meta\":{", f);
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		fprintf(f, "%s\"%s\":", i ? "," : "", keys[i]);
-		if (!strcmp(keys[i], "port_range") && d->has_range)
+		fprintf(f, "%s\"%s\":", i ? "," : "", keys[i].key);
+		if (!strcmp(keys[i].key, "port_range") && d->has_range)
 			fprintf(f, "[%u,%u]", d->lo, d->hi);
-		else if (!strcmp(keys[i], "port_range"))
+		else if (!strcmp(keys[i].key, "port_range"))
 			fputs("null", f);
 		else
-			tc_json_dest_meta(f, d, keys[i]);
+			tc_json_dest_meta(f, d, keys[i].key, keys[i].type);
 	}
 	fputs("},\n \"capacity\":", f);
 	if (dv->capacity)

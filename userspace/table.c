@@ -3,8 +3,9 @@
  * Parser of the /proc/tcpclose text (README.md, "/proc/tcpclose").
  *
  * Columns are found by name in the header line, because the module only
- * ever appends columns: unknown ones are skipped, a missing known one is an
- * error. Anything that does not fit the contract is refused with the line
+ * ever appends columns: unknown ones are skipped, a missing optional one is
+ * marked absent, a missing required one is an error. Rows of a role a later
+ * module adds are skipped and counted. Anything that does not fit the contract is refused with the line
  * number, rather than guessed at, since an operator acts on these numbers.
  */
 #include <stdio.h>
@@ -122,6 +123,25 @@ int tc_col_lookup(const char *name)
 	return -1;
 }
 
+int tc_is_name(const char *s, size_t n, size_t max)
+{
+	size_t i;
+
+	if (n == 0 || n > max || s[0] < 'a' || s[0] > 'z')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		      (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+			return 0;
+	return 1;
+}
+
+void tc_skips_add(struct tc_skips *s, const char *name, size_t n)
+{
+	if (!s->rows++)
+		snprintf(s->first, sizeof(s->first), "%.*s", (int)n, name);
+}
+
 int tc_role_lookup(const char *name)
 {
 	int i;
@@ -179,6 +199,38 @@ void tc_table_free(struct tc_table *t)
 	memset(t, 0, sizeof(*t));
 }
 
+/*
+ * Every required column the header lacks, in one message: whoever fixes
+ * the file (or the module) should not have to run the reader once per
+ * column. "header has no 'resets' column", "... no 'resets', 'time_wait'
+ * and 'close_wait' columns".
+ */
+static enum tc_parse_err tc_missing_columns(struct tc_parser *ps,
+					    const struct tc_table *t)
+{
+	const char *miss[TC_NREQUIRED + 2];
+	char list[512];
+	size_t n = 0, i, used = 0;
+	int c;
+
+	if (ps->portpos < 0)
+		miss[n++] = "port";
+	if (ps->rolepos < 0)
+		miss[n++] = "role";
+	for (c = 0; c < TC_NREQUIRED; c++)
+		if (!t->have[c])
+			miss[n++] = tc_cols[c].name;
+	if (!n)
+		return TC_PARSE_OK;
+	list[0] = '\0';
+	for (i = 0; i < n; i++)
+		used += snprintf(list + used, sizeof(list) - used, "%s'%s'",
+				 i == 0 ? "" : i + 1 == n ? " and " : ", ",
+				 miss[i]);
+	return tc_fail(ps, TC_PARSE_FORMAT, "header has no %s column%s", list,
+		       n > 1 ? "s" : "");
+}
+
 static enum tc_parse_err tc_parse_header(struct tc_parser *ps,
 					 struct tc_table *t)
 {
@@ -217,19 +269,17 @@ static enum tc_parse_err tc_parse_header(struct tc_parser *ps,
 		}
 		ps->colmap[ps->ncols++] = c;
 	}
-	if (ps->portpos < 0 || ps->rolepos < 0)
-		return tc_fail(ps, TC_PARSE_FORMAT, "header has no '%s' column",
-			       ps->portpos < 0 ? "port" : "role");
-	for (c = 0; c < TC_NCOLS; c++)
-		if (!t->have[c] && c < TC_NREQUIRED)
-			return tc_fail(ps, TC_PARSE_FORMAT,
-				       "header has no '%s' column",
-				       tc_cols[c].name);
+	return tc_missing_columns(ps, t);
 	return TC_PARSE_OK;
 }
 
+/*
+ * *KEEP is 0 for a row of a role this reader does not know (a later
+ * module's): the row is still checked, then left out by the caller.
+ */
 static enum tc_parse_err tc_parse_row(struct tc_parser *ps,
-				      struct tc_row *row)
+				      struct tc_row *row, struct tc_skips *sk,
+				      int *keep)
 {
 	const char *s = ps->line, *end = s + ps->linelen, *f;
 	size_t n, pos = 0;
@@ -237,6 +287,7 @@ static enum tc_parse_err tc_parse_row(struct tc_parser *ps,
 	int r;
 
 	memset(row, 0, sizeof(*row));
+	*keep = 1;
 	while (tc_field(&s, end, &f, &n)) {
 		if (pos == ps->ncols)
 			return tc_fail(ps, TC_PARSE_FORMAT,
@@ -247,11 +298,15 @@ static enum tc_parse_err tc_parse_row(struct tc_parser *ps,
 
 			snprintf(name, sizeof(name), "%.*s", (int)n, f);
 			r = n < sizeof(name) ? tc_role_lookup(name) : -1;
-			if (r < 0)
+			if (r < 0 && !tc_is_name(f, n, sizeof(name) - 1))
 				return tc_fail(ps, TC_PARSE_FORMAT,
-					       "unknown role '%.*s'",
+					       "bad role '%.*s'",
 					       (int)(n > 16 ? 16 : n), f);
-			row->role = r;
+			if (r < 0) {
+				tc_skips_add(sk, f, n);
+				*keep = 0;
+			}
+			row->role = r < 0 ? TC_CLIENT : r;
 		} else if ((int)pos == ps->portpos) {
 			if (!tc_parse_u64(f, n, &v) || v > 65535)
 				return tc_fail(ps, TC_PARSE_FORMAT,
@@ -285,7 +340,7 @@ static enum tc_parse_err tc_parse_body(struct tc_parser *ps,
 {
 	enum tc_parse_err e;
 	size_t cap = 0, i;
-	int seen_header = 0;
+	int seen_header = 0, keep;
 
 	e = tc_parse_start(ps, "tcpclose", "tcpclose table", TC_FORMAT,
 			   &t->format, &t->meta, &t->nmeta);
@@ -308,10 +363,10 @@ static enum tc_parse_err tc_parse_body(struct tc_parser *ps,
 				return TC_PARSE_NOMEM;
 			t->rows = r;
 		}
-		e = tc_parse_row(ps, &t->rows[t->nrows]);
+		e = tc_parse_row(ps, &t->rows[t->nrows], &t->skips, &keep);
 		if (e)
 			return e;
-		t->nrows++;
+		t->nrows += keep;
 	}
 	if (e)
 		return e;

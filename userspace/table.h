@@ -15,7 +15,9 @@ enum tc_role { TC_CLIENT, TC_SERVER, TC_NROLES };
 
 /*
  * The columns this reader knows, in the module's order; a file may have
- * others (ignored). The first eleven are in every format-1 file.
+ * others (ignored). Only the first six (with port and role) are required
+ * by the contract; the rest may be absent (have[] says), and are shown as
+ * "-" or null rather than as a zero that was never measured.
  */
 enum tc_col {
 	TC_ACTIVE_CLOSES,
@@ -44,7 +46,9 @@ enum tc_col {
 	TC_NCOLS
 };
 
-#define TC_NREQUIRED (TC_ESTABLISHED + 1)
+#define TC_NREQUIRED (TC_CLOSE_WAIT + 1)
+/* The text table always has these (the columns of the first module). */
+#define TC_NBASE (TC_ESTABLISHED + 1)
 
 struct tc_colinfo {
 	const char *name;	/* in the file's header line and for --sort */
@@ -70,6 +74,16 @@ struct tc_kv {
 	char *val;
 };
 
+/*
+ * Rows left out because a later module added a role (or, in the histograms,
+ * a phase) this reader does not know: counted, and the first name kept, so
+ * that the program can say so once on stderr.
+ */
+struct tc_skips {
+	unsigned long rows;
+	char first[24];		/* the first unknown name met */
+};
+
 struct tc_table {
 	unsigned int format;	/* major version from "# tcpclose N" */
 	struct tc_kv *meta;	/* key=value pairs of the first line, in order */
@@ -90,6 +104,7 @@ struct tc_table {
 	 */
 	const struct tc_table *const *parts;
 	size_t nparts;
+	struct tc_skips skips;	/* rows of a role this reader does not know */
 };
 
 enum tc_parse_err {
@@ -118,6 +133,9 @@ const struct tc_row *tc_table_find(const struct tc_table *t,
 
 int tc_col_lookup(const char *name);	/* name or label; -1 if unknown */
 int tc_role_lookup(const char *name);	/* -1 if unknown */
+/* A name a later module could use for a role or phase: [a-z][a-z0-9_]*. */
+int tc_is_name(const char *s, size_t n, size_t max);
+void tc_skips_add(struct tc_skips *s, const char *name, size_t n);
 
 /* Strict decimal: digits only, no sign or space, no overflow. 0 if bad. */
 int tc_parse_u64(const char *s, size_t n, uint64_t *out);

@@ -81,8 +81,10 @@ void tc_print_meta_of(FILE *f, const struct tc_table *t, const char *who)
 }
 
 /*
- * The columns shown: those with a heading that the file has, except those
- * that only matter when not zero and are zero in every row shown.
+ * The columns shown: the first module's eleven always (so that a file with
+ * only the required columns keeps the layout, "-" in the absent ones), the
+ * later ones with a heading when the file has them, except those that only
+ * matter when not zero and are zero in every row shown.
  */
 static size_t tc_shown_cols(const struct tc_table *t,
 			    const struct tc_row *const *rows, size_t nrows,
@@ -92,7 +94,7 @@ static size_t tc_shown_cols(const struct tc_table *t,
 	int c, any;
 
 	for (c = 0; c < TC_NCOLS; c++) {
-		if (!t->have[c] || !tc_cols[c].label)
+		if (!tc_cols[c].label || (!t->have[c] && c >= TC_NBASE))
 			continue;
 		for (i = 0, any = !tc_cols[c].if_nonzero; i < nrows && !any; i++)
 			any = rows[i]->v[c] != 0;
@@ -107,7 +109,9 @@ static void tc_cell(char *buf, const struct tc_table *t,
 {
 	const struct tc_rate *rt = rates ? &rates[r - t->rows] : NULL;
 
-	if (rt && tc_cols[c].counter) {
+	if (!t->have[c]) {
+		snprintf(buf, TC_CELL, "-");	/* not measured, not zero */
+	} else if (rt && tc_cols[c].counter) {
 		if (rt->known)
 			snprintf(buf, TC_CELL, "%.1f", rt->r[c]);
 		else

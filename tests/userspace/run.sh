@@ -107,17 +107,26 @@ else
 	rfail sanitizers "build failed: $(head -n 3 "$out/san-build.log")"
 fi
 
-# golden NAME ARGS...: stdout must equal expected/NAME, stderr empty, status 0.
-# GOLDEN_SED, if set, first rewrites what varies from run to run (checked apart).
+# golden NAME ARGS...: stdout must equal expected/NAME, status 0, and
+# stderr expected/NAME.stderr if that exists (a note; paths from the top of
+# the tree), else nothing. GOLDEN_SED, if set, first rewrites what varies
+# from run to run in stdout (checked apart).
 golden() {
 	local name=$1 st
 	shift
-	"$bin" "$@" >"$out/$name.out" 2>"$out/$name.err"
+	"$bin" "$@" >"$out/$name.out" 2>"$out/$name.raw-err"
 	st=$?
 	[ -n "${GOLDEN_SED:-}" ] && sed -i "$GOLDEN_SED" "$out/$name.out"
-	[ "${UPDATE:-}" = 1 ] && cp "$out/$name.out" "$exp/$name"
-	if [ $st != 0 ] || [ -s "$out/$name.err" ]; then
+	sed "s|$top/||g" "$out/$name.raw-err" >"$out/$name.err"
+	if [ "${UPDATE:-}" = 1 ]; then
+		cp "$out/$name.out" "$exp/$name"
+		rm -f "$exp/$name.stderr"
+		[ -s "$out/$name.err" ] && cp "$out/$name.err" "$exp/$name.stderr"
+	fi
+	if [ $st != 0 ] || { [ -s "$out/$name.err" ] && [ ! -e "$exp/$name.stderr" ]; }; then
 		rfail "golden.$name" "status $st: $(head -n 1 "$out/$name.err")"
+	elif [ -e "$exp/$name.stderr" ] && ! cmp -s "$exp/$name.stderr" "$out/$name.err"; then
+		rfail "golden.$name" "stderr differs: $(head -n 1 "$out/$name.err")"
 	elif ! diff -u "$exp/$name" "$out/$name.out" >"$out/$name.diff"; then
 		rfail "golden.$name" "output differs: $(head -n 12 "$out/$name.diff" | tr '\n' '|')"
 	else
@@ -163,6 +172,16 @@ golden lifecycle.json -f "$fx/lifecycle.txt" "${PR[@]}" --json
 # since_boot_s in a saved copy: when counting started, but no age.
 golden since.table -f "$fx/allns-host.txt" "${PR[@]}"
 golden since.json -f "$fx/allns-host.txt" "${PR[@]}" --json
+# Tolerant reading: only the required columns (the others "-", null, no
+# sample); a role a later module adds (its rows skipped, one note).
+golden required-only.table -f "$fx/required-only.txt" "${PR[@]}"
+golden required-only.json -f "$fx/required-only.txt" "${PR[@]}" --json
+golden required-only.prom -f "$fx/required-only.txt" --prometheus
+GOLDEN_SED='s/^\(tcpclose --watch .*, counters per second\), [0-9]\{4\}-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9] [+-][0-9]\{4\}$/\1, TIME/' \
+	golden required-only.watch -f "$fx/required-only.txt" "${PR[@]}" --watch 0.05 --count 2
+golden unknown-role.table -f "$fx/unknown-role.txt" "${PR[@]}"
+GOLDEN_SED='s/^\(tcpclose --watch .*, counters per second\), [0-9]\{4\}-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9] [+-][0-9]\{4\}$/\1, TIME/' \
+	golden unknown-role.watch -f "$fx/unknown-role.txt" "${PR[@]}" --watch 0.05 --count 2
 # Histograms (/proc/tcpclose_hist) beside the table, in JSON and Prometheus.
 golden demo-hist.json -f "$fx/demo.txt" --hist-file "$fx/hist-demo.txt" "${PR[@]}" --json
 golden demo-hist.prom -f "$fx/demo.txt" --hist-file "$fx/hist-demo.txt" --prometheus
@@ -381,13 +400,14 @@ while IFS='|' read -r f msg; do
 	err "format.$f" 5 "tcpclose: $fx/bad-$f.txt: $msg" "$bin" -f "$fx/bad-$f.txt"
 done <<'EOF'
 missing-column|line 2: header has no 'resets' column
+missing-columns|line 2: header has no 'port', 'resets' and 'close_wait' columns
 extra-values|line 3: more values than the 13 columns
 truncated-row|line 4: truncated row: 7 of 13 columns
 no-newline|line 3: truncated (no newline at the end)
 overflow|line 3: active_closes: not a number below 2^64: '18446744073709551616'
 negative|line 3: active_closes: not a number below 2^64: '-1'
 port|line 3: bad port '65536'
-role|line 3: unknown role 'proxy'
+role|line 3: bad role 'Proxy'
 duplicate-row|two rows for port 80 server
 duplicate-column|line 2: column 'time_wait' twice
 version|line 1: unknown format version 2 (this tcpclose reads format 1)
@@ -422,7 +442,7 @@ count-overflow|line 3: count: not a number below 2^64: '18446744073709551616'
 truncated-row|line 3: truncated row: 3 of 5 columns
 no-newline|line 3: truncated (no newline at the end)
 phase|line 3: bad phase 'FIN-WAIT2'
-role|line 3: unknown role 'proxy'
+role|line 3: bad role 'Proxy'
 port|line 3: bad port '70000'
 duplicate-row|two rows for port 8080 server total
 buckets-not-last|line 2: 'buckets' is not the last column
@@ -485,7 +505,7 @@ rm -rf "$out/procfs-bad"
 cp -r "$P" "$out/procfs-bad"
 printf '# tcpclose 1 netns=4026532201\n port role\n' >"$out/procfs-bad/300/net/tcpclose"
 cp "$out/procfs-bad/300/net/tcpclose" "$out/procfs-bad/301/net/tcpclose"
-err allns.format 5 "tcpclose: $out/procfs-bad/301/net/tcpclose: line 2: header has no 'active_closes' column" \
+err allns.format 5 "tcpclose: $out/procfs-bad/301/net/tcpclose: line 2: header has no 'active_closes', 'passive_closes', 'simultaneous_closes', 'resets', 'time_wait' and 'close_wait' columns" \
 	"$bin" --all-netns --procfs "$out/procfs-bad"
 # 4: unreadable.
 err unreadable.missing 4 "tcpclose: cannot read $out/nonexistent: No such file or directory" \
@@ -597,6 +617,41 @@ if need jq jq; then
 			rfail "jq.$f" "$(head -n 1 "$out/jq.err")"
 		fi
 	done
+	# One JSON type per key, whatever the file's text (tcpclose(5)):
+	# every fixture's document, in every output, against the table.
+	types='def t(k; ok): if (k | type) as $x | ok | index($x) then empty else "\(k | tojson): \(k | type)" end;
+		t(.format; ["number"]), t(.version; ["string","null"]), t(.netns; ["number","null"]),
+		(.meta | to_entries[] | if .key == "tw_probes" then t(.value; ["string","null"]) else t(.value; ["number","null"]) end),
+		(.rows[] | to_entries[] | if .key == "role" then t(.value; ["string"]) elif .key == "port" then t(.value; ["number"]) else t(.value; ["number","null"]) end),
+		(.histograms | if . == null then empty else t(.max_tracked; ["number","null"]), t(.timing; ["string","null"]), t(.untracked_closes; ["number","null"]) end)'
+	bad=
+	for f in "$fx"/[a-z]*.txt; do
+		case $f in */bad-*|*/hist-*) continue ;; esac
+		head -n 1 "$f" | grep -q '^# tcpclose [0-9]' || continue	# not a table
+		j=$("$bin" -f "$f" "${PR[@]}" --json 2>/dev/null)
+		[ -n "$j" ] || bad="$bad ${f##*/}: no JSON"
+		bad="$bad$(printf '%s\n' "$j" | jq -r "$types" 2>&1)"
+	done
+	check jq.types "${bad:-none}" none
+	# The destinations' keys too: a count is a number whatever its text,
+	# failure_probes and the version strings, port_range a pair.
+	dtypes='.destinations | def t(k; ok): if (k | type) as $x | ok | index($x) then empty else "\(k | tojson): \(k | type)" end;
+		t(.format; ["number"]), t(.version; ["string","null"]), t(.netns; ["number","null"]),
+		(.meta | to_entries[] | if .key == "failure_probes" then t(.value; ["string","null"]) elif .key == "port_range" then t(.value; ["array","null"]) else t(.value; ["number","null"]) end)'
+	bad=
+	for f in "$fx"/dest-[a-z]*.txt; do
+		case $f in *-table.txt) continue ;; esac
+		# a table of the file's namespace with the required columns only
+		ns=$(head -n 1 "$f" | sed -n 's/.* netns=\([0-9]*\).*/\1/p')
+		printf '# tcpclose 1 netns=%s\n port role active_closes passive_closes simultaneous_closes resets time_wait close_wait\n' \
+			"$ns" >"$out/dtypes-table.txt"
+		j=$("$bin" -f "$out/dtypes-table.txt" --dest-file "$f" --uptime 1000 --json 2>/dev/null)
+		[ -n "$j" ] || bad="$bad ${f##*/}: no JSON"
+		bad="$bad$(printf '%s\n' "$j" | jq -r "$dtypes" 2>&1)"
+	done
+	check jq.types.dest "${bad:-none}" none
+	check jq.types.fixture "$("$bin" -f "$fx/types.txt" "${PR[@]}" --json | jq -c '[.version, .netns, .meta.ports, .meta.sockstat_tw, .meta.tw_probes, .rows[0].fin_wait1]')" \
+		'["1",null,null,-2,"7",null]'
 	check jq.rows "$("$bin" -f "$fx/demo.txt" --json | jq -c '[.rows[] | select(.time_wait > 0) | [.port, .role, .time_wait]]')" \
 		'[[5432,"client",25],[8080,"server",40]]'
 	check jq.diagnoses "$("$bin" -f "$fx/demo.txt" "${PR[@]}" --json | jq -r '.diagnoses[] | "\(.kind) \(.port) \(.role)"' | tr '\n' ';')" \
@@ -608,7 +663,7 @@ if need jq jq; then
 	check jq.oldest "$("$bin" -f "$fx/future.txt" "${PR[@]}" --json | jq -c '[.diagnoses[] | select(.kind == "close_wait") | .close_wait_oldest_s]')" '[312]'
 	for f in demo future empty; do
 		t=$f; [ $f = empty ] && t=empty-table
-		if "$bin" -f "$fx/$t.txt" --hist-file "$fx/hist-$f.txt" --json | jq -e . >/dev/null 2>"$out/jq.err"; then
+		if "$bin" -f "$fx/$t.txt" --hist-file "$fx/hist-$f.txt" --json 2>/dev/null | jq -e . >/dev/null 2>"$out/jq.err"; then
 			rpass "jq.hist-$f"
 		else
 			rfail "jq.hist-$f" "$(head -n 1 "$out/jq.err")"

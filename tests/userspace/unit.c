@@ -136,6 +136,29 @@ static void test_parse_ok(void)
 	check(e == TC_PARSE_OK && t.rows[0].v[TC_ACTIVE_CLOSES] == UINT64_MAX &&
 	      t.rows[0].port == 65535, "parse.u64-max", "%s", err);
 	tc_table_free(&t);
+
+	/* Only the contract's required columns: read, the others absent. */
+	e = parse3(&t, META,
+		   " port role active_closes passive_closes simultaneous_closes"
+		   " resets time_wait close_wait\n",
+		   "80 server 1 2 3 4 5 6\n", err);
+	check(e == TC_PARSE_OK && t.nrows == 1 && t.have[TC_CLOSE_WAIT] &&
+	      !t.have[TC_FIN_WAIT1] && !t.have[TC_ESTABLISHED] &&
+	      t.rows[0].v[TC_CLOSE_WAIT] == 6 && t.rows[0].v[TC_RESETS] == 4,
+	      "parse.required-only", "%s", err);
+	tc_table_free(&t);
+
+	/* A role a later module adds: its rows are checked, then skipped. */
+	e = parse3(&t, META, HDR,
+		   "80 proxy 1 0 0 0 1 0 0 0 0 0 0\n"
+		   "80 server 1 0 0 0 1 0 0 0 0 0 0\n"
+		   "81 proxy 1 0 0 0 1 0 0 0 0 0 0\n"
+		   "81 gateway_2 1 0 0 0 1 0 0 0 0 0 0\n", err);
+	check(e == TC_PARSE_OK && t.nrows == 1 && t.rows[0].role == TC_SERVER &&
+	      t.skips.rows == 3 && !strcmp(t.skips.first, "proxy"),
+	      "parse.unknown-role", "%s: %zu rows, %lu skipped, '%s'", err,
+	      t.nrows, t.skips.rows, t.skips.first);
+	tc_table_free(&t);
 }
 
 static void test_parse_errors(void)
@@ -165,8 +188,10 @@ static void test_parse_errors(void)
 	      "line 3: active_closes: not a number below 2^64: '+1'");
 	FAILS("port", "65536 server 1 0 0 0 1 0 0 0 0 0 0\n", TC_PARSE_FORMAT,
 	      "line 3: bad port '65536'");
-	FAILS("role", "80 proxy 1 0 0 0 1 0 0 0 0 0 0\n", TC_PARSE_FORMAT,
-	      "line 3: unknown role 'proxy'");
+	FAILS("role", "80 Proxy 1 0 0 0 1 0 0 0 0 0 0\n", TC_PARSE_FORMAT,
+	      "line 3: bad role 'Proxy'");
+	FAILS("role-unknown-still-checked", "80 proxy 1 0 0 0 1 0 0 0 0 0\n",
+	      TC_PARSE_FORMAT, "line 3: truncated row: 12 of 13 columns");
 	FAILS("duplicate-row",
 	      "80 server 1 0 0 0 1 0 0 0 0 0 0\n80 server 1 0 0 0 1 0 0 0 0 0 0\n",
 	      TC_PARSE_FORMAT, "two rows for port 80 server");
@@ -174,11 +199,17 @@ static void test_parse_errors(void)
 	n = (size_t)snprintf(buf, sizeof(buf), "%s%s", META,
 			     " port role active_closes\n");
 	parse_fails("missing-column", buf, n, TC_PARSE_FORMAT,
-		    "line 2: header has no 'passive_closes' column");
+		    "line 2: header has no 'passive_closes', 'simultaneous_closes', 'resets', 'time_wait' and 'close_wait' columns");
 	n = (size_t)snprintf(buf, sizeof(buf), "%s%s", META,
-			     " role active_closes\n");
+			     " role active_closes passive_closes simultaneous_closes"
+			     " resets time_wait close_wait\n");
 	parse_fails("missing-port", buf, n, TC_PARSE_FORMAT,
 		    "line 2: header has no 'port' column");
+	n = (size_t)snprintf(buf, sizeof(buf), "%s%s", META,
+			     " port active_closes passive_closes simultaneous_closes"
+			     " resets close_wait\n");
+	parse_fails("missing-two", buf, n, TC_PARSE_FORMAT,
+		    "line 2: header has no 'role' and 'time_wait' columns");
 	n = (size_t)snprintf(buf, sizeof(buf), "%s port role time_wait time_wait\n",
 			     META);
 	parse_fails("duplicate-column", buf, n, TC_PARSE_FORMAT,
@@ -675,18 +706,21 @@ static void test_hist_parse(void)
 	check_str("hist.meta", tc_hist_meta(&h, "max_tracked"), "64");
 	tc_hist_free(&h);
 
-	/* A later module: a minor version, a column before the buckets, a
-	 * phase this reader does not know (after the known ones), 2^63. */
+	/* A later module: a minor version, a column before the buckets,
+	 * phases and a role this reader does not know (skipped, and their
+	 * buckets not kept), 2^63. */
 	e = hparse(&h, "# tcpclose_hist 1.3 unit=us buckets=log2 odd\n",
 		   " port role phase count sum_us new buckets\n",
+		   "1 server closing 1 5 y 8:1 4096:7\n"
 		   "1 server total 1 5 x 9223372036854775808:1\n"
-		   "1 server closing 1 5 y 8:1\n"
+		   "1 proxy total 1 5 y 8:1\n"
 		   "1 server abc 1 5 y 8:1\n", err);
-	check(e == TC_PARSE_OK && h.nrows == 3 &&
-	      !strcmp(h.rows[0].phase, "total") &&
-	      !strcmp(h.rows[1].phase, "abc") &&
-	      !strcmp(h.rows[2].phase, "closing"), "hist.parse.later",
-	      "%s", err);
+	check(e == TC_PARSE_OK && h.nrows == 1 &&
+	      !strcmp(h.rows[0].phase, "total") && h.rows[0].nb == 1 &&
+	      h.rows[0].b[0].le_us == 9223372036854775808ULL &&
+	      h.nbuckets == 1, "hist.parse.later", "%s", err);
+	check(h.skips.rows == 3 && !strcmp(h.skips.first, "closing"),
+	      "hist.parse.later-skipped", "%lu '%s'", h.skips.rows, h.skips.first);
 	check_u64("hist.top-exp-63", (uint64_t)tc_hist_top_exp(&h), 63);
 	tc_hist_free(&h);
 
@@ -745,8 +779,10 @@ static void test_hist_errors(void)
 	       TC_PARSE_FORMAT, "line 3: bad phase 'a_phase_name_of_24_chars'");
 	HFAILS("phase-quote", "80 server fin\"wait 1 1\n", TC_PARSE_FORMAT,
 	       "line 3: bad phase 'fin\"wait'");
-	HFAILS("role", "80 proxy total 1 1\n", TC_PARSE_FORMAT,
-	       "line 3: unknown role 'proxy'");
+	HFAILS("role", "80 Proxy total 1 1\n", TC_PARSE_FORMAT,
+	       "line 3: bad role 'Proxy'");
+	HFAILS("skipped-row-checked", "80 server closing 1 1 64:1 32:1\n",
+	       TC_PARSE_FORMAT, "line 3: bucket 32 after 64: bounds must increase");
 	HFAILS("port", "65536 server total 1 1\n", TC_PARSE_FORMAT,
 	       "line 3: bad port '65536'");
 	HFAILS("duplicate-row", "80 server total 1 1\n80 server total 1 1\n",
