@@ -49,7 +49,7 @@
 enum mode {
 	M_SERVER_FIRST, M_CLIENT_FIRST, M_LEAK, M_ABORT, M_CHURN, M_HALF_CLOSE,
 	M_TW_RST, M_TW_KILL, M_ORPHAN_CLOSE, M_FW2_ABORT, M_FW2_UNREAD, M_FW2_RST,
-	M_LAST_ACK_RST, M_SIMULTANEOUS
+	M_LAST_ACK_RST, M_SIMULTANEOUS, M_LAST_ACK_PILE
 };
 
 /* State numbers as printed in /proc/net/tcp (include/net/tcp_states.h). */
@@ -57,6 +57,7 @@ enum mode {
 #define FIN_WAIT2 ST(5)
 #define TIME_WAIT ST(6)
 #define CLOSE_WAIT ST(8)
+#define LAST_ACK ST(9)
 #define SETTLED (ST(7) | ST(10))	/* CLOSE, LISTEN */
 
 /* final: states allowed to remain on PORT once done; all else is transit. */
@@ -78,6 +79,7 @@ static const struct {
 	[M_FW2_RST] = { "fw2-rst", 0 },
 	[M_LAST_ACK_RST] = { "last-ack-rst", 0 },
 	[M_SIMULTANEOUS] = { "simultaneous", TIME_WAIT },
+	[M_LAST_ACK_PILE] = { "last-ack-pile", FIN_WAIT2 | LAST_ACK },
 };
 
 static struct {
@@ -104,6 +106,8 @@ static void usage(void)
 	      "       tcw half-close|orphan-close -w MS [-6] [-n N] [-p PORT] [-r READYFILE] "
 	      "[-h SECONDS]\n"
 	      "       tcw simultaneous [-6] [-n N] [-p PORT] (needs sch_netem)\n"
+	      "       tcw last-ack-pile [-6] [-n N] [-p PORT] [-r READYFILE] [-h SECONDS] "
+	      "(needs sch_netem)\n"
 	      "       tcw churn [-6] [-d SECONDS] [-p PORT] [-r READYFILE] "
 	      "[-h SECONDS]\n"
 	      "       tcw listen0 [-6]\n"
@@ -334,8 +338,8 @@ static void simultaneous(int l)
 	xclose(s);
 }
 
-/* Add (delay_ms > 0) or delete (0) a root netem qdisc on lo. */
-static void lo_netem(int delay_ms)
+/* Add (delay_ms > 0, or loss: drop every segment) or delete a root netem qdisc on lo. */
+static void lo_netem_loss(int delay_ms, int loss)
 {
 	struct {
 		struct nlmsghdr nh;
@@ -352,6 +356,7 @@ static void lo_netem(int delay_ms)
 		/* psched ticks of 64 ns (PSCHED_SHIFT 6) */
 		.latency = (unsigned int)((long long)delay_ms * 1000000 >> 6),
 		.limit = 1000,
+		.loss = loss ? UINT32_MAX : 0,
 	};
 	struct rtattr *rta;
 	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
@@ -360,6 +365,8 @@ static void lo_netem(int delay_ms)
 	if (fd < 0)
 		die("netlink socket");
 	memset(&req, 0, sizeof(req));
+	if (loss)
+		delay_ms = 1;	/* "add" below; the latency does not matter */
 	req.nh.nlmsg_type = delay_ms ? RTM_NEWQDISC : RTM_DELQDISC;
 	req.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK |
 			     (delay_ms ? NLM_F_CREATE | NLM_F_EXCL : 0);
@@ -392,6 +399,11 @@ static void lo_netem(int delay_ms)
 		die(delay_ms ? "netem qdisc on lo (insmod sch_netem?)" : "delete netem qdisc");
 	}
 	close(fd);
+}
+
+static void lo_netem(int delay_ms)
+{
+	lo_netem_loss(delay_ms, 0);
 }
 
 /* Wait until @fd's TCP state is @state: loopback ACKs are not instant. */
@@ -711,6 +723,34 @@ static void last_ack_rst(int l)
 	xclose(s);
 }
 
+/*
+ * last-ack-pile: N clients half-close (shutdown: they wait in FIN_WAIT2,
+ * not orphaned), their servers see EOF; then lo drops every segment and
+ * the servers close: each FIN is lost, so each server socket waits in
+ * LAST_ACK, retransmitting, as behind a peer or middlebox that forgot the
+ * connection. FDS gets the clients' descriptors, closed after the hold.
+ */
+static void last_ack_pile(int l, int *fds)
+{
+	int *s = calloc(o.n + 1, sizeof(*s));
+	long i;
+
+	if (!s)
+		die("calloc");
+	for (i = 0; i < o.n; i++) {
+		fds[i] = dial();
+		s[i] = take(l);
+		if (shutdown(fds[i], SHUT_WR))
+			die("shutdown");
+		expect(s[i], 0);
+		wait_state(fds[i], 5);	/* TCP_FIN_WAIT2: our FIN was ACKed */
+	}
+	lo_netem_loss(0, 1);
+	for (i = 0; i < o.n; i++)
+		xclose(s[i]);
+	free(s);
+}
+
 /* Count sockets on PORT in a state the mode does not end in. */
 static int unsettled(void)
 {
@@ -780,7 +820,8 @@ static int run_listener(void)
 	struct tw_conn *tcs = NULL;
 	long i, done = o.n;
 
-	if (o.mode == M_LEAK && !(fds = calloc(o.n + 1, sizeof(*fds))))
+	if ((o.mode == M_LEAK || o.mode == M_LAST_ACK_PILE) &&
+	    !(fds = calloc(o.n + 1, sizeof(*fds))))
 		die("calloc");
 	if ((o.mode == M_TW_RST || o.mode == M_TW_KILL) && !(tcs = calloc(o.n + 1, sizeof(*tcs))))
 		die("calloc");
@@ -788,7 +829,9 @@ static int run_listener(void)
 		done = churn(l);
 	if (o.mode == M_SIMULTANEOUS)
 		lo_netem(NETEM_MS);
-	for (i = 0; o.mode != M_CHURN && i < o.n; i++) {
+	if (o.mode == M_LAST_ACK_PILE)
+		last_ack_pile(l, fds);
+	for (i = 0; o.mode != M_CHURN && o.mode != M_LAST_ACK_PILE && i < o.n; i++) {
 		if (o.mode == M_SERVER_FIRST)
 			server_first(l);
 		else if (o.mode == M_CLIENT_FIRST)
