@@ -5,7 +5,9 @@
  * together, as one table whose rows know their namespace, so that "the
  * ten rows with the most TIME_WAIT" means on the whole host; each
  * namespace is then diagnosed, and printed in JSON and Prometheus, with
- * its own rows among those.
+ * its own rows among those. Findings too are ranked over the host: worst
+ * first over every namespace, --top keeping the N worst of them all, and
+ * --check's status from the worst finding of any namespace.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <inttypes.h>
@@ -74,6 +76,11 @@ struct tc_allns {
 	const struct tc_row ***nsrows;	/* per namespace, its rows of those */
 	size_t *nnsrows;
 	struct tc_port_range *pr;	/* per namespace */
+	struct tc_diag **d;		/* per namespace, its findings */
+	size_t *nd;			/* how many */
+	size_t *shown;			/* of those, how many --top keeps */
+	size_t ndiags;			/* all namespaces' findings */
+	enum tc_severity worst;		/* of them all */
 };
 
 static void tc_allns_free(struct tc_allns *a)
@@ -82,6 +89,11 @@ static void tc_allns_free(struct tc_allns *a)
 
 	for (j = 0; a->nsrows && j < a->n; j++)
 		free(a->nsrows[j]);
+	for (j = 0; a->d && j < a->n; j++)
+		free(a->d[j]);
+	free(a->d);
+	free(a->nd);
+	free(a->shown);
 	free(a->nsrows);
 	free(a->nnsrows);
 	free(a->rows);
@@ -137,12 +149,93 @@ static int tc_allns_select(struct tc_allns *a, const struct tc_opts *o)
 	return 1;
 }
 
+/*
+ * Every namespace's findings (each worst first), and which of them --top
+ * keeps: the N worst over all namespaces, ties to the earlier namespace.
+ * Each namespace's kept ones are then the first of its own list.
+ */
+static int tc_allns_diagnose_all(struct tc_allns *a, const struct tc_opts *o)
+{
+	size_t j, left;
+	int sev;
+
+	a->d = calloc(a->n ? a->n : 1, sizeof(*a->d));
+	a->nd = calloc(a->n ? a->n : 1, sizeof(*a->nd));
+	a->shown = calloc(a->n ? a->n : 1, sizeof(*a->shown));
+	if (!a->d || !a->nd || !a->shown)
+		return 0;
+	a->worst = TC_SEV_NONE;
+	for (j = 0; j < a->n; j++) {
+		const struct tc_table *t = &a->ns[j].t;
+		/* One-shot: the totals over the time since counting started. */
+		struct tc_window w = TC_WINDOW_NONE;
+		enum tc_severity s;
+
+		w.age = w.seconds = t->age_s;
+		a->d[j] = malloc(tc_diag_room(t) * sizeof(**a->d));
+		if (!a->d[j])
+			return 0;
+		a->nd[j] = tc_diagnose(t, &o->sel, &o->th, &a->pr[j], &w, a->d[j]);
+		a->ndiags += a->nd[j];
+		s = tc_diag_worst(a->d[j], a->nd[j]);
+		if (s > a->worst)
+			a->worst = s;
+	}
+	left = o->sel.top && a->ndiags > o->sel.top ? (size_t)o->sel.top : a->ndiags;
+	for (sev = TC_SEV_CRITICAL; sev > TC_SEV_NONE && left; sev--)
+		for (j = 0; j < a->n && left; j++)
+			while (left && a->shown[j] < a->nd[j] &&
+			       (int)tc_rules[a->d[j][a->shown[j]].kind].severity == sev) {
+				a->shown[j]++;
+				left--;
+			}
+	return 1;
+}
+
+/* The findings kept, worst first over all namespaces, one line each. */
+static void tc_allns_lines(const struct tc_allns *a, int check)
+{
+	size_t j, i, *done = calloc(a->n ? a->n : 1, sizeof(*done));
+	char buf[512];
+	int sev;
+
+	if (!done)
+		return;
+	for (sev = TC_SEV_CRITICAL; sev > TC_SEV_NONE; sev--)
+		for (j = 0; j < a->n; j++)
+			for (i = done[j]; i < a->shown[j] &&
+			     (int)tc_rules[a->d[j][i].kind].severity == sev; i++, done[j]++) {
+				tc_diag_short(buf, sizeof(buf), &a->d[j][i]);
+				if (check)
+					printf("%s: netns %llu: %s\n", tc_severity_names[sev],
+					       a->ns[j].ino, buf);
+				else
+					printf("  netns %llu: %s\n", a->ns[j].ino, buf);
+			}
+	free(done);
+}
+
+static size_t tc_allns_nshown(const struct tc_allns *a)
+{
+	size_t j, n = 0;
+
+	for (j = 0; j < a->n; j++)
+		n += a->shown[j];
+	return n;
+}
+
 static void tc_allns_table(const struct tc_allns *a, const struct tc_opts *o)
 {
-	size_t j, i, nd, total = 0;
-	char who[256], buf[512];
-	struct tc_diag *d;
+	size_t j, shown = tc_allns_nshown(a);
+	char who[256];
 
+	if (o->check) {	/* cron mails output: none when all is well */
+		tc_allns_lines(a, 1);
+		if (shown < a->ndiags)
+			printf("and %zu more finding%s (--top %zu)\n", a->ndiags - shown,
+			       a->ndiags - shown == 1 ? "" : "s", shown);
+		return;
+	}
 	printf("%zu network namespace%s", a->n, a->n == 1 ? "" : "s");
 	if (a->skipped)
 		printf(" (%zu more ended while being read: skipped)", a->skipped);
@@ -154,60 +247,52 @@ static void tc_allns_table(const struct tc_allns *a, const struct tc_opts *o)
 	tc_print_table(stdout, &a->all, a->rows, a->nrows, NULL);
 	fputc('\n', stdout);
 	/* Every finding, each named by its namespace, counted first. */
-	for (j = 0; j < a->n; j++) {
-		d = malloc((a->ns[j].t.nrows ? a->ns[j].t.nrows : 1) *
-			   TC_NDIAG_KINDS * sizeof(*d));
-		if (!d)
-			continue;
-		total += tc_diagnose(&a->ns[j].t, &o->sel, &o->th, &a->pr[j], d);
-		free(d);
-	}
-	if (!total) {
+	if (!a->ndiags) {
 		puts("No problems found.");
 		return;
 	}
-	printf("%zu finding%s (tcpclose --all-netns --diagnose explains):\n",
-	       total, total == 1 ? "" : "s");
-	for (j = 0; j < a->n; j++) {
-		d = malloc((a->ns[j].t.nrows ? a->ns[j].t.nrows : 1) *
-			   TC_NDIAG_KINDS * sizeof(*d));
-		if (!d)
-			continue;
-		nd = tc_diagnose(&a->ns[j].t, &o->sel, &o->th, &a->pr[j], d);
-		for (i = 0; i < nd; i++) {
-			tc_diag_short(buf, sizeof(buf), &d[i]);
-			printf("  netns %llu: %s\n", a->ns[j].ino, buf);
-		}
-		free(d);
-	}
+	if (shown < a->ndiags)
+		printf("%zu findings, the %zu worst shown (--top; tcpclose --all-netns --diagnose explains):\n",
+		       a->ndiags, shown);
+	else
+		printf("%zu finding%s (tcpclose --all-netns --diagnose explains):\n",
+		       a->ndiags, a->ndiags == 1 ? "" : "s");
+	tc_allns_lines(a, 0);
 }
 
 static void tc_allns_diagnose(const struct tc_allns *a, const struct tc_opts *o)
 {
-	size_t j, i, nd, checked;
-	struct tc_diag *d;
-	char who[256];
+	size_t j, i, checked;
+	char who[256], buf[512];
 
 	for (j = 0; j < a->n; j++) {
 		const struct tc_table *t = &a->ns[j].t;
+		size_t more = a->nd[j] - a->shown[j];
 
-		d = malloc((t->nrows ? t->nrows : 1) * TC_NDIAG_KINDS * sizeof(*d));
-		if (!d)
-			continue;
-		nd = tc_diagnose(t, &o->sel, &o->th, &a->pr[j], d);
 		for (i = 0, checked = 0; i < t->nrows; i++)
 			checked += tc_select_match(&o->sel, &t->rows[i]);
 		tc_who(who, sizeof(who), &a->ns[j]);
 		printf("%s== netns %llu (%s)\n", j ? "\n" : "", a->ns[j].ino, who);
-		tc_print_diagnoses(stdout, d, nd, checked, &a->pr[j]);
-		free(d);
+		if (!more) {
+			tc_print_diagnoses(stdout, a->d[j], a->nd[j], 0, checked, &a->pr[j]);
+			continue;
+		}
+		/* --top over all namespaces left some of these out. */
+		for (i = 0; i < a->shown[j]; i++) {
+			tc_diag_finding(buf, sizeof(buf), &a->d[j][i]);
+			printf("%s.\n    %s\n", buf, tc_diag_advice(&a->d[j][i]));
+		}
+		printf("%zu more finding%s, less severe or of later ports or namespaces (--top %zu).\n",
+		       more, more == 1 ? "" : "s", tc_allns_nshown(a));
+		if (!a->pr[j].known)
+			fputs("Note: net.ipv4.ip_local_port_range is unknown, so port "
+			      "exhaustion was not checked (see --port-range).\n", stdout);
 	}
 }
 
 static void tc_allns_json(const struct tc_allns *a, const struct tc_opts *o)
 {
-	struct tc_diag *d;
-	size_t j, nd, elen;
+	size_t j, elen;
 	char *extra;
 	FILE *m;
 
@@ -217,14 +302,8 @@ static void tc_allns_json(const struct tc_allns *a, const struct tc_opts *o)
 
 		extra = NULL;
 		m = open_memstream(&extra, &elen);
-		d = malloc((ns->t.nrows ? ns->t.nrows : 1) * TC_NDIAG_KINDS * sizeof(*d));
-		if (!m || !d) {
-			if (m)
-				fclose(m);
-			free(extra);
-			free(d);
+		if (!m)
 			continue;
-		}
 		fprintf(m, "\"pid\":%d,\n\"container_id\":", (int)ns->pid);
 		tc_json_or_null(m, ns->container_id);
 		fputs(",\n\"pod_uid\":", m);
@@ -233,13 +312,11 @@ static void tc_allns_json(const struct tc_allns *a, const struct tc_opts *o)
 		tc_json_or_null(m, ns->cgroup);
 		fputs(",\n", m);
 		fclose(m);
-		nd = tc_diagnose(&ns->t, &o->sel, &o->th, &a->pr[j], d);
 		fputs(j ? ",\n" : "\n", stdout);
 		tc_print_json_doc(stdout, extra, &ns->t, a->nsrows[j], a->nnsrows[j],
-				  d, nd, &o->th, &a->pr[j],
+				  a->d[j], a->nd[j], a->shown[j], &o->th, &a->pr[j],
 				  ns->has_hist ? &ns->h : NULL, &o->sel, NULL);
 		free(extra);
-		free(d);
 	}
 	printf("%s],\n\"skipped\":%zu}\n", a->n ? "\n" : "", a->skipped);
 }
@@ -319,7 +396,7 @@ enum tc_exit tc_all_netns(const struct tc_opts *o)
 	now = tc_unix_now();
 	for (j = 0; j < a.n; j++)
 		tc_since_apply(&a.ns[j].t, up, now);
-	if (!tc_allns_select(&a, o)) {
+	if (!tc_allns_select(&a, o) || !tc_allns_diagnose_all(&a, o)) {
 		tc_allns_free(&a);
 		fputs("tcpclose: out of memory\n", stderr);
 		return TC_EXIT_FAILURE;
@@ -339,6 +416,10 @@ enum tc_exit tc_all_netns(const struct tc_opts *o)
 		tc_allns_prom(&a, o);
 		break;
 	}
+	/* --check: the worst finding of any namespace. */
+	st = !o->check ? TC_EXIT_OK :
+	     a.worst == TC_SEV_CRITICAL ? TC_EXIT_CRITICAL :
+	     a.ndiags ? TC_EXIT_WARNING : TC_EXIT_OK;
 	tc_allns_free(&a);
-	return TC_EXIT_OK;
+	return st;
 }

@@ -211,25 +211,6 @@ enum tc_exit tc_dest_load(const char *path, int optional, struct tc_dest *d,
 	return TC_EXIT_OK;
 }
 
-int tc_uptime_get(double *s)
-{
-	char *buf = NULL, *t, *end;
-	size_t n;
-	int ok = 0;
-
-	if (tc_read_all(TC_UPTIME_PATH, &buf, &n))
-		return 0;
-	t = realloc(buf, n + 1);	/* room for the NUL */
-	if (t) {
-		t[n] = '\0';
-		*s = strtod(t, &end);
-		ok = end != t && *s >= 0;
-		buf = t;
-	}
-	free(buf);
-	return ok;
-}
-
 int tc_port_range_parse(const char *s, struct tc_port_range *pr)
 {
 	unsigned long v[2];

@@ -80,108 +80,44 @@ static void tc_json_row(FILE *f, const struct tc_table *t,
 	fputc('}', f);
 }
 
-static void tc_json_u64_or_null(FILE *f, uint64_t v, int known)
-{
-	if (known)
-		fprintf(f, "%" PRIu64, v);
-	else
-		fputs("null", f);
-}
-
-/* A destination's numbers; local and remote null for other. */
-static void tc_json_diag_dest(FILE *f, const struct tc_diag *d)
-{
-	static const char *const from[] = {
-		[TC_RATE_NONE] = NULL, [TC_RATE_WATCH] = "watch",
-		[TC_RATE_SINCE_START] = "since_start",
-	};
-
-	fputs(",\"local\":", f);
-	if (d->family)
-		tc_json_str(f, d->local);
-	else
-		fputs("null", f);
-	fputs(",\"remote\":", f);
-	if (d->family)
-		tc_json_str(f, d->remote);
-	else
-		fputs("null", f);
-	fprintf(f, ",\"in_use\":%" PRIu64 ",\"capacity\":", d->in_use);
-	tc_json_u64_or_null(f, d->capacity, d->capacity != 0);
-	fprintf(f, ",\"time_wait\":%" PRIu64 ",\"established\":%" PRIu64
-		",\"connect_failures\":%" PRIu64 ",\"new_connections_per_s\":",
-		d->time_wait, d->established, d->connect_failures);
-	if (d->rate_from != TC_RATE_NONE)
-		fprintf(f, "%.6g", d->conn_rate);
-	else
-		fputs("null", f);
-	fputs(",\"rate_from\":", f);
-	if (d->rate_from != TC_RATE_NONE)
-		tc_json_str(f, from[d->rate_from]);
-	else
-		fputs("null", f);
-	fputs(",\"exhausted_in_s\":", f);
-	if (d->exhausted)
-		fputs("0", f);
-	else if (d->has_eta)
-		fprintf(f, "%.6g", d->eta_s);
-	else
-		fputs("null", f);
-}
-
+/* A finding: its rule's name and severity, then the rule's fields. */
 static void tc_json_diag(FILE *f, const struct tc_diag *d)
 {
+	const struct tc_rule *rule = &tc_rules[d->kind];
+	const char *base = (const char *)d;
 	char buf[512];
+	size_t i;
 
-	if (d->kind == TC_DIAG_LOCAL_PORTS)	/* of no port */
-		fprintf(f, "{\"kind\":\"%s\",\"port\":null,\"role\":\"%s\"",
-			tc_diag_names[d->kind], tc_role_names[d->role]);
+	fprintf(f, "{\"kind\":\"%s\",", rule->name);
+	if (d->has_port)
+		fprintf(f, "\"port\":%u,\"role\":\"%s\"", d->port,
+			tc_role_names[d->role]);
 	else
-		fprintf(f, "{\"kind\":\"%s\",\"port\":%u,\"role\":\"%s\"",
-			tc_diag_names[d->kind], d->port, tc_role_names[d->role]);
-	switch (d->kind) {
-	case TC_DIAG_DEST_PORTS:
-		tc_json_diag_dest(f, d);
-		break;
-	case TC_DIAG_LOCAL_PORTS:
-		fprintf(f, ",\"local_ports_in_use\":%" PRIu64 ",\"capacity\":",
-			d->local_ports_in_use);
-		tc_json_u64_or_null(f, d->capacity, d->capacity != 0);
-		fprintf(f, ",\"bind_failures\":%" PRIu64, d->bind_failures);
-		break;
-	case TC_DIAG_SERVER_CLOSES_FIRST:
-		fprintf(f, ",\"time_wait\":%" PRIu64 ",\"active_closes\":%" PRIu64
-			",\"passive_closes\":%" PRIu64 ",\"active_share\":%.6g",
-			d->time_wait, d->active, d->passive, d->share);
-		break;
-	case TC_DIAG_CLOSE_WAIT:
-		fprintf(f, ",\"close_wait\":%" PRIu64 ",\"close_wait_oldest_s\":",
-			d->close_wait);
-		if (d->has_oldest)
-			fprintf(f, "%" PRIu64, d->oldest);
-		else
+		fputs("\"port\":null,\"role\":null", f);
+	for (i = 0; i < TC_MAX_FIELDS && rule->fields[i].key; i++) {
+		const struct tc_field *fl = &rule->fields[i];
+		const void *v = base + fl->off;
+
+		fprintf(f, ",\"%s\":", fl->key);
+		if (fl->has != TC_F_ALWAYS && !*(const int *)(base + fl->has))
 			fputs("null", f);
-		fputs(",\"close_wait_untracked\":", f);
-		if (d->has_untracked)
-			fprintf(f, "%" PRIu64, d->untracked);
-		else
+		else if (fl->type == TC_F_U64)
+			fprintf(f, "%" PRIu64, *(const uint64_t *)v);
+		else if (fl->type == TC_F_DBL)
+			fprintf(f, "%.6g", *(const double *)v);
+		else if (fl->type == TC_F_SECS)	/* as the document's counting_s */
+			fprintf(f, "%llu", (unsigned long long)*(const double *)v);
+		else if (fl->type == TC_F_STR)
+			tc_json_str(f, (const char *)v);
+		else if (fl->type == TC_F_NAME && fl->names[*(const int *)v])
+			tc_json_str(f, fl->names[*(const int *)v]);
+		else if (fl->type == TC_F_NAME)
 			fputs("null", f);
-		break;
-	case TC_DIAG_TW_OVERFLOW:
-		fprintf(f, ",\"tw_overflow\":%" PRIu64, d->tw_overflow);
-		break;
-	case TC_DIAG_FIN_WAIT2_TIMEOUTS:
-		fprintf(f, ",\"fin_wait2_timeouts\":%" PRIu64,
-			d->fin_wait2_timeouts);
-		break;
-	case TC_DIAG_PORT_RANGE:
-		fprintf(f, ",\"time_wait\":%" PRIu64 ",\"port_range\":[%u,%u]"
-			",\"port_range_size\":%" PRIu64 ",\"ratio\":%.6g",
-			d->time_wait, d->lo, d->hi, d->range, d->ratio);
-		break;
-	default:
-		break;
+		else
+			fprintf(f, "[%u,%u]", ((const unsigned int *)v)[0],
+				((const unsigned int *)v)[1]);
 	}
+	fprintf(f, ",\"severity\":\"%s\"", tc_severity_names[d->severity]);
 	tc_diag_short(buf, sizeof(buf), d);
 	fputs(",\"summary\":", f);
 	tc_json_str(f, buf);
@@ -257,13 +193,14 @@ void tc_print_json(FILE *f, const struct tc_table *t,
 		   const struct tc_hist *h, const struct tc_select *sel,
 		   const struct tc_dest_view *dv)
 {
-	tc_print_json_doc(f, "", t, rows, n, d, nd, th, pr, h, sel, dv);
+	tc_print_json_doc(f, "", t, rows, n, d, nd,
+			  tc_diag_shown(nd, sel ? sel->top : 0), th, pr, h, sel, dv);
 	fputc('\n', f);
 }
 
 void tc_print_json_doc(FILE *f, const char *extra, const struct tc_table *t,
 		       const struct tc_row *const *rows, size_t n,
-		       const struct tc_diag *d, size_t nd,
+		       const struct tc_diag *d, size_t nd, size_t shown,
 		       const struct tc_thresholds *th,
 		       const struct tc_port_range *pr,
 		       const struct tc_hist *h, const struct tc_select *sel,
@@ -300,16 +237,20 @@ void tc_print_json_doc(FILE *f, const char *extra, const struct tc_table *t,
 	fprintf(f, ",\n\"thresholds\":{\"min_time_wait\":%" PRIu64
 		",\"active_share\":%g,\"min_close_wait\":%" PRIu64
 		",\"close_wait_age\":%" PRIu64 ",\"port_range_ratio\":%g"
-		",\"exhaustion_ratio\":%g},\n",
+		",\"exhaustion_ratio\":%g,\"min_resets\":%" PRIu64 ",\"reset_rate\":%g"
+		",\"min_last_ack\":%" PRIu64 "},\n",
 		th->min_time_wait, th->active_share, th->min_close_wait,
-		th->close_wait_age, th->port_range_ratio, th->exhaustion_ratio);
+		th->close_wait_age, th->port_range_ratio, th->exhaustion_ratio,
+		th->min_resets, th->reset_rate, th->min_last_ack);
 	fputs("\"rows\":[", f);
 	for (i = 0; i < n; i++) {
 		fputs(i ? ",\n " : "\n ", f);
 		tc_json_row(f, t, rows[i]);
 	}
 	fputs(n ? "\n],\n" : "],\n", f);
-	fputs("\"diagnoses\":[", f);
+	/* Worst first; --top keeps the first SHOWN, the total says how many. */
+	fprintf(f, "\"diagnoses_total\":%zu,\n\"diagnoses\":[", nd);
+	nd = shown < nd ? shown : nd;
 	for (i = 0; i < nd; i++) {
 		fputs(i ? ",\n " : "\n ", f);
 		tc_json_diag(f, &d[i]);

@@ -26,6 +26,8 @@ static const char tc_usage[] =
 "  -j, --json              one JSON document: meta, rows, diagnoses, histograms,\n"
 "                          destinations\n"
 "      --prometheus        Prometheus text format (node_exporter textfile collector)\n"
+"      --check             exit status 10 if the worst finding is a warning, 11 if\n"
+"                          critical; alone, print only the findings (or nothing)\n"
 "      --dest              the destinations of client sockets: local ports in use\n"
 "                          against the capacity, connect() failures\n"
 "  -w, --watch [SECONDS]   refresh the table (or --dest) every SECONDS (default\n"
@@ -49,11 +51,12 @@ static const char tc_usage[] =
 "  -s, --sort COLUMN       sort by COLUMN, largest first (port: in port order);\n"
 "                          a /proc/tcpclose column name or a table heading\n"
 "                          [time_wait]\n"
-"  -t, --top N             only the first N rows (the diagnosis still sees all)\n"
+"  -t, --top N             only the first N rows, and the N worst findings (the\n"
+"                          diagnosis still sees all rows)\n"
 "\n"
-"Diagnosis thresholds [default]:\n"
+"Diagnosis thresholds [default] (reasons in tcpclose(8)):\n"
 "      --min-time-wait N   the server closes first: it holds at least N\n"
-"                          TIME_WAIT sockets [1] and more than R of its closes\n"
+"                          TIME_WAIT sockets [500] and more than R of its closes\n"
 "      --active-share R    were active [0.5]\n"
 "      --min-close-wait N  CLOSE_WAIT is accumulating: at least N sockets [10],\n"
 "      --close-wait-age S  or one older than S seconds, if the module says [60]\n"
@@ -64,13 +67,17 @@ static const char tc_usage[] =
 "                          local port range [0.25]\n"
 "      --port-range LO-HI  the local port range, when the files do not say\n"
 "                          [" TC_PORT_RANGE_PATH "]\n"
+"      --min-resets N      resets pile up: at least N on a row [100],\n"
+"      --reset-rate R      and R per second, when the span is known [1]\n"
+"      --min-last-ack N    LAST_ACK piles up: at least N sockets on a row [100]\n"
 "\n"
 "  -h, --help              this text\n"
 "  -V, --version           the version\n"
 "\n"
 "Exit status: 0 ok, 1 out of memory or write error, 2 bad option,\n"
 "3 module not loaded, 4 file unreadable, 5 not a tcpclose table or an\n"
-"unknown format version. See tcpclose(8).\n";
+"unknown format version; with --check, 10 warning, 11 critical findings.\n"
+"See tcpclose(8).\n";
 
 enum {
 	TC_OPT_PROM = 256,
@@ -86,12 +93,20 @@ enum {
 	TC_OPT_DEST_FILE,
 	TC_OPT_EXH_RATIO,
 	TC_OPT_UPTIME,
+	TC_OPT_CHECK,
+	TC_OPT_MIN_RESETS,
+	TC_OPT_RESET_RATE,
+	TC_OPT_MIN_LAST_ACK,
 };
 
 static const struct option tc_longopts[] = {
 	{ "diagnose", no_argument, NULL, 'd' },
 	{ "json", no_argument, NULL, 'j' },
 	{ "prometheus", no_argument, NULL, TC_OPT_PROM },
+	{ "check", no_argument, NULL, TC_OPT_CHECK },
+	{ "min-resets", required_argument, NULL, TC_OPT_MIN_RESETS },
+	{ "reset-rate", required_argument, NULL, TC_OPT_RESET_RATE },
+	{ "min-last-ack", required_argument, NULL, TC_OPT_MIN_LAST_ACK },
 	{ "watch", optional_argument, NULL, 'w' },
 	{ "count", required_argument, NULL, 'c' },
 	{ "all-netns", no_argument, NULL, 'a' },
@@ -259,6 +274,19 @@ static void tc_parse_args(int argc, char **argv, struct tc_opts *o)
 			o->th.port_range_ratio = tc_arg_double("--port-range-ratio",
 							       optarg, 0, 1e9);
 			break;
+		case TC_OPT_CHECK: o->check = 1; break;
+		case TC_OPT_MIN_RESETS:
+			o->th.min_resets = tc_arg_u64("--min-resets", optarg, 1,
+						      UINT64_MAX);
+			break;
+		case TC_OPT_RESET_RATE:
+			o->th.reset_rate = tc_arg_double("--reset-rate", optarg,
+							 0, 1e12);
+			break;
+		case TC_OPT_MIN_LAST_ACK:
+			o->th.min_last_ack = tc_arg_u64("--min-last-ack", optarg,
+							1, UINT64_MAX);
+			break;
 		case TC_OPT_RANGE:
 			if (!tc_port_range_parse(optarg, &o->pr))
 				tc_die(TC_EXIT_USAGE,
@@ -297,6 +325,8 @@ static void tc_parse_args(int argc, char **argv, struct tc_opts *o)
 		tc_die(TC_EXIT_USAGE, "--procfs: '%s' is not an absolute path", o->procfs);
 	if (o->watch && modes && o->mode != TC_MODE_DEST)
 		tc_die(TC_EXIT_USAGE, "--watch shows the table or --dest; not with --diagnose, --json or --prometheus");
+	if (o->watch && o->check)
+		tc_die(TC_EXIT_USAGE, "--check gives one exit status; not with --watch");
 	if (o->watch && (!strcmp(o->path, "-") ||
 			 (o->dest_path && !strcmp(o->dest_path, "-"))))
 		tc_die(TC_EXIT_USAGE, "--watch rereads its files; not with --file - or --dest-file -");
@@ -416,29 +446,6 @@ static int tc_load_dest(const struct tc_opts *o, const struct tc_table *t,
 	return found;
 }
 
-int tc_files_uptime(const struct tc_opts *o, double *s)
-{
-	const char *p = o->path ? o->path : o->dest_path;
-
-	if (o->has_uptime) {
-		*s = o->uptime;
-		return 1;
-	}
-	return p && !strncmp(p, "/proc/", 6) && tc_uptime_get(s);
-}
-
-/* Seconds T's counters have run, from its since_boot_s; 0 if unknown. */
-double tc_counting_for(const struct tc_opts *o, const struct tc_table *t)
-{
-	uint64_t since;
-	double now;
-
-	if (!t || !tc_table_meta_u64(t, "since_boot_s", &since) ||
-	    !tc_files_uptime(o, &now) || now <= (double)since)
-		return 0;
-	return now - (double)since;
-}
-
 /* --port-range, given by hand: the capacity when a file has none. */
 uint64_t tc_capacity_fallback(const struct tc_opts *o)
 {
@@ -453,6 +460,7 @@ static enum tc_exit tc_once(const struct tc_opts *o)
 	struct tc_diag *diags = NULL;
 	struct tc_dest_view dv = { 0 };
 	struct tc_dest_ctx dc = { 0 };
+	struct tc_window w = TC_WINDOW_NONE;
 	struct tc_port_range pr;
 	enum tc_exit st;
 	struct tc_table t;
@@ -481,14 +489,13 @@ static enum tc_exit tc_once(const struct tc_opts *o)
 		}
 		if (st)
 			tc_die(st, "%s", msg);
-		if (tc_since_live(o->path))
-			tc_since_apply(&t, tc_uptime("/proc"), tc_unix_now());
+		tc_since_get(&t, o);
 	}
 	has_hist = tc_load_hist(o, &t, &h);
 	has_dest = tc_load_dest(o, o->path ? &t : NULL, &d);
 	rows = malloc((t.nrows ? t.nrows : 1) * sizeof(*rows));
-	diags = malloc(((t.nrows ? t.nrows : 1) * TC_NDIAG_KINDS +
-			(has_dest ? d.nrows + 2 : 0)) * sizeof(*diags));
+	diags = malloc((tc_diag_room(&t) + (has_dest ? d.nrows + 2 : 0)) *
+		       sizeof(*diags));
 	drows = malloc((has_dest && d.nrows ? d.nrows : 1) * sizeof(*drows));
 	if (!rows || !diags || !drows)
 		tc_die(TC_EXIT_FAILURE, "out of memory");
@@ -496,7 +503,9 @@ static enum tc_exit tc_once(const struct tc_opts *o)
 	/* Destinations judge port exhaustion better than ports (diagdest.c). */
 	pr.superseded = has_dest;
 	n = tc_select_rows(&t, &o->sel, NULL, rows);
-	nd = ntd = tc_diagnose(&t, &o->sel, &o->th, &pr, diags);
+	/* One-shot: the totals, over the time since counting started. */
+	w.age = w.seconds = t.age_s;
+	nd = ntd = tc_diagnose(&t, &o->sel, &o->th, &pr, &w, diags);
 	for (i = 0; i < t.nrows; i++)
 		checked += tc_select_match(&o->sel, &t.rows[i]);
 	if (has_dest) {
@@ -505,18 +514,29 @@ static enum tc_exit tc_once(const struct tc_opts *o)
 		dv.rows = drows;
 		dv.n = tc_select_dests(&d, &o->sel, drows);
 		dc.t = o->path ? &t : NULL;
-		dc.window = tc_counting_for(o, dc.t);
+		dc.window = t.age_s > 0 ? t.age_s : 0;
 		nd += tc_diagnose_dest(&dc, &o->sel, &o->th, diags + nd);
+	}
+	if (o->mode == TC_MODE_DEST) {
+		/* The view's findings (and --check's) are the destinations'. */
+		memmove(diags, diags + ntd, (nd - ntd) * sizeof(*diags));
+		nd -= ntd;
+	} else {
+		tc_diag_sort(diags, nd);
 	}
 	switch (o->mode) {
 	case TC_MODE_TABLE:
+		if (o->check) {	/* cron mails output: none when all is well */
+			tc_print_check(stdout, diags, nd, o->sel.top);
+			break;
+		}
 		tc_print_meta(stdout, &t);
 		tc_print_table(stdout, &t, rows, n, NULL);
 		fputc('\n', stdout);
-		tc_print_summary(stdout, diags, nd);
+		tc_print_summary(stdout, diags, nd, o->sel.top);
 		break;
 	case TC_MODE_DIAGNOSE:
-		tc_print_diagnoses(stdout, diags, nd, checked, &pr);
+		tc_print_diagnoses(stdout, diags, nd, o->sel.top, checked, &pr);
 		if (has_dest && !dv.capacity)
 			tc_print_dest_note(stdout);
 		break;
@@ -534,12 +554,14 @@ static enum tc_exit tc_once(const struct tc_opts *o)
 		tc_print_dest_meta(stdout, &d, dv.capacity, (int)i, now);
 		tc_print_dest_table(stdout, &d, drows, dv.n, dv.capacity, NULL);
 		fputc('\n', stdout);
-		/* The view's findings are the destinations' only. */
-		tc_print_summary(stdout, diags + ntd, nd - ntd);
+		tc_print_summary(stdout, diags, nd, o->sel.top);
 		if (!dv.capacity)
 			tc_print_dest_note(stdout);
 		break;
 	}
+	if (o->check)
+		st = tc_diag_worst(diags, nd) == TC_SEV_CRITICAL ? TC_EXIT_CRITICAL :
+		     nd ? TC_EXIT_WARNING : TC_EXIT_OK;
 	if (has_hist)
 		tc_hist_free(&h);
 	if (has_dest)
@@ -548,7 +570,7 @@ static enum tc_exit tc_once(const struct tc_opts *o)
 	free(drows);
 	free(diags);
 	tc_table_free(&t);
-	return TC_EXIT_OK;
+	return st;
 }
 
 int main(int argc, char **argv)

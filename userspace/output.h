@@ -32,12 +32,22 @@ void tc_print_table(FILE *f, const struct tc_table *t,
 		    const struct tc_row *const *rows, size_t n,
 		    const struct tc_rate *rates);
 
+/*
+ * The findings D[0..N), worst first (tc_diagnose's order), of which --top
+ * (TOP, 0: all) limits how many are printed; the rest are counted.
+ */
+size_t tc_diag_shown(size_t n, uint64_t top);
+
 /* The short summary under the table: one line per finding. */
-void tc_print_summary(FILE *f, const struct tc_diag *d, size_t n);
+void tc_print_summary(FILE *f, const struct tc_diag *d, size_t n, uint64_t top);
 
 /* --diagnose: each finding with its numbers, then what to do. */
 void tc_print_diagnoses(FILE *f, const struct tc_diag *d, size_t n,
-			size_t rows_checked, const struct tc_port_range *pr);
+			uint64_t top, size_t rows_checked,
+			const struct tc_port_range *pr);
+
+/* --check alone: "warning: ..." or "critical: ..." per finding, or nothing. */
+void tc_print_check(FILE *f, const struct tc_diag *d, size_t n, uint64_t top);
 
 /* After the findings: the destinations' capacity is unknown. */
 void tc_print_dest_note(FILE *f);
@@ -62,11 +72,12 @@ void tc_print_json(FILE *f, const struct tc_table *t,
 /*
  * The same document as an object without the final newline, with EXTRA
  * (keys and values, each followed by ",\n") first: --all-netns's
- * namespaces.
+ * namespaces; of the findings D[0..ND), the first SHOWN (--top over all
+ * namespaces).
  */
 void tc_print_json_doc(FILE *f, const char *extra, const struct tc_table *t,
 		       const struct tc_row *const *rows, size_t n,
-		       const struct tc_diag *d, size_t nd,
+		       const struct tc_diag *d, size_t nd, size_t shown,
 		       const struct tc_thresholds *th,
 		       const struct tc_port_range *pr,
 		       const struct tc_hist *h, const struct tc_select *sel,

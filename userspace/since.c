@@ -53,7 +53,33 @@ void tc_since_apply(struct tc_table *t, double uptime, double now)
 	if ((double)since > uptime + 1)
 		return;
 	t->age_s = (double)since > uptime ? 0 : uptime - (double)since;
-	t->start_unix = now - t->age_s;
+	if (now >= 0)
+		t->start_unix = now - t->age_s;
+}
+
+int tc_files_uptime(const struct tc_opts *o, double *s)
+{
+	const char *p = o->path ? o->path : o->dest_path;
+
+	if (o->has_uptime) {
+		*s = o->uptime;
+		return 1;
+	}
+	if (!p || !tc_since_live(p))
+		return 0;
+	*s = tc_uptime("/proc");
+	return *s >= 0;
+}
+
+void tc_since_get(struct tc_table *t, const struct tc_opts *o)
+{
+	double up;
+
+	t->age_s = t->start_unix = -1;
+	if (!tc_files_uptime(o, &up))
+		return;
+	/* A saved copy's --uptime: its age, but not when it was saved. */
+	tc_since_apply(t, up, o->has_uptime ? -1 : tc_unix_now());
 }
 
 int tc_since_live(const char *path)

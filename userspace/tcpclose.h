@@ -17,6 +17,9 @@ enum tc_exit {
 	TC_EXIT_NOT_LOADED = 3,	/* /proc/tcpclose missing */
 	TC_EXIT_UNREADABLE = 4,	/* the file cannot be opened or read */
 	TC_EXIT_FORMAT = 5,	/* not a tcpclose table, or unknown version */
+	/* --check: findings; apart from the errors, for cron and Nagios. */
+	TC_EXIT_WARNING = 10,	/* the worst finding is a warning */
+	TC_EXIT_CRITICAL = 11,	/* at least one critical finding */
 };
 
 #define TC_PROC_PATH "/proc/tcpclose"
@@ -24,7 +27,6 @@ enum tc_exit {
 #define TC_PROC_HIST_PATH "/proc/tcpclose_hist"
 /* Read with TC_PROC_PATH; a module older than destinations has none. */
 #define TC_PROC_DEST_PATH "/proc/tcpclose_dest"
-#define TC_UPTIME_PATH "/proc/uptime"
 #define TC_PORT_RANGE_PATH "/proc/sys/net/ipv4/ip_local_port_range"
 
 enum tc_mode {
@@ -38,12 +40,13 @@ struct tc_opts {
 	int hist_optional;		/* hist_path may be missing */
 	const char *dest_path;		/* NULL: no destinations */
 	int dest_optional;		/* dest_path may be missing */
-	int has_uptime;			/* --uptime, or read from /proc/uptime */
-	double uptime;			/* s since boot when the files were read */
+	int has_uptime;			/* --uptime: a saved copy's */
+	double uptime;			/* s since boot when it was saved */
 	enum tc_mode mode;
 	struct tc_select sel;
 	struct tc_thresholds th;
 	struct tc_port_range pr;	/* from --port-range if known */
+	int check;			/* --check: findings set the exit status */
 	int watch;
 	double interval;		/* seconds */
 	unsigned long count;		/* refreshes; 0: until interrupted */
@@ -73,9 +76,6 @@ enum tc_exit tc_hist_load(const char *path, int optional, struct tc_hist *h,
 enum tc_exit tc_dest_load(const char *path, int optional, struct tc_dest *d,
 			  int *found, char *msg, size_t len);
 
-/* Seconds since boot (/proc/uptime, CLOCK_BOOTTIME); 0 if unknown. */
-int tc_uptime_get(double *s);
-
 /* All of a file in one read loop; 0 or an errno value. */
 int tc_read_all(const char *path, char **buf, size_t *len);
 
@@ -87,15 +87,6 @@ int tc_port_range_parse(const char *s, struct tc_port_range *pr);
 
 /* --all-netns: every network namespace, each with its labels (allns.c). */
 enum tc_exit tc_all_netns(const struct tc_opts *o);
-
-/*
- * Seconds since boot when the files were read: --uptime, or for files under
- * /proc, which are of this moment, /proc/uptime. 0 if unknown.
- */
-int tc_files_uptime(const struct tc_opts *o, double *s);
-
-/* Seconds T's counters have run (its since_boot_s and the uptime); 0: unknown. */
-double tc_counting_for(const struct tc_opts *o, const struct tc_table *t);
 
 /* The capacity --port-range gives (0: not given): for files without one. */
 uint64_t tc_capacity_fallback(const struct tc_opts *o);

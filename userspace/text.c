@@ -233,317 +233,62 @@ void tc_print_table(FILE *f, const struct tc_table *t,
 	}
 }
 
-/* Counters near 2^64 are absurd, but must not print a wrapped sum. */
-static uint64_t tc_sat_add(uint64_t a, uint64_t b)
-{
-	return a + b < a ? UINT64_MAX : a + b;
-}
-
-/* Whole percent, rounded down: 199 of 200 is 99%, not 100%. */
-static unsigned int tc_percent(double share)
-{
-	return (unsigned int)(share * 100.0);
-}
-
-/* "127.0.0.1 -> 127.0.0.2:8000", "other destinations (not listed)". */
-static void tc_diag_dest_name(char *buf, size_t len, const struct tc_diag *d)
-{
-	if (!d->family)
-		snprintf(buf, len, "other destinations (not listed)");
-	else if (d->family == 6)
-		snprintf(buf, len, "%s -> [%s]:%u", d->local, d->remote, d->port);
-	else
-		snprintf(buf, len, "%s -> %s:%u", d->local, d->remote, d->port);
-}
-
-/* Seconds as people read them: 1.6 s, 45 s. */
-static void tc_secs(char *buf, size_t len, double s)
-{
-	snprintf(buf, len, s < 10 ? "%.1f s" : "%.0f s", s);
-}
-
-static void tc_diag_dest_finding(char *buf, size_t len, const struct tc_diag *d)
-{
-	char name[128], rate[160], a[32], b[32], other[64];
-	uint64_t rest;
-	int n;
-
-	tc_diag_dest_name(name, sizeof(name), d);
-	if (!d->family) {
-		snprintf(buf, len, "%s: %" PRIu64 " connect() failures for lack of a local port",
-			 name, d->connect_failures);
-		return;
-	}
-	/*
-	 * Sockets neither in TIME_WAIT nor ESTABLISHED are mostly closing
-	 * ones, CLOSE_WAIT above all: a leak, not churn (the table's row says).
-	 */
-	rest = d->in_use - d->time_wait - d->established;
-	if (rest)
-		snprintf(other, sizeof(other), ", %" PRIu64
-			 " neither TIME_WAIT nor ESTABLISHED", rest);
-	else
-		other[0] = '\0';
-	if (d->capacity)
-		n = snprintf(buf, len, "%s: %" PRIu64 " of %" PRIu64 " local ports in use (%"
-			     PRIu64 " in TIME_WAIT%s)", name, d->in_use, d->capacity,
-			     d->time_wait, other);
-	else
-		n = snprintf(buf, len, "%s: %" PRIu64 " local ports in use (%" PRIu64
-			     " in TIME_WAIT%s), capacity unknown", name, d->in_use,
-			     d->time_wait, other);
-	if (n > 0 && (size_t)n < len && d->connect_failures)
-		n += snprintf(buf + n, len - n, ", %" PRIu64 " connect() failures",
-			      d->connect_failures);
-	if (n < 0 || (size_t)n >= len)
-		return;
-	if (d->exhausted) {
-		snprintf(buf + n, len - n,
-			 "; the range is exhausted: connect() to it fails with EADDRNOTAVAIL until a port is freed");
-		return;
-	}
-	if (!d->has_eta)
-		return;
-	tc_secs(b, sizeof(b), d->rate_window);
-	if (d->rate_from == TC_RATE_WATCH)
-		snprintf(rate, sizeof(rate), "%.3g per second over the last %s",
-			 d->conn_rate, b);
-	else
-		snprintf(rate, sizeof(rate),
-			 "%.3g per second, the average since the counters started %s ago",
-			 d->conn_rate, b);
-	tc_secs(a, sizeof(a), d->eta_s);
-	snprintf(buf + n, len - n,
-		 "; at the current rate of new connections to port %u (%s) the range is exhausted in about %s",
-		 d->port, rate, a);
-}
-
-static void tc_diag_local_finding(char *buf, size_t len, const struct tc_diag *d)
-{
-	int n;
-
-	if (d->capacity)
-		n = snprintf(buf, len, "local ports: %" PRIu64 " of the %" PRIu64
-			     " local ports of the range are held by client sockets (%u%%), across all destinations",
-			     d->local_ports_in_use, d->capacity,
-			     tc_percent((double)d->local_ports_in_use / (double)d->capacity));
-	else
-		n = snprintf(buf, len, "local ports: %" PRIu64
-			     " local ports of the range are held by client sockets, across all destinations",
-			     d->local_ports_in_use);
-	if (n > 0 && (size_t)n < len && d->bind_failures)
-		n += snprintf(buf + n, len - n, ", and %" PRIu64 " bind() failures",
-			      d->bind_failures);
-	if (n > 0 && (size_t)n < len)
-		snprintf(buf + n, len - n,
-			 ": a bind() to port 0 (or before connect() without IP_BIND_ADDRESS_NO_PORT) needs a port that no socket holds, whatever the destination");
-}
-
 void tc_diag_finding(char *buf, size_t len, const struct tc_diag *d)
 {
-	int n;
-
-	switch (d->kind) {
-	case TC_DIAG_SERVER_CLOSES_FIRST:
-		snprintf(buf, len,
-			 "port %u: the server closes first: %" PRIu64
-			 " of its %" PRIu64 " closes were active (%u%%), and it holds %" PRIu64
-			 " sockets in TIME_WAIT",
-			 d->port, d->active, tc_sat_add(d->active, d->passive),
-			 tc_percent(d->share), d->time_wait);
-		break;
-	case TC_DIAG_CLOSE_WAIT:
-		n = snprintf(buf, len,
-			     "port %u: CLOSE_WAIT is accumulating on the %s side: %" PRIu64
-			     " sockets whose peer closed, but the application has not called close()",
-			     d->port, tc_role_names[d->role], d->close_wait);
-		if (d->has_oldest && n > 0 && (size_t)n < len)
-			n += snprintf(buf + n, len - n,
-				      "; the oldest has waited %" PRIu64 " s",
-				      d->oldest);
-		if (d->has_untracked && d->untracked && n > 0 && (size_t)n < len)
-			snprintf(buf + n, len - n,
-				 ", not counting %" PRIu64 " of unknown age (in CLOSE_WAIT"
-				 " since before tcpclose was loaded, or not tracked)",
-				 d->untracked);
-		break;
-	case TC_DIAG_TW_OVERFLOW:
-		snprintf(buf, len,
-			 "port %u: the kernel refused %" PRIu64
-			 " TIME_WAIT sockets on the %s side because net.ipv4.tcp_max_tw_buckets"
-			 " was reached: those connections were closed without TIME_WAIT protection",
-			 d->port, d->tw_overflow, tc_role_names[d->role]);
-		break;
-	case TC_DIAG_FIN_WAIT2_TIMEOUTS:
-		snprintf(buf, len,
-			 "port %u: %" PRIu64 " %s sockets timed out in FIN_WAIT2: this side"
-			 " closed, but the peer never sent its FIN within net.ipv4.tcp_fin_timeout",
-			 d->port, d->fin_wait2_timeouts, tc_role_names[d->role]);
-		break;
-	case TC_DIAG_PORT_RANGE:
-		snprintf(buf, len,
-			 "port %u: clients hold %" PRIu64
-			 " sockets in TIME_WAIT towards this port, ratio %.3g of the %" PRIu64
-			 " local ports %u-%u",
-			 d->port, d->time_wait, d->ratio, d->range, d->lo,
-			 d->hi);
-		break;
-	case TC_DIAG_DEST_PORTS:
-		tc_diag_dest_finding(buf, len, d);
-		break;
-	case TC_DIAG_LOCAL_PORTS:
-		tc_diag_local_finding(buf, len, d);
-		break;
-	default:
-		snprintf(buf, len, "port %u: ?", d->port);
-	}
+	tc_rules[d->kind].text(buf, len, d, 1);
 }
 
 void tc_diag_short(char *buf, size_t len, const struct tc_diag *d)
 {
-	char name[128];
-	int n;
-
-	switch (d->kind) {
-	case TC_DIAG_DEST_PORTS:
-		tc_diag_dest_name(name, sizeof(name), d);
-		if (!d->family)
-			n = snprintf(buf, len, "%s: %" PRIu64 " connect() failures",
-				     name, d->connect_failures);
-		else if (d->capacity)
-			n = snprintf(buf, len, "%s: %" PRIu64 " of %" PRIu64
-				     " local ports in use (%u%%)", name, d->in_use,
-				     d->capacity,
-				     tc_percent((double)d->in_use / (double)d->capacity));
-		else
-			n = snprintf(buf, len, "%s: %" PRIu64 " local ports in use",
-				     name, d->in_use);
-		if (d->family && d->connect_failures && n > 0 && (size_t)n < len)
-			snprintf(buf + n, len - n, ", %" PRIu64 " connect() failures",
-				 d->connect_failures);
-		break;
-	case TC_DIAG_LOCAL_PORTS:
-		if (d->capacity)
-			n = snprintf(buf, len, "local ports: %" PRIu64 " of %" PRIu64
-				     " in use across destinations (%u%%)",
-				     d->local_ports_in_use, d->capacity,
-				     tc_percent((double)d->local_ports_in_use /
-						(double)d->capacity));
-		else
-			n = snprintf(buf, len, "local ports: %" PRIu64
-				     " in use across destinations",
-				     d->local_ports_in_use);
-		if (d->bind_failures && n > 0 && (size_t)n < len)
-			snprintf(buf + n, len - n, ", %" PRIu64 " bind() failures",
-				 d->bind_failures);
-		break;
-	case TC_DIAG_SERVER_CLOSES_FIRST:
-		snprintf(buf, len,
-			 "port %u: the server closes first (%" PRIu64 " TIME_WAIT)",
-			 d->port, d->time_wait);
-		break;
-	case TC_DIAG_CLOSE_WAIT:
-		if (d->has_oldest)
-			snprintf(buf, len,
-				 "port %u: %" PRIu64 " %s sockets in CLOSE_WAIT, the oldest for %" PRIu64
-				 " s (close() missing?)",
-				 d->port, d->close_wait, tc_role_names[d->role],
-				 d->oldest);
-		else
-			snprintf(buf, len,
-				 "port %u: %" PRIu64 " %s sockets in CLOSE_WAIT (close() missing?)",
-				 d->port, d->close_wait, tc_role_names[d->role]);
-		break;
-	case TC_DIAG_PORT_RANGE:
-		snprintf(buf, len,
-			 "port %u: client TIME_WAIT holds %.3g of the local port range (%" PRIu64
-			 " of %" PRIu64 ")",
-			 d->port, d->ratio, d->time_wait, d->range);
-		break;
-	case TC_DIAG_TW_OVERFLOW:
-		snprintf(buf, len,
-			 "port %u: %" PRIu64 " %s TIME_WAIT sockets refused (tcp_max_tw_buckets reached)",
-			 d->port, d->tw_overflow, tc_role_names[d->role]);
-		break;
-	case TC_DIAG_FIN_WAIT2_TIMEOUTS:
-		snprintf(buf, len,
-			 "port %u: %" PRIu64 " %s sockets timed out in FIN_WAIT2 (the peer never closed)",
-			 d->port, d->fin_wait2_timeouts, tc_role_names[d->role]);
-		break;
-	default:
-		snprintf(buf, len, "port %u: ?", d->port);
-	}
+	tc_rules[d->kind].text(buf, len, d, 0);
 }
 
 const char *tc_diag_advice(const struct tc_diag *d)
 {
-	switch (d->kind) {
-	case TC_DIAG_SERVER_CLOSES_FIRST:
-		return "Let the client close first (the TIME_WAIT then stays with it), "
-		       "or use keep-alive so that fewer connections are closed.";
-	case TC_DIAG_CLOSE_WAIT:
-		return "Fix the missing close(): once read() returns 0 the peer is gone, "
-		       "and the socket stays until the application closes it.";
-	case TC_DIAG_PORT_RANGE:
-		return "New connections to one address and port fail with EADDRNOTAVAIL "
-		       "when the range runs out: use keep-alive or a connection pool, "
-		       "widen net.ipv4.ip_local_port_range, or consider "
-		       "net.ipv4.tcp_tw_reuse=1 (outgoing connections only).";
-	case TC_DIAG_TW_OVERFLOW:
-		return "Raise net.ipv4.tcp_max_tw_buckets (it is per network namespace), "
-		       "or stop closing first on this side: let the peer close, or use "
-		       "keep-alive, so that fewer TIME_WAIT sockets are needed.";
-	case TC_DIAG_DEST_PORTS:
-		return "In this order: reuse connections (keep-alive, a connection pool); "
-		       "where the protocol allows, let the server close first, so that "
-		       "TIME_WAIT stays on its side; set net.ipv4.tcp_tw_reuse=1, so that "
-		       "connect() may take over a TIME_WAIT port (outgoing connections only); "
-		       "use more source addresses, each with a range of its own (clients that "
-		       "bind() to one: set IP_BIND_ADDRESS_NO_PORT before bind()); widen "
-		       "net.ipv4.ip_local_port_range.";
-	case TC_DIAG_LOCAL_PORTS:
-		return "Clients that bind() to a source address before connect(): set "
-		       "IP_BIND_ADDRESS_NO_PORT before bind(), so that connect() picks the "
-		       "port per destination and may share it. Then, as for a destination: "
-		       "reuse connections, let the server close first, "
-		       "net.ipv4.tcp_tw_reuse=1, widen net.ipv4.ip_local_port_range.";
-	case TC_DIAG_FIN_WAIT2_TIMEOUTS:
-		return "The peer reads the end of the connection but never closes its side "
-		       "(a CLOSE_WAIT leak there): fix its missing close(). Meanwhile each "
-		       "such connection holds an orphan socket here for "
-		       "net.ipv4.tcp_fin_timeout (60 s by default).";
-	default:
-		return "";
-	}
+	return tc_rules[d->kind].advice;
 }
 
-void tc_print_summary(FILE *f, const struct tc_diag *d, size_t n)
+/* How many of N findings --top lets through (0: all). */
+size_t tc_diag_shown(size_t n, uint64_t top)
 {
+	return top && n > top ? (size_t)top : n;
+}
+
+void tc_print_summary(FILE *f, const struct tc_diag *d, size_t n, uint64_t top)
+{
+	size_t i, shown = tc_diag_shown(n, top);
 	char buf[512];
-	size_t i;
 
 	if (!n) {
 		fputs("No problems found.\n", f);
 		return;
 	}
-	fprintf(f, "%zu finding%s (tcpclose --diagnose explains):\n", n,
-		n == 1 ? "" : "s");
-	for (i = 0; i < n; i++) {
+	if (shown < n)
+		fprintf(f, "%zu findings, the %zu worst shown (--top; tcpclose --diagnose explains):\n",
+			n, shown);
+	else
+		fprintf(f, "%zu finding%s (tcpclose --diagnose explains):\n", n,
+			n == 1 ? "" : "s");
+	for (i = 0; i < shown; i++) {
 		tc_diag_short(buf, sizeof(buf), &d[i]);
 		fprintf(f, "  %s\n", buf);
 	}
 }
 
 void tc_print_diagnoses(FILE *f, const struct tc_diag *d, size_t n,
-			size_t rows_checked, const struct tc_port_range *pr)
+			uint64_t top, size_t rows_checked,
+			const struct tc_port_range *pr)
 {
+	size_t i, shown = tc_diag_shown(n, top);
 	char buf[512];
-	size_t i;
 
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < shown; i++) {
 		tc_diag_finding(buf, sizeof(buf), &d[i]);
 		fprintf(f, "%s.\n    %s\n", buf, tc_diag_advice(&d[i]));
 	}
+	if (shown < n)
+		fprintf(f, "%zu more finding%s, less severe or of later ports (--top %zu).\n",
+			n - shown, n - shown == 1 ? "" : "s", shown);
 	if (!n)
 		fprintf(f, "No problems found (%zu row%s checked).\n",
 			rows_checked, rows_checked == 1 ? "" : "s");
@@ -556,4 +301,19 @@ void tc_print_dest_note(FILE *f)
 {
 	fputs("Note: the destinations file gives no capacity, so only connect() "
 	      "failures were checked (see --port-range).\n", f);
+}
+
+void tc_print_check(FILE *f, const struct tc_diag *d, size_t n, uint64_t top)
+{
+	size_t i, shown = tc_diag_shown(n, top);
+	char buf[512];
+
+	for (i = 0; i < shown; i++) {
+		tc_diag_short(buf, sizeof(buf), &d[i]);
+		fprintf(f, "%s: %s\n", tc_severity_names[d[i].severity],
+			buf);
+	}
+	if (shown < n)
+		fprintf(f, "and %zu more finding%s (--top %zu)\n", n - shown,
+			n - shown == 1 ? "" : "s", shown);
 }

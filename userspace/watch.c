@@ -140,10 +140,14 @@ static enum tc_exit tc_frame(const struct tc_opts *o, const struct tc_snap *prev
 	size_t ndr = cur->has_dest ? cur->d.nrows + 2 : 0;
 	const struct tc_row **rows = malloc(nr * sizeof(*rows));
 	struct tc_rate *rates = malloc(nr * sizeof(*rates));
-	struct tc_diag *diags = malloc((nr * TC_NDIAG_KINDS + ndr) * sizeof(*diags));
+	struct tc_diag *diags = malloc((tc_diag_room(t) + ndr) * sizeof(*diags));
 	const struct tc_dest_row **drows = malloc((ndr ? ndr : 1) * sizeof(*drows));
 	struct tc_dest_rate *drates = malloc((ndr ? ndr : 1) * sizeof(*drates));
 	struct tc_dest_ctx dc = { 0 };
+	/* Judged over this refresh's interval; the first, since counting began. */
+	struct tc_window w = { prev ? &prev->t : NULL, 0, seconds, t->age_s };
+	const char *pn = prev ? tc_table_meta(&prev->t, "netns") : NULL;
+	const char *cn = tc_table_meta(t, "netns");
 	struct tc_port_range pr;
 	size_t n, nd, ntd;
 
@@ -160,7 +164,16 @@ static enum tc_exit tc_frame(const struct tc_opts *o, const struct tc_snap *prev
 	tc_port_range_get(o, &pr);
 	pr.superseded = cur->has_dest;
 	n = tc_select_rows(t, &o->sel, rates, rows);
-	nd = ntd = tc_diagnose(t, &o->sel, &o->th, &pr, diags);
+	/* Another namespace's snapshot (a file replaced) tells nothing. */
+	if (prev && (!pn) != (!cn))
+		w.prev = NULL;
+	if (prev && pn && cn && strcmp(pn, cn))
+		w.prev = NULL;
+	w.reset = w.prev && tc_rate_was_reset(w.prev, t);
+	/* The first frame has no interval: the totals, since counting began. */
+	if (!w.prev)
+		w.seconds = w.age;
+	nd = ntd = tc_diagnose(t, &o->sel, &o->th, &pr, &w, diags);
 	if (cur->has_dest) {
 		dc.d = &cur->d;
 		dc.capacity = tc_dest_capacity(&cur->d, tc_capacity_fallback(o));
@@ -173,12 +186,13 @@ static enum tc_exit tc_frame(const struct tc_opts *o, const struct tc_snap *prev
 	if (o->mode == TC_MODE_DEST) {
 		tc_frame_dest(o, prev, cur, seconds, dc.capacity, drows, drates);
 		fputc('\n', stdout);
-		tc_print_summary(stdout, diags + ntd, nd - ntd);
+		tc_print_summary(stdout, diags + ntd, nd - ntd, o->sel.top);
 	} else {
+		tc_diag_sort(diags, nd);
 		tc_print_meta(stdout, t);
 		tc_print_table(stdout, t, rows, n, rates);
 		fputc('\n', stdout);
-		tc_print_summary(stdout, diags, nd);
+		tc_print_summary(stdout, diags, nd, o->sel.top);
 	}
 	free(rows);
 	free(rates);
@@ -218,8 +232,8 @@ enum tc_exit tc_watch(const struct tc_opts *o)
 			stamp[0] = '\0';
 		printf("tcpclose --watch %g: refresh %lu, counters per second, %s\n",
 		       o->interval, frame, stamp);
-		if (!ls && o->path && tc_since_live(o->path))
-			tc_since_apply(&cur.t, tc_uptime("/proc"), tc_unix_now());
+		if (!ls)
+			tc_since_get(&cur.t, o);
 		if (gone) {
 			/* rmmod: wait; the counters start again from zero. */
 			if (ls == TC_EXIT_NOT_LOADED)

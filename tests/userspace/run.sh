@@ -107,12 +107,12 @@ else
 	rfail sanitizers "build failed: $(head -n 3 "$out/san-build.log")"
 fi
 
-# golden NAME ARGS...: stdout must equal expected/NAME, status 0, and
-# stderr expected/NAME.stderr if that exists (a note; paths from the top of
-# the tree), else nothing. GOLDEN_SED, if set, first rewrites what varies
-# from run to run in stdout (checked apart).
+# golden NAME ARGS...: stdout must equal expected/NAME, status 0 (or
+# $WANT_STATUS), and stderr expected/NAME.stderr if that exists (a note;
+# paths from the top of the tree), else nothing. GOLDEN_SED, if set, first
+# rewrites what varies from run to run in stdout (checked apart).
 golden() {
-	local name=$1 st
+	local name=$1 st want=${WANT_STATUS:-0}
 	shift
 	"$bin" "$@" >"$out/$name.out" 2>"$out/$name.raw-err"
 	st=$?
@@ -123,7 +123,7 @@ golden() {
 		rm -f "$exp/$name.stderr"
 		[ -s "$out/$name.err" ] && cp "$out/$name.err" "$exp/$name.stderr"
 	fi
-	if [ $st != 0 ] || { [ -s "$out/$name.err" ] && [ ! -e "$exp/$name.stderr" ]; }; then
+	if [ $st != "$want" ] || { [ -s "$out/$name.err" ] && [ ! -e "$exp/$name.stderr" ]; }; then
 		rfail "golden.$name" "status $st: $(head -n 1 "$out/$name.err")"
 	elif [ -e "$exp/$name.stderr" ] && ! cmp -s "$exp/$name.stderr" "$out/$name.err"; then
 		rfail "golden.$name" "stderr differs: $(head -n 1 "$out/$name.err")"
@@ -157,8 +157,8 @@ golden empty.json -f "$fx/empty-table.txt" "${PR[@]}" --json
 golden thresholds.diagnose -f "$fx/demo.txt" "${PR[@]}" --diagnose \
 	--min-time-wait 41 --min-close-wait 16 --active-share 0.9 --port-range-ratio 0.0008
 # Each frame says when it was (checked apart, below).
-GOLDEN_SED='s/^\(tcpclose --watch .*, counters per second\), [0-9]\{4\}-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9] [+-][0-9]\{4\}$/\1, TIME/' \
-	golden watch -f "$fx/demo.txt" "${PR[@]}" --watch 0.05 --count 2 --top 2
+WATCH_SED='s/^\(tcpclose --watch .*, counters per second\), [0-9]\{4\}-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9] [+-][0-9]\{4\}$/\1, TIME/'
+GOLDEN_SED=$WATCH_SED golden watch -f "$fx/demo.txt" "${PR[@]}" --watch 0.05 --count 2 --top 2
 check watch.wall-clock "$(TZ=UTC "$bin" -f "$fx/demo.txt" --watch 0.05 --count 1 | head -n 1 |
 	sed -n "s/^tcpclose --watch 0.05: refresh 1, counters per second, \($(date -u +%Y-%m-%d)\) [0-9:]* +0000$/\1/p")" "$(date -u +%Y-%m-%d)"
 golden stdin.diagnose -f - "${PR[@]}" --diagnose <"$fx/demo.txt"
@@ -172,16 +172,33 @@ golden lifecycle.json -f "$fx/lifecycle.txt" "${PR[@]}" --json
 # since_boot_s in a saved copy: when counting started, but no age.
 golden since.table -f "$fx/allns-host.txt" "${PR[@]}"
 golden since.json -f "$fx/allns-host.txt" "${PR[@]}" --json
+# --uptime: the saved copy's age (counting_s, "counting for"), but no
+# Unix time of the start (when it was saved is unknown).
+golden since-uptime.table -f "$fx/allns-host.txt" "${PR[@]}" --uptime 5000
+golden since-uptime.json -f "$fx/allns-host.txt" "${PR[@]}" --uptime 5000 --json
+golden since-uptime.prom -f "$fx/allns-host.txt" --uptime 5000 --prometheus
+# Findings (tcpclose(8)): one row per rule, worst first, --top, --check's
+# exit statuses (10 warning, 11 critical), rates from since_boot_s.
+golden unhealthy.table -f "$fx/unhealthy.txt" "${PR[@]}" --uptime 1100
+golden unhealthy.diagnose -f "$fx/unhealthy.txt" "${PR[@]}" --uptime 1100 --diagnose
+golden unhealthy.json -f "$fx/unhealthy.txt" "${PR[@]}" --uptime 1100 --json
+WANT_STATUS=11 golden unhealthy.check -f "$fx/unhealthy.txt" "${PR[@]}" --uptime 1100 --check
+WANT_STATUS=11 golden unhealthy.check-top2 -f "$fx/unhealthy.txt" "${PR[@]}" --uptime 1100 --check --top 2
+WANT_STATUS=11 golden unhealthy.diagnose-top1 -f "$fx/unhealthy.txt" "${PR[@]}" --uptime 1100 --check --diagnose --top 1
+# Without the time: resets by count alone; long ago (0.0015/s): no pile.
+WANT_STATUS=11 golden unhealthy.no-uptime -f "$fx/unhealthy.txt" "${PR[@]}" --check
+WANT_STATUS=11 golden unhealthy.old -f "$fx/unhealthy.txt" "${PR[@]}" --uptime 101000 --check
+WANT_STATUS=10 golden lifecycle.check-warning -f "$fx/lifecycle.txt" "${PR[@]}" --check --port 5033
+golden healthy.check -f "$fx/healthy.txt" "${PR[@]}" --check
+check healthy.check.empty "$(wc -c <"$exp/healthy.check")" 0
 # Tolerant reading: only the required columns (the others "-", null, no
 # sample); a role a later module adds (its rows skipped, one note).
 golden required-only.table -f "$fx/required-only.txt" "${PR[@]}"
 golden required-only.json -f "$fx/required-only.txt" "${PR[@]}" --json
 golden required-only.prom -f "$fx/required-only.txt" --prometheus
-GOLDEN_SED='s/^\(tcpclose --watch .*, counters per second\), [0-9]\{4\}-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9] [+-][0-9]\{4\}$/\1, TIME/' \
-	golden required-only.watch -f "$fx/required-only.txt" "${PR[@]}" --watch 0.05 --count 2
+GOLDEN_SED=$WATCH_SED golden required-only.watch -f "$fx/required-only.txt" "${PR[@]}" --watch 0.05 --count 2
 golden unknown-role.table -f "$fx/unknown-role.txt" "${PR[@]}"
-GOLDEN_SED='s/^\(tcpclose --watch .*, counters per second\), [0-9]\{4\}-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9] [+-][0-9]\{4\}$/\1, TIME/' \
-	golden unknown-role.watch -f "$fx/unknown-role.txt" "${PR[@]}" --watch 0.05 --count 2
+GOLDEN_SED=$WATCH_SED golden unknown-role.watch -f "$fx/unknown-role.txt" "${PR[@]}" --watch 0.05 --count 2
 # Histograms (/proc/tcpclose_hist) beside the table, in JSON and Prometheus.
 golden demo-hist.json -f "$fx/demo.txt" --hist-file "$fx/hist-demo.txt" "${PR[@]}" --json
 golden demo-hist.prom -f "$fx/demo.txt" --hist-file "$fx/hist-demo.txt" --prometheus
@@ -233,6 +250,17 @@ golden allns.table "${A[@]}"
 golden allns.diagnose "${A[@]}" --diagnose
 golden allns.json "${A[@]}" --json
 golden allns.top2 "${A[@]}" --top 2 --sort close_wait
+# Findings over all namespaces: worst first, --top the N worst of them all,
+# --check's status from the worst of any namespace (the CLOSE_WAIT leak of
+# 4026532201 is critical; 4026531840's server-first a warning at 1).
+WANT_STATUS=11 golden allns.check "${A[@]}" --check --min-time-wait 1
+WANT_STATUS=11 golden allns.check-top1 "${A[@]}" --check --min-time-wait 1 --top 1
+golden allns.findings-top1 "${A[@]}" --min-time-wait 1 --top 1
+golden allns.diagnose-top1 "${A[@]}" --min-time-wait 1 --diagnose --top 1
+golden allns.json-top1 "${A[@]}" --min-time-wait 1 --json --top 1
+WANT_STATUS=10 golden allns.check-warning "${A[@]}" --check --min-time-wait 1 --min-close-wait 13 --close-wait-age 10
+golden allns.check-quiet "${A[@]}" --check --min-close-wait 13 --close-wait-age 10
+check allns.check-quiet.empty "$(wc -c <"$exp/allns.check-quiet")" 0
 # The counting start is a Unix time (now minus the age): checked apart.
 GOLDEN_SED='s/^\(tcpclose_counting_since_timestamp_seconds{[^}]*}\) [0-9]*$/\1 NOW-AGE/' \
 	golden allns.prom "${A[@]}" --prometheus
@@ -263,8 +291,7 @@ golden dest-near.diagnose "${DN[@]}" --diagnose
 golden dest-near.table "${DN[@]}"
 golden dest-near.json "${DN[@]}" --json
 golden dest-near.prom -f "$fx/dest-near-table.txt" --dest-file "$fx/dest-near.txt" --prometheus
-GOLDEN_SED='s/^\(tcpclose --watch .*, counters per second\), [0-9]\{4\}-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]:[0-9][0-9] [+-][0-9]\{4\}$/\1, TIME/' \
-	golden dest-near.watch "${DN[@]}" --dest --watch 0.05 --count 2
+GOLDEN_SED=$WATCH_SED golden dest-near.watch "${DN[@]}" --dest --watch 0.05 --count 2
 # A saved destinations file alone: no table, so no rate and no estimate.
 golden dest-near.alone --dest-file "$fx/dest-near.txt" --dest
 golden dest-near.port5432 "${DN[@]}" --dest --port 5432
@@ -583,6 +610,10 @@ dest-stdin-twice|--dest-file - and --file - or --hist-file - cannot both read st
 dest-missing-arg|--dest-file needs an argument (see tcpclose --help)|--dest-file
 exhaustion-ratio|--exhaustion-ratio: '1.5' is not a number from 0 to 1|--exhaustion-ratio 1.5
 uptime|--uptime: 'x' is not a number from 0 to 1e+12|--uptime x
+watch-check|--check gives one exit status; not with --watch|--watch 1 --check
+min-resets|--min-resets: '0' is not a whole number of at least 1|--min-resets 0
+reset-rate|--reset-rate: '-1' is not a number from 0 to 1e+12|--reset-rate -1
+min-last-ack|--min-last-ack: '' is not a whole number of at least 1|--min-last-ack=
 count-alone|--count needs --watch|--count 2
 hist-table|--hist-file: only --json and --prometheus show histograms|--hist-file x
 hist-diagnose|--hist-file: only --json and --prometheus show histograms|--hist-file x --diagnose
@@ -604,7 +635,9 @@ err write 1 "tcpclose: cannot write the output: No space left on device" \
 "$bin" --help >"$out/help" 2>&1
 check help.status $? 0
 check help.exit-codes "$(grep -c '3 module not loaded, 4 file unreadable, 5 not a tcpclose table' "$out/help")" 1
-check help.defaults "$(grep -cE '\[(1|0\.5|10|60|0\.25|0\.8)\]' "$out/help")" 6
+check help.check-codes "$(grep -c 'with --check, 10 warning, 11 critical findings' "$out/help")" 1
+check help.defaults "$(grep -oE '\[(500|0\.5|10|60|0\.8|0\.25|100|1)\]' "$out/help" | tr '\n' ' ')" \
+	"[500] [0.5] [10] [60] [0.8] [0.25] [100] [1] [100] "
 version=$(sed -n 's/^#define TCPCLOSE_VERSION "\(.*\)"/\1/p' "$top/module/version.h")
 check version "$("$bin" --version)" "tcpclose $version (reads format 1)"
 
@@ -623,6 +656,10 @@ if need jq jq; then
 		t(.format; ["number"]), t(.version; ["string","null"]), t(.netns; ["number","null"]),
 		(.meta | to_entries[] | if .key == "tw_probes" then t(.value; ["string","null"]) else t(.value; ["number","null"]) end),
 		(.rows[] | to_entries[] | if .key == "role" then t(.value; ["string"]) elif .key == "port" then t(.value; ["number"]) else t(.value; ["number","null"]) end),
+		(.diagnoses[] | to_entries[] | if (.key | test("^(kind|severity|summary|finding|advice)$")) then t(.value; ["string"])
+			elif .key == "role" then t(.value; ["string","null"]) elif .key == "port_range" then t(.value; ["array"])
+			else t(.value; ["number","null"]) end),
+		t(.diagnoses_total; ["number"]), t(.counting_s; ["number","null"]),
 		(.histograms | if . == null then empty else t(.max_tracked; ["number","null"]), t(.timing; ["string","null"]), t(.untracked_closes; ["number","null"]) end)'
 	bad=
 	for f in "$fx"/[a-z]*.txt; do
@@ -655,9 +692,9 @@ if need jq jq; then
 	check jq.rows "$("$bin" -f "$fx/demo.txt" --json | jq -c '[.rows[] | select(.time_wait > 0) | [.port, .role, .time_wait]]')" \
 		'[[5432,"client",25],[8080,"server",40]]'
 	check jq.diagnoses "$("$bin" -f "$fx/demo.txt" "${PR[@]}" --json | jq -r '.diagnoses[] | "\(.kind) \(.port) \(.role)"' | tr '\n' ';')" \
-		"close_wait 6379 server;server_closes_first 8080 server;"
+		"close_wait 6379 server;"
 	check jq.keys "$("$bin" -f "$fx/demo.txt" --json | jq -c keys)" \
-		'["counting_s","destinations","diagnoses","format","histograms","meta","netns","port_range","rows","thresholds","version"]'
+		'["counting_s","destinations","diagnoses","diagnoses_total","format","histograms","meta","netns","port_range","rows","thresholds","version"]'
 	check jq.row-keys-stable "$("$bin" -f "$fx/future.txt" --json | jq -c '.rows[0] | keys')" \
 		"$("$bin" -f "$fx/demo.txt" --json | jq -c '.rows[0] | keys')"
 	check jq.oldest "$("$bin" -f "$fx/future.txt" "${PR[@]}" --json | jq -c '[.diagnoses[] | select(.kind == "close_wait") | .close_wait_oldest_s]')" '[312]'
@@ -674,8 +711,8 @@ if need jq jq; then
 		'["server",2,2600000000,[{"le_us":1073741824,"count":1},{"le_us":null,"count":1}]]'
 	check jq.hist-meta "$("$bin" -f "$fx/demo.txt" --hist-file "$fx/hist-demo.txt" --json | jq -c '.histograms | [.max_tracked, .untracked_closes, (.rows | length)]')" \
 		'[32768,3,16]'
-	check jq.lifecycle "$("$bin" -f "$fx/lifecycle.txt" "${PR[@]}" --json | jq -r '.diagnoses[] | "\(.kind) \(.port) \(.role) \(.tw_overflow // .fin_wait2_timeouts // "-")"' | tr '\n' ';')" \
-		"server_closes_first 5031 server -;tw_overflow 5031 server 7;fin_wait2_timeouts 5033 client 4;"
+	check jq.lifecycle "$("$bin" -f "$fx/lifecycle.txt" "${PR[@]}" --min-time-wait 3 --json | jq -r '.diagnoses[] | "\(.kind) \(.port) \(.role) \(.tw_overflow // .fin_wait2_timeouts // "-")"' | tr '\n' ';')" \
+		"tw_overflow 5031 server 7;server_closes_first 5031 server -;fin_wait2_timeouts 5033 client 4;"
 	for f in dest-near dest-other dest-ipv6 dest-bind dest-spread dest-nocapacity; do
 		t=demo; case $f in dest-near|dest-spread) t=dest-near-table ;; esac
 		if "$bin" -f "$fx/$t.txt" --dest-file "$fx/$f.txt" --json | jq -e . >/dev/null 2>"$out/jq.err"; then

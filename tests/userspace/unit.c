@@ -369,7 +369,7 @@ static size_t diagnose(const char *body, const struct tc_thresholds *th,
 
 	if (!load(&t, body))
 		return 99;
-	n = tc_diagnose(&t, &ALL, th, &RANGE, d);
+	n = tc_diagnose(&t, &ALL, th, &RANGE, NULL, d);
 	tc_table_free(&t);
 	return n;
 }
@@ -381,6 +381,8 @@ static void test_diagnose(void)
 	char buf[512];
 	size_t n;
 
+	/* The default is quiet on 20 (tested below): the logic, on any. */
+	th.min_time_wait = 1;
 	n = diagnose("5020 client 0 20 0 0 0 0 0 0 0 0 0\n"
 		     "5020 server 20 0 0 0 20 0 0 0 0 0 0\n", &th, d);
 	check(n == 1 && d[0].kind == TC_DIAG_SERVER_CLOSES_FIRST &&
@@ -413,9 +415,11 @@ static void test_diagnose(void)
 		  diagnose("80 server 20 0 0 0 20 0 0 0 0 0 0\n", &th, d), 0);
 	th = (struct tc_thresholds)TC_THRESHOLDS_DEFAULT;
 	th.active_share = 0.4;
+	th.min_time_wait = 1;
 	check_u64("diag.server-first.active-share",
 		  diagnose("80 server 5 5 0 0 5 0 0 0 0 0 0\n", &th, d), 1);
 	th = (struct tc_thresholds)TC_THRESHOLDS_DEFAULT;
+	th.min_time_wait = 1;
 
 	n = diagnose("6379 server 0 15 0 0 0 15 0 0 0 0 0\n", &th, d);
 	check(n == 1 && d[0].kind == TC_DIAG_CLOSE_WAIT && d[0].close_wait == 15 &&
@@ -448,10 +452,10 @@ static void test_diagnose(void)
 			   "5023 server 0 25 0 0 0 2 0 0 0 0 30\n"
 			   "5123 client 0 0 0 5 0 0 0 0 0 0 0\n"
 			   "5123 server 0 0 0 5 0 0 0 0 0 0 0\n", &th, d), 0);
-	/* Several findings on one port keep the rule order. */
+	/* Several findings on one port: the critical one first. */
 	n = diagnose("80 server 20 0 0 0 20 30 0 0 0 0 0\n", &th, d);
-	check(n == 2 && d[0].kind == TC_DIAG_SERVER_CLOSES_FIRST &&
-	      d[1].kind == TC_DIAG_CLOSE_WAIT, "diag.two-on-one-port",
+	check(n == 2 && d[0].kind == TC_DIAG_CLOSE_WAIT &&
+	      d[1].kind == TC_DIAG_SERVER_CLOSES_FIRST, "diag.two-on-one-port",
 	      "%zu findings", n);
 }
 
@@ -468,12 +472,12 @@ static void test_diagnose_options(void)
 	if (!load(&t, "5022 client 150 0 0 0 150 0 0 0 0 0 0\n"
 		      "6379 server 0 15 0 0 0 15 0 0 0 0 0\n"))
 		return;
-	check_u64("diag.range-unknown", tc_diagnose(&t, &sel, &th, &none, d), 1);
+	check_u64("diag.range-unknown", tc_diagnose(&t, &sel, &th, &none, NULL, d), 1);
 	sel.port = 5022;
-	check_u64("diag.filter-port", tc_diagnose(&t, &sel, &th, &RANGE, d), 1);
+	check_u64("diag.filter-port", tc_diagnose(&t, &sel, &th, &RANGE, NULL, d), 1);
 	sel.port = -1;
 	sel.role = TC_SERVER;
-	n = tc_diagnose(&t, &sel, &th, &RANGE, d);
+	n = tc_diagnose(&t, &sel, &th, &RANGE, NULL, d);
 	check(n == 1 && d[0].kind == TC_DIAG_CLOSE_WAIT, "diag.filter-role",
 	      "%zu findings", n);
 	tc_table_free(&t);
@@ -489,14 +493,14 @@ static void test_diagnose_options(void)
 		return;
 	}
 	sel.role = -1;
-	n = tc_diagnose(&t, &sel, &th, &RANGE, d);
+	n = tc_diagnose(&t, &sel, &th, &RANGE, NULL, d);
 	check(n == 1 && d[0].port == 1 && d[0].has_oldest && d[0].oldest == 61,
 	      "diag.age", "%zu findings", n);
 	tc_diag_finding(buf, sizeof(buf), &d[0]);
 	check_str("diag.age.finding", buf,
 		  "port 1: CLOSE_WAIT is accumulating on the server side: 3 sockets whose peer closed, but the application has not called close(); the oldest has waited 61 s");
 	th.close_wait_age = 59;
-	check_u64("diag.age.threshold", tc_diagnose(&t, &sel, &th, &RANGE, d), 2);
+	check_u64("diag.age.threshold", tc_diagnose(&t, &sel, &th, &RANGE, NULL, d), 2);
 	tc_table_free(&t);
 
 	check(tc_port_range_parse("32768\t60999\n", &pr) && pr.lo == 32768 &&
@@ -571,7 +575,7 @@ static void out_summary(FILE *f, void *a)
 {
 	struct out_args *o = a;
 
-	tc_print_summary(f, o->d, o->nd);
+	tc_print_summary(f, o->d, o->nd, 0);
 }
 
 static void test_output(void)
@@ -581,6 +585,7 @@ static void test_output(void)
 	struct tc_select sel = { .port = -1, .role = -1, .sort = TC_SORT_PORT };
 	char err[256], *s;
 
+	th.min_time_wait = 1;
 	if (parse3(&o.t, "# tcpclose 1 version=0.1.0 netns=7 sockstat_tw=-1 note=a\"b\n",
 		   HDR, "80 server 18446744073709551615 0 0 0 3 0 0 0 0 0 0\n"
 		   "80 client 0 2 0 0 0 0 0 0 0 0 0\n", err)) {
@@ -588,7 +593,7 @@ static void test_output(void)
 		return;
 	}
 	o.n = tc_select_rows(&o.t, &sel, NULL, o.rows);
-	o.nd = tc_diagnose(&o.t, &ALL, &th, &RANGE, o.d);
+	o.nd = tc_diagnose(&o.t, &ALL, &th, &RANGE, NULL, o.d);
 
 	s = capture(out_table, &o);
 	check_str("output.table", s,
@@ -956,6 +961,7 @@ static void test_lifecycle(void)
 	char err[256], buf[512], *s;
 	size_t n;
 
+	th.min_time_wait = 1;
 	if (parse3(&o.t, META, LHDR,
 		   "5031 server 10 0 0 0 3 0 0 0 0 0 0 0 0 3 0 0 7 0\n"
 		   "5033 client 4 0 0 0 0 0 0 0 0 0 0 0 0 4 0 0 0 4\n"
@@ -963,14 +969,22 @@ static void test_lifecycle(void)
 		check(0, "lifecycle.parse", "%s", err);
 		return;
 	}
-	n = tc_diagnose(&o.t, &ALL, &th, &RANGE, o.d);
-	check(n == 4 && o.d[0].kind == TC_DIAG_SERVER_CLOSES_FIRST &&
-	      o.d[1].kind == TC_DIAG_TW_OVERFLOW && o.d[1].tw_overflow == 7 &&
-	      o.d[2].kind == TC_DIAG_FIN_WAIT2_TIMEOUTS &&
-	      o.d[2].fin_wait2_timeouts == 4 && o.d[3].kind == TC_DIAG_CLOSE_WAIT,
+	n = tc_diagnose(&o.t, &ALL, &th, &RANGE, NULL, o.d);
+	/* Critical first (port order within), then the warnings. */
+	check(n == 4 && o.d[0].kind == TC_DIAG_TW_OVERFLOW && o.d[0].tw_overflow == 7 &&
+	      o.d[1].kind == TC_DIAG_CLOSE_WAIT && o.d[1].port == 6379 &&
+	      o.d[2].kind == TC_DIAG_SERVER_CLOSES_FIRST &&
+	      o.d[3].kind == TC_DIAG_FIN_WAIT2_TIMEOUTS &&
+	      o.d[3].fin_wait2_timeouts == 4,
 	      "diag.lifecycle.kinds", "%zu findings", n);
 	if (n != 4)
 		return;
+	/* Swap to the old order the checks below were written for. */
+	{
+		struct tc_diag tmp[4] = { o.d[2], o.d[0], o.d[3], o.d[1] };
+
+		memcpy(o.d, tmp, sizeof(tmp));
+	}
 	tc_diag_finding(buf, sizeof(buf), &o.d[1]);
 	check_str("diag.tw-overflow.finding", buf,
 		  "port 5031: the kernel refused 7 TIME_WAIT sockets on the server side because net.ipv4.tcp_max_tw_buckets was reached: those connections were closed without TIME_WAIT protection");
@@ -1567,6 +1581,147 @@ static void test_dest_output(void)
 	tc_dest_free(&o.d);
 }
 
+/* The rules of issue 16: quiet defaults, windows, new findings, order. */
+static size_t diag_win(const char *meta, const char *hdr, const char *body,
+		       const struct tc_window *w, struct tc_diag *d)
+{
+	struct tc_thresholds th = TC_THRESHOLDS_DEFAULT;
+	struct tc_table t;
+	char err[256];
+	size_t n;
+
+	if (parse3(&t, meta, hdr, body, err)) {
+		check(0, "diag-win.parse", "%s", err);
+		return 99;
+	}
+	n = tc_diagnose(&t, &ALL, &th, &RANGE, w, d);
+	tc_table_free(&t);
+	return n;
+}
+
+static void test_rules(void)
+{
+	struct tc_thresholds th = TC_THRESHOLDS_DEFAULT;
+	struct tc_window w = TC_WINDOW_NONE;
+	struct tc_table prev, t;
+	struct tc_diag d[16];
+	char buf[512], err[256];
+	size_t n;
+
+	/* A keep-alive server closing idle connections first: quiet. */
+	check_u64("rules.server-first.quiet",
+		  diagnose("80 server 499 1 0 0 499 0 0 0 0 0 0\n", &th, d), 0);
+	n = diagnose("80 server 500 1 0 0 500 0 0 0 0 0 0\n", &th, d);
+	check(n == 1 && d[0].kind == TC_DIAG_SERVER_CLOSES_FIRST,
+	      "rules.server-first.default", "%zu", n);
+
+	/* Resets: many, and steady when the span is known. */
+	check_u64("rules.resets.few",
+		  diagnose("80 server 0 0 0 99 0 0 0 0 0 0 0\n", &th, d), 0);
+	n = diagnose("80 server 0 0 0 150 0 0 0 0 0 0 0\n", &th, d);
+	tc_diag_finding(buf, sizeof(buf), &d[0]);
+	check(n == 1 && d[0].kind == TC_DIAG_RESETS && !d[0].has_window,
+	      "rules.resets.no-span", "%zu", n);
+	check_str("rules.resets.no-span.text", buf,
+		  "port 80: connections keep ending in resets on the server side: 150 since counting started, by an RST received or the kernel giving up on the peer (retransmission or keepalive timeout)");
+	w.seconds = w.age = 10;
+	n = diag_win(META, HDR, "80 server 0 0 0 150 0 0 0 0 0 0 0\n", &w, d);
+	tc_diag_short(buf, sizeof(buf), &d[0]);
+	check(n == 1 && d[0].has_window && d[0].rate == 15, "rules.resets.rate",
+	      "%zu", n);
+	check_str("rules.resets.rate.text", buf,
+		  "port 80: 150 server resets in the last 10 s, 15.0 per second");
+	w.seconds = w.age = 0.4;	/* a fresh namespace: no "0 s" */
+	diag_win(META, HDR, "80 server 0 0 0 150 0 0 0 0 0 0 0\n", &w, d);
+	tc_diag_short(buf, sizeof(buf), &d[0]);
+	check_str("rules.resets.short-span", buf,
+		  "port 80: 150 server resets in the last 0.4 s, 375.0 per second");
+	w.seconds = w.age = 1000;	/* 0.15 per second: a bad minute long ago */
+	check_u64("rules.resets.slow",
+		  diag_win(META, HDR, "80 server 0 0 0 150 0 0 0 0 0 0 0\n", &w, d), 0);
+	/* --watch: the change since the previous snapshot. */
+	if (parse3(&prev, META, HDR, "80 server 0 0 0 1000 0 0 0 0 0 0 0\n", err))
+		return;
+	w.prev = &prev;
+	w.seconds = 2;
+	n = diag_win(META, HDR, "80 server 0 0 0 1150 0 0 0 0 0 0 0\n", &w, d);
+	check(n == 1 && d[0].resets == 150 && d[0].rate == 75,
+	      "rules.resets.watch", "%zu %" PRIu64, n, n ? d[0].resets : 0);
+	check_u64("rules.resets.watch-quiet",
+		  diag_win(META, HDR, "80 server 0 0 0 1050 0 0 0 0 0 0 0\n", &w, d), 0);
+	w.reset = 1;	/* after a reset: all of it is new */
+	n = diag_win(META, HDR, "80 server 0 0 0 300 0 0 0 0 0 0 0\n", &w, d);
+	check(n == 1 && d[0].resets == 300, "rules.resets.watch-reset", "%zu", n);
+	tc_table_free(&prev);
+	w = (struct tc_window)TC_WINDOW_NONE;
+
+	/* LAST_ACK: only with the column. */
+	check_u64("rules.last-ack.few",
+		  diagnose("80 server 0 99 0 0 0 0 0 0 99 0 0\n", &th, d), 0);
+	n = diagnose("80 server 0 100 0 0 0 0 0 0 100 0 0\n", &th, d);
+	tc_diag_finding(buf, sizeof(buf), &d[0]);
+	check(n == 1 && d[0].kind == TC_DIAG_LAST_ACK, "rules.last-ack", "%zu", n);
+	check_str("rules.last-ack.text", buf,
+		  "port 80: LAST_ACK is piling up on the server side: 100 sockets sent their FIN after the peer's and still wait for its acknowledgement, which takes one round trip");
+	check_u64("rules.last-ack.no-column",
+		  diag_win(META, " port role active_closes passive_closes simultaneous_closes"
+			   " resets time_wait close_wait\n", "80 server 0 100 0 0 0 0\n",
+			   &w, d), 0);
+
+	/* CLOSE_WAIT of unknown age, below the count threshold. */
+#define CWHDR " port role active_closes passive_closes simultaneous_closes resets" \
+	" time_wait close_wait close_wait_oldest_s close_wait_untracked\n"
+	n = diag_win(META, CWHDR, "80 server 0 3 0 0 0 3 0 3\n", &w, d);
+	tc_diag_short(buf, sizeof(buf), &d[0]);
+	check(n == 1 && d[0].kind == TC_DIAG_CLOSE_WAIT_UNKNOWN_AGE,
+	      "rules.cw-unknown", "%zu", n);
+	check_str("rules.cw-unknown.text", buf,
+		  "port 80: 3 server sockets in CLOSE_WAIT of unknown age (older than tcpclose, or not tracked)");
+	w.age = w.seconds = 59;	/* counting is younger than --close-wait-age */
+	check_u64("rules.cw-unknown.young",
+		  diag_win(META, CWHDR, "80 server 0 3 0 0 0 3 0 3\n", &w, d), 0);
+	w.age = w.seconds = 120;
+	n = diag_win(META, CWHDR, "80 server 0 3 0 0 0 3 0 3\n", &w, d);
+	tc_diag_finding(buf, sizeof(buf), &d[0]);
+	check_str("rules.cw-unknown.old", buf,
+		  "port 80: 3 server sockets are in CLOSE_WAIT and tcpclose cannot tell their age: they entered it before counting started 120 s ago, or were not tracked (max_tracked closes were being timed)");
+	/* Reported by the CLOSE_WAIT rule instead: not twice. */
+	n = diag_win(META, CWHDR, "80 server 0 12 0 0 0 12 0 3\n", &w, d);
+	check(n == 1 && d[0].kind == TC_DIAG_CLOSE_WAIT, "rules.cw-unknown.once",
+	      "%zu", n);
+	w = (struct tc_window)TC_WINDOW_NONE;
+
+	/* Partly blind: the namespace first among warnings, after criticals. */
+	n = diag_win("# tcpclose 1 dropped=0 untracked=2\n", HDR,
+		     "0 server 3 0 1 0 2 0 0 0 0 0 0\n"
+		     "80 server 0 0 0 0 0 20 0 0 0 0 0\n"
+		     "81 server 0 0 0 0 0 0 0 0 100 0 0\n", &w, d);
+	check(n == 3 && d[0].kind == TC_DIAG_CLOSE_WAIT &&
+	      d[1].kind == TC_DIAG_PARTLY_BLIND && !d[1].has_port &&
+	      d[1].other_closes == 3 && d[1].other_sockets == 2 &&
+	      d[2].kind == TC_DIAG_LAST_ACK, "rules.blind.order", "%zu", n);
+	tc_diag_short(buf, sizeof(buf), &d[1]);
+	check_str("rules.blind.text", buf,
+		  "this namespace: tcpclose is partly blind: 2 live sockets untracked, 3 closes and 2 live sockets on ports without a row (other)");
+	check(tc_diag_worst(d, n) == TC_SEV_CRITICAL &&
+	      tc_diag_worst(d + 1, n - 1) == TC_SEV_WARNING &&
+	      tc_diag_worst(d, 0) == TC_SEV_NONE, "rules.worst", "wrong");
+	check_u64("rules.blind.quiet",
+		  diag_win("# tcpclose 1 dropped=0 untracked=0\n", HDR,
+			   "0 server 0 0 0 0 0 0 0 0 0 0 0\n", &w, d), 0);
+
+	/* since_boot_s against the uptime. */
+	if (parse3(&t, "# tcpclose 1 since_boot_s=100\n", HDR, "", err))
+		return;
+	/* One mechanism (since.c): a saved copy's --uptime, no Unix time. */
+	tc_since_apply(&t, 250.5, -1);
+	check(t.age_s == 150.5 && t.start_unix < 0, "rules.counting-age", "%g %g",
+	      t.age_s, t.start_unix);
+	tc_since_apply(&t, 98, -1);
+	check(t.age_s < 0, "rules.counting-age.other-boot", "%g", t.age_s);
+	tc_table_free(&t);
+}
+
 int main(void)
 {
 	test_parse_ok();
@@ -1589,6 +1744,7 @@ int main(void)
 	test_dest_diagnose();
 	test_dest_rates();
 	test_dest_output();
+	test_rules();
 	/* The end marker: tests/userspace/run.sh fails a run without it. */
 	printf("unit: end, %d checks, %d failed\n", checks, failures);
 	return failures ? 1 : 0;
