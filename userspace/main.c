@@ -319,6 +319,8 @@ static void tc_parse_args(int argc, char **argv, struct tc_opts *o)
 		tc_die(TC_EXIT_USAGE, "--all-netns reads every namespace's files; not with --file, --hist-file or --dest-file");
 	if (o->all_netns && (o->watch || o->mode == TC_MODE_DEST))
 		tc_die(TC_EXIT_USAGE, "--all-netns: not with --watch or --dest");
+	if (o->all_netns && o->has_uptime)
+		tc_die(TC_EXIT_USAGE, "--uptime is for saved copies; --all-netns reads its procfs's uptime");
 	if (procfs && !o->all_netns)
 		tc_die(TC_EXIT_USAGE, "--procfs: only with --all-netns");
 	if (procfs && o->procfs[0] != '/')

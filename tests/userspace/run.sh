@@ -623,6 +623,7 @@ argument|unexpected argument 'extra' (see tcpclose --help)|extra
 all-netns-file|--all-netns reads every namespace's files; not with --file, --hist-file or --dest-file|--all-netns -f x
 all-netns-hist|--all-netns reads every namespace's files; not with --file, --hist-file or --dest-file|-a --json --hist-file x
 all-netns-watch|--all-netns: not with --watch or --dest|--all-netns --watch 1
+all-netns-uptime|--uptime is for saved copies; --all-netns reads its procfs's uptime|--all-netns --uptime 5
 procfs-alone|--procfs: only with --all-netns|--procfs /proc
 procfs-relative|--procfs: 'proc' is not an absolute path|-a --procfs proc
 EOF
