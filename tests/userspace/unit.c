@@ -1351,6 +1351,9 @@ static void test_dest_diagnose(void)
 	      !strcmp(dg[0].remote, "127.0.0.2") && dg[0].capacity == 200 &&
 	      !dg[0].exhausted && dg[0].rate_from == TC_RATE_NONE && !dg[0].has_eta,
 	      "dest.diag.at-ratio", "%zu findings", n);
+	/* Near the capacity, nothing failed yet: a warning. */
+	check(dg[0].severity == TC_SEV_WARNING, "dest.diag.at-ratio.severity", "%d",
+	      dg[0].severity);
 	tc_diag_finding(buf, sizeof(buf), &dg[0]);
 	check_str("dest.diag.finding-no-rate", buf,
 		  "127.0.0.1 -> 127.0.0.2:8000: 160 of 200 local ports in use (150 in TIME_WAIT)");
@@ -1365,10 +1368,13 @@ static void test_dest_diagnose(void)
 	/* Any connect() failure is a finding, however few ports are in use. */
 	n = ddiag(M200, "127.0.0.1 127.0.0.2 8000 3 0 3 1\n* * 0 0 0 0 0\n", &th, &sel, dg);
 	check(n == 1 && dg[0].connect_failures == 1, "dest.diag.failure", "%zu", n);
+	check(dg[0].severity == TC_SEV_CRITICAL, "dest.diag.failure.severity", "%d",
+	      dg[0].severity);
 	/* At capacity: exhausted, no estimate. */
 	n = ddiag(M200, "::1 ::1 443 200 190 10 37\n* * 0 0 0 0 0\n", &th, &sel, dg);
 	tc_diag_finding(buf, sizeof(buf), &dg[0]);
-	check(n == 1 && dg[0].exhausted, "dest.diag.exhausted", "%zu", n);
+	check(n == 1 && dg[0].exhausted && dg[0].severity == TC_SEV_CRITICAL &&
+	      dg[0].has_eta && dg[0].eta_s == 0, "dest.diag.exhausted", "%zu", n);
 	check_str("dest.diag.exhausted.finding", buf,
 		  "::1 -> [::1]:443: 200 of 200 local ports in use (190 in TIME_WAIT), 37 connect() failures;"
 		  " the range is exhausted: connect() to it fails with EADDRNOTAVAIL until a port is freed");
@@ -1407,7 +1413,8 @@ static void test_dest_diagnose(void)
 	n = ddiag("# tcpclose_dest 1 capacity=200 local_ports_in_use=20 bind_failures=2\n",
 		  "* * 0 0 0 0 0\n", &th, &sel, dg);
 	tc_diag_finding(buf, sizeof(buf), &dg[0]);
-	check(n == 1 && dg[0].kind == TC_DIAG_LOCAL_PORTS && dg[0].bind_failures == 2,
+	check(n == 1 && dg[0].kind == TC_DIAG_LOCAL_PORTS && dg[0].bind_failures == 2 &&
+	      dg[0].severity == TC_SEV_CRITICAL && !dg[0].has_port,
 	      "dest.diag.bind-failures", "%zu", n);
 	check_str("dest.diag.bind-failures.finding", buf,
 		  "local ports: 20 of the 200 local ports of the range are held by client sockets (10%), across all"
@@ -1416,13 +1423,27 @@ static void test_dest_diagnose(void)
 	n = ddiag("# tcpclose_dest 1 capacity=200 local_ports_in_use=188 bind_failures=0\n",
 		  "10.0.0.5 10.0.2.1 5432 94 80 14 0\n10.0.0.5 10.0.2.2 5432 94 80 14 0\n* * 0 0 0 0 0\n",
 		  &th, &sel, dg);
-	check(n == 1 && dg[0].kind == TC_DIAG_LOCAL_PORTS && dg[0].local_ports_in_use == 188,
-	      "dest.diag.local-ports", "%zu", n);
+	check(n == 1 && dg[0].kind == TC_DIAG_LOCAL_PORTS && dg[0].local_ports_in_use == 188 &&
+	      dg[0].severity == TC_SEV_WARNING, "dest.diag.local-ports", "%zu", n);
 	n = ddiag("# tcpclose_dest 1 capacity=200 local_ports_in_use=190 bind_failures=0\n",
 		  "10.0.0.5 10.0.2.1 5432 170 80 14 0\n10.0.0.5 10.0.2.2 5432 20 20 0 0\n* * 0 0 0 0 0\n",
 		  &th, &sel, dg);
 	check(n == 1 && dg[0].kind == TC_DIAG_DEST_PORTS, "dest.diag.local-ports-explained",
 	      "%zu findings", n);
+	/*
+	 * Worst first, then the namespace's, then by port; equal keys in the
+	 * order found (the file's: most ports in use first): a warning at
+	 * 8000 after the failing 9000 and the namespace's bind() failures.
+	 */
+	n = ddiag("# tcpclose_dest 1 capacity=200 local_ports_in_use=190 bind_failures=1\n",
+		  "10.0.0.5 10.0.2.1 8000 170 80 14 0\n10.0.0.5 10.0.2.9 9000 10 10 0 2\n"
+		  "10.0.0.5 10.0.2.3 9000 10 10 0 1\n* * 0 0 0 0 0\n", &th, &sel, dg);
+	check(n == 4 && dg[0].kind == TC_DIAG_LOCAL_PORTS &&
+	      dg[1].port == 9000 && !strcmp(dg[1].remote, "10.0.2.9") &&
+	      dg[2].port == 9000 && !strcmp(dg[2].remote, "10.0.2.3") &&
+	      dg[3].port == 8000 && dg[3].severity == TC_SEV_WARNING,
+	      "dest.diag.order", "%zu findings: %s %s", n, n > 1 ? dg[1].remote : "",
+	      n > 2 ? dg[2].remote : "");
 	sel.port = 5432;
 	check_u64("dest.diag.local-ports-port-filter",
 		  ddiag("# tcpclose_dest 1 capacity=200 local_ports_in_use=20 bind_failures=2\n",
