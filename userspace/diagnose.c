@@ -467,9 +467,11 @@ const struct tc_rule tc_rules[TC_NDIAG_KINDS] = {
 		.advice =
 		"Fix the missing close(): once read() returns 0 the peer is gone, "
 		"and the socket stays until the application closes it.",
-		.fields = { TC_FIELD("close_wait", TC_F_U64, close_wait),
-		  TC_FIELD_OR_NULL("close_wait_oldest_s", TC_F_U64, oldest, has_oldest),
-		  TC_FIELD_OR_NULL("close_wait_untracked", TC_F_U64, untracked, has_untracked) },
+		.fields = {
+			TC_FIELD("close_wait", TC_F_U64, close_wait),
+			TC_FIELD_OR_NULL("close_wait_oldest_s", TC_F_U64, oldest, has_oldest),
+			TC_FIELD_OR_NULL("close_wait_untracked", TC_F_U64, untracked, has_untracked),
+		},
 	},
 	[TC_DIAG_TW_OVERFLOW] = {
 		.name = "tw_overflow", .severity = TC_SEV_CRITICAL, .of = TC_OF_ROW,
@@ -478,7 +480,9 @@ const struct tc_rule tc_rules[TC_NDIAG_KINDS] = {
 		"Raise net.ipv4.tcp_max_tw_buckets (it is per network namespace), "
 		"or stop closing first on this side: let the peer close, or use "
 		"keep-alive, so that fewer TIME_WAIT sockets are needed.",
-		.fields = { TC_FIELD("tw_overflow", TC_F_U64, tw_overflow) },
+		.fields = {
+			TC_FIELD("tw_overflow", TC_F_U64, tw_overflow),
+		},
 	},
 	[TC_DIAG_SERVER_CLOSES_FIRST] = {
 		.name = "server_closes_first", .severity = TC_SEV_WARNING, .of = TC_OF_ROW,
@@ -486,10 +490,12 @@ const struct tc_rule tc_rules[TC_NDIAG_KINDS] = {
 		.advice =
 		"Let the client close first (the TIME_WAIT then stays with it), "
 		"or use keep-alive so that fewer connections are closed.",
-		.fields = { TC_FIELD("time_wait", TC_F_U64, time_wait),
-		  TC_FIELD("active_closes", TC_F_U64, active),
-		  TC_FIELD("passive_closes", TC_F_U64, passive),
-		  TC_FIELD("active_share", TC_F_DBL, share) },
+		.fields = {
+			TC_FIELD("time_wait", TC_F_U64, time_wait),
+			TC_FIELD("active_closes", TC_F_U64, active),
+			TC_FIELD("passive_closes", TC_F_U64, passive),
+			TC_FIELD("active_share", TC_F_DBL, share),
+		},
 	},
 	[TC_DIAG_PORT_RANGE] = {
 		.name = "port_range", .severity = TC_SEV_WARNING, .of = TC_OF_ROW,
@@ -499,10 +505,12 @@ const struct tc_rule tc_rules[TC_NDIAG_KINDS] = {
 		"when the range runs out: use keep-alive or a connection pool, "
 		"widen net.ipv4.ip_local_port_range, or consider "
 		"net.ipv4.tcp_tw_reuse=1 (outgoing connections only).",
-		.fields = { TC_FIELD("time_wait", TC_F_U64, time_wait),
-		  TC_FIELD("port_range", TC_F_RANGE, lohi),
-		  TC_FIELD("port_range_size", TC_F_U64, range),
-		  TC_FIELD("ratio", TC_F_DBL, ratio) },
+		.fields = {
+			TC_FIELD("time_wait", TC_F_U64, time_wait),
+			TC_FIELD("port_range", TC_F_RANGE, lohi),
+			TC_FIELD("port_range_size", TC_F_U64, range),
+			TC_FIELD("ratio", TC_F_DBL, ratio),
+		},
 	},
 	[TC_DIAG_FIN_WAIT2_TIMEOUTS] = {
 		.name = "fin_wait2_timeouts", .severity = TC_SEV_WARNING, .of = TC_OF_ROW,
@@ -512,7 +520,9 @@ const struct tc_rule tc_rules[TC_NDIAG_KINDS] = {
 		"(a CLOSE_WAIT leak there): fix its missing close(). Meanwhile each "
 		"such connection holds an orphan socket here for "
 		"net.ipv4.tcp_fin_timeout (60 s by default).",
-		.fields = { TC_FIELD("fin_wait2_timeouts", TC_F_U64, fin_wait2_timeouts) },
+		.fields = {
+			TC_FIELD("fin_wait2_timeouts", TC_F_U64, fin_wait2_timeouts),
+		},
 	},
 	[TC_DIAG_RESETS] = {
 		.name = "resets", .severity = TC_SEV_WARNING, .of = TC_OF_ROW,
@@ -523,9 +533,11 @@ const struct tc_rule tc_rules[TC_NDIAG_KINDS] = {
 		"crash or vanish (retransmission or keepalive timeouts; ss -ti shows "
 		"retransmissions). Clients that abort on purpose (SO_LINGER 0) cause "
 		"this too: then raise --min-resets or --reset-rate.",
-		.fields = { TC_FIELD("resets", TC_F_U64, resets),
-		  TC_FIELD_OR_NULL("window_s", TC_F_DBL, window_s, has_window),
-		  TC_FIELD_OR_NULL("rate_per_s", TC_F_DBL, rate, has_window) },
+		.fields = {
+			TC_FIELD("resets", TC_F_U64, resets),
+			TC_FIELD_OR_NULL("window_s", TC_F_DBL, window_s, has_window),
+			TC_FIELD_OR_NULL("rate_per_s", TC_F_DBL, rate, has_window),
+		},
 	},
 	[TC_DIAG_LAST_ACK] = {
 		.name = "last_ack", .severity = TC_SEV_WARNING, .of = TC_OF_ROW,
@@ -535,7 +547,9 @@ const struct tc_rule tc_rules[TC_NDIAG_KINDS] = {
 		"last ACK or has forgotten the connection: check their state "
 		"timeouts and drops. Each such socket retransmits its FIN until "
 		"net.ipv4.tcp_orphan_retries (or tcp_retries2) runs out.",
-		.fields = { TC_FIELD("last_ack", TC_F_U64, last_ack) },
+		.fields = {
+			TC_FIELD("last_ack", TC_F_U64, last_ack),
+		},
 	},
 	[TC_DIAG_CLOSE_WAIT_UNKNOWN_AGE] = {
 		.name = "close_wait_unknown_age", .severity = TC_SEV_WARNING, .of = TC_OF_ROW,
@@ -544,8 +558,10 @@ const struct tc_rule tc_rules[TC_NDIAG_KINDS] = {
 		"If they are still there on the next run, the application has not "
 		"called close(): look for the leak as for CLOSE_WAIT accumulating "
 		"(ss -tnp state close-wait names the process).",
-		.fields = { TC_FIELD("close_wait_untracked", TC_F_U64, untracked),
-		  TC_FIELD_OR_NULL("counting_s", TC_F_SECS, age_s, has_age) },
+		.fields = {
+			TC_FIELD("close_wait_untracked", TC_F_U64, untracked),
+			TC_FIELD_OR_NULL("counting_s", TC_F_SECS, age_s, has_age),
+		},
 	},
 	[TC_DIAG_PARTLY_BLIND] = {
 		.name = "partly_blind", .severity = TC_SEV_WARNING, .of = TC_OF_NETNS,
@@ -556,11 +572,13 @@ const struct tc_rule tc_rules[TC_NDIAG_KINDS] = {
 		"Dropped events and untracked sockets: memory was short, or a burst "
 		"of new ports emptied the module's pool; dmesg may say more. "
 		"echo reset >/proc/tcpclose starts counting afresh.",
-		.fields = { TC_FIELD_OR_NULL("dropped", TC_F_U64, dropped, has_dropped),
-		  TC_FIELD_OR_NULL("untracked", TC_F_U64, untracked_socks,
+		.fields = {
+			TC_FIELD_OR_NULL("dropped", TC_F_U64, dropped, has_dropped),
+			TC_FIELD_OR_NULL("untracked", TC_F_U64, untracked_socks,
 				   has_untracked_socks),
-		  TC_FIELD("other_closes", TC_F_U64, other_closes),
-		  TC_FIELD("other_sockets", TC_F_U64, other_sockets) },
+			TC_FIELD("other_closes", TC_F_U64, other_closes),
+			TC_FIELD("other_sockets", TC_F_U64, other_sockets),
+		},
 	},
 	[TC_DIAG_DEST_PORTS] = {
 		.name = "destination_ports", .severity = TC_SEV_WARNING,
@@ -574,16 +592,18 @@ const struct tc_rule tc_rules[TC_NDIAG_KINDS] = {
 		"use more source addresses, each with a range of its own (clients that "
 		"bind() to one: set IP_BIND_ADDRESS_NO_PORT before bind()); widen "
 		"net.ipv4.ip_local_port_range.",
-		.fields = { TC_FIELD_OR_NULL("local", TC_F_STR, local, family),
-		  TC_FIELD_OR_NULL("remote", TC_F_STR, remote, family),
-		  TC_FIELD("in_use", TC_F_U64, in_use),
-		  TC_FIELD_OR_NULL("capacity", TC_F_U64, capacity, has_capacity),
-		  TC_FIELD("time_wait", TC_F_U64, time_wait),
-		  TC_FIELD("established", TC_F_U64, established),
-		  TC_FIELD("connect_failures", TC_F_U64, connect_failures),
-		  TC_FIELD_OR_NULL("new_connections_per_s", TC_F_DBL, conn_rate, has_rate),
-		  TC_FIELD_NAME_OR_NULL("rate_from", tc_rate_from_names, rate_from, has_rate),
-		  TC_FIELD_OR_NULL("exhausted_in_s", TC_F_DBL, eta_s, has_eta) },
+		.fields = {
+			TC_FIELD_OR_NULL("local", TC_F_STR, local, family),
+			TC_FIELD_OR_NULL("remote", TC_F_STR, remote, family),
+			TC_FIELD("in_use", TC_F_U64, in_use),
+			TC_FIELD_OR_NULL("capacity", TC_F_U64, capacity, has_capacity),
+			TC_FIELD("time_wait", TC_F_U64, time_wait),
+			TC_FIELD("established", TC_F_U64, established),
+			TC_FIELD("connect_failures", TC_F_U64, connect_failures),
+			TC_FIELD_OR_NULL("new_connections_per_s", TC_F_DBL, conn_rate, has_rate),
+			TC_FIELD_NAME_OR_NULL("rate_from", tc_rate_from_names, rate_from, has_rate),
+			TC_FIELD_OR_NULL("exhausted_in_s", TC_F_DBL, eta_s, has_eta),
+		},
 	},
 	[TC_DIAG_LOCAL_PORTS] = {
 		.name = "local_ports", .severity = TC_SEV_WARNING,
@@ -595,9 +615,11 @@ const struct tc_rule tc_rules[TC_NDIAG_KINDS] = {
 		"port per destination and may share it. Then, as for a destination: "
 		"reuse connections, let the server close first, "
 		"net.ipv4.tcp_tw_reuse=1, widen net.ipv4.ip_local_port_range.",
-		.fields = { TC_FIELD("local_ports_in_use", TC_F_U64, local_ports_in_use),
-		  TC_FIELD_OR_NULL("capacity", TC_F_U64, capacity, has_capacity),
-		  TC_FIELD("bind_failures", TC_F_U64, bind_failures) },
+		.fields = {
+			TC_FIELD("local_ports_in_use", TC_F_U64, local_ports_in_use),
+			TC_FIELD_OR_NULL("capacity", TC_F_U64, capacity, has_capacity),
+			TC_FIELD("bind_failures", TC_F_U64, bind_failures),
+		},
 	},
 };
 
