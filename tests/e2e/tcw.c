@@ -86,6 +86,7 @@ static struct {
 	enum mode mode;
 	int v6;
 	long n, port, hold, dur, wait_ms, bind_base, bound;
+	int acked;	/* leak -a: close() once our FIN is acknowledged */
 	const char *ready;
 } o = { .n = 10, .port = 5000, .dur = 5 };
 
@@ -101,6 +102,7 @@ static void usage(void)
 {
 	fputs("usage: tcw server-first|client-first|leak|abort|tw-kill [-6] [-n N] "
 	      "[-p PORT] [-b CLIENTPORT] [-r READYFILE] [-h SECONDS]\n"
+	      "       tcw leak -a ...: each client closes once its FIN is acknowledged\n"
 	      "       tcw fw2-abort|fw2-unread|fw2-rst|last-ack-rst [-6] [-n N] [-p PORT]\n"
 	      "       tcw tw-rst [-n N] [-p PORT] [-r READYFILE] [-h SECONDS]\n"
 	      "       tcw half-close|orphan-close -w MS [-6] [-n N] [-p PORT] [-r READYFILE] "
@@ -486,11 +488,24 @@ static void fw2_end(int l)
 	xclose(s);
 }
 
-/* The accepted fd is never read nor closed until the hold ends. */
+/*
+ * The accepted fd is never read nor closed until the hold ends. With -a,
+ * the client closes only once the server has acknowledged its FIN
+ * (shutdown(), FIN_WAIT2, close()): close() then hands the socket to
+ * tcp_time_wait() itself. A plain close() leaves an orphan in FIN_WAIT1
+ * whose ACK, if it comes while close() still owns the socket (a busy
+ * host), arms a FIN_WAIT2 timer instead of a timewait socket: kernel
+ * behaviour, but not one a test of tcp_max_tw_buckets can count on.
+ */
 static int leak(int l)
 {
 	int c = dial(), s = take(l);
 
+	if (o.acked) {
+		if (shutdown(c, SHUT_WR))
+			die("shutdown");
+		wait_state(c, 5);	/* TCP_FIN_WAIT2 */
+	}
 	xclose(c);
 	return s;
 }
@@ -875,9 +890,10 @@ static void parse_listener(int argc, char **argv)
 	int c;
 
 	optind = 2;
-	while ((c = getopt(argc, argv, "+6n:p:r:h:d:w:b:")) != -1) {
+	while ((c = getopt(argc, argv, "+6an:p:r:h:d:w:b:")) != -1) {
 		switch (c) {
 		case '6': o.v6 = 1; break;
+		case 'a': o.acked = 1; break;
 		case 'n': o.n = num(optarg, 0, 1000000); break;
 		case 'p': o.port = num(optarg, 1, 65535); break;
 		case 'r': o.ready = optarg; break;
@@ -888,7 +904,7 @@ static void parse_listener(int argc, char **argv)
 		default: usage();
 		}
 	}
-	if (optind != argc || (o.mode == M_TW_RST && o.v6))
+	if (optind != argc || (o.mode == M_TW_RST && o.v6) || (o.acked && o.mode != M_LEAK))
 		usage();
 }
 
