@@ -76,8 +76,9 @@ tc_sum() {
 		{ s += $(x[c]) } END { print s + 0 }' "$2"
 }
 
+SOCKSTAT_TW='$1 == "TCP:" { for (i = 2; i < NF; i++) if ($i == "tw") print $(i + 1) }'
 sockstat_tw() {
-	awk '$1 == "TCP:" { for (i = 2; i < NF; i++) if ($i == "tw") print $(i + 1) }' /proc/net/sockstat
+	awk "$SOCKSTAT_TW" /proc/net/sockstat
 }
 
 now_ns() { echo $((${EPOCHREALTIME/./} * 1000)); }
@@ -314,8 +315,21 @@ readcost() {
 		base=$((21000 + have / 10000))
 		"$B/churn" -n 10000 -j "$k" -m server-first -p "$base" -c 32768 >/dev/null
 		have=$n
-		tw0=$(sockstat_tw)
+		# Counts first, right after the build, by binaries on tmpfs
+		# only (as destcost): an exec from the 9p root can move the
+		# icount clock by seconds, by over 60 s on a loaded host, and
+		# the sockets expire 60 s after they were made (make check
+		# under load: sockstat 0 after the reads, 10000 before).
+		tw0=$(sockstat_tw_tmpfs)
+		c_tc=$(ss_awk -v c=time_wait '/^#/ { next } !h { for (i = 1; i <= NF; i++) x[$i] = i; h = 1; next }
+			{ s += $(x[c]) } END { print s + 0 }' /proc/tcpclose)
+		c_ss=$(ss_tw)
+		c_proc=$(ss_awk '$4 == "06" { n++ } END { print n + 0 }' /proc/net/tcp /proc/net/tcp6)
+		tw1=$(sockstat_tw_tmpfs)
 		rec count "$n" sockstat "$tw0"
+		rec count "$n" tcpclose "$c_tc"
+		rec count "$n" ss "$c_ss"
+		rec count "$n" proc "$c_proc"
 		set -- $("$B/rdtime" -r 5 /proc/tcpclose | sed 's/[a-z_]*=//g')
 		rec read "$n" tcpclose "$3" "$4"
 		set -- $("$B/rdtime" -r 3 /proc/net/tcp /proc/net/tcp6 | sed 's/[a-z_]*=//g')
@@ -328,14 +342,6 @@ readcost() {
 		done
 		ss_med=$(echo $ss_ns | tr ' ' '\n' | median)
 		rec read "$n" ss "$(echo $ss_ns | tr ' ' '\n' | sort -n | head -n 1)" "$ss_med"
-		cat /proc/tcpclose >/tmp/tc.read
-		c_tc=$(tc_sum time_wait /tmp/tc.read)
-		c_ss=$(ss_tw)
-		c_proc=$(cat /proc/net/tcp /proc/net/tcp6 | awk '$4 == "06"' | wc -l)
-		tw1=$(sockstat_tw)
-		rec count "$n" tcpclose "$c_tc"
-		rec count "$n" ss "$c_ss"
-		rec count "$n" proc "$c_proc"
 		check "read/$n/sockstat-stable" "$tw1" "$tw0"
 		check "read/$n/created" "$tw0" "$n"
 		check "read/$n/tcpclose-vs-ss" "$c_tc" "$c_ss"
@@ -358,6 +364,15 @@ ss_copy() {
 		done
 	done
 	cp -L "$(ldd "$(command -v ss)" | sed -n 's/^[[:space:]]*\(\/[^ ]*ld-linux[^ ]*\) .*/\1/p')" $SSD/ld.so
+}
+
+# awk from tmpfs (ss_copy), for what must run before an exec from 9p.
+ss_awk() {
+	LC_ALL=C $SSD/ld.so --library-path $SSD $SSD/awk "$@"
+}
+
+sockstat_tw_tmpfs() {
+	ss_awk "$SOCKSTAT_TW" /proc/net/sockstat
 }
 
 ss_tw() {	# prints the number of TIME_WAIT sockets, as ss counts them
