@@ -393,7 +393,15 @@ static struct tcpclose_table *tcpclose_test_table(struct kunit *test, unsigned i
 	return tbl;
 }
 
-/* Waits for the work a full table asked for: eviction, then its result is known. */
+/*
+ * Waits for the work a full table asked for: eviction, then its result is
+ * known. The work may also run as soon as it is asked for, on another
+ * CPU, while the case is still counting: the next event of a port whose
+ * first found no room then takes the room freed, as it should
+ * (tcpclose_table_evict_between_events). A case that needs all its
+ * events counted before eviction counts them under the mutex, which
+ * eviction takes and the probe path never does.
+ */
 static void tcpclose_settle(struct tcpclose_table *tbl)
 {
 	irq_work_sync(&tbl->kick);
@@ -421,17 +429,28 @@ static void tcpclose_count(struct tcpclose_table *tbl, u16 port, u8 role,
 	rcu_read_unlock();
 }
 
+/* Rows of @tbl, under its mutex; the caller kvfree()s them. */
+static struct tcpclose_row *tcpclose_rows_locked(struct kunit *test, struct tcpclose_table *tbl,
+						 unsigned int *n, struct tcpclose_summary *sum)
+{
+	struct tcpclose_row *rows;
+
+	lockdep_assert_held(&tbl->mutex);
+	memset(sum, 0, sizeof(*sum));
+	rows = tcpclose_table_rows(tbl, n, sum, 100 * NSEC_PER_SEC);
+	KUNIT_EXPECT_NOT_NULL(test, rows);
+	return rows;
+}
+
 /* Rows of @tbl; the caller kvfree()s them. */
 static struct tcpclose_row *tcpclose_rows(struct kunit *test, struct tcpclose_table *tbl,
 					  unsigned int *n, struct tcpclose_summary *sum)
 {
 	struct tcpclose_row *rows;
 
-	memset(sum, 0, sizeof(*sum));
 	mutex_lock(&tbl->mutex);
-	rows = tcpclose_table_rows(tbl, n, sum, 100 * NSEC_PER_SEC);
+	rows = tcpclose_rows_locked(test, tbl, n, sum);
 	mutex_unlock(&tbl->mutex);
-	KUNIT_EXPECT_NOT_NULL(test, rows);
 	return rows;
 }
 
@@ -489,9 +508,12 @@ static void tcpclose_table_reset_baseline(struct kunit *test)
 	struct tcpclose_row *rows;
 	unsigned int n;
 
+	/* Both events of 81 on "other": before the eviction they ask for. */
+	mutex_lock(&tbl->mutex);
 	tcpclose_count(tbl, 80, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 7);
 	tcpclose_count(tbl, 81, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 2);	/* other */
-	tcpclose_settle(tbl);
+	mutex_unlock(&tbl->mutex);
+	tcpclose_settle(tbl);	/* 80 evicted: the table is empty */
 	tcpclose_table_reset(tbl);
 	rows = tcpclose_rows(test, tbl, &n, &sum);
 	KUNIT_EXPECT_EQ(test, n, 0);	/* all zero: omitted */
@@ -517,6 +539,37 @@ static void tcpclose_table_reset_baseline(struct kunit *test)
 	tcpclose_table_free(tbl);
 }
 
+/*
+ * Eviction that completes between two events of a port that found the
+ * table full (the work item ran at once on another CPU): the first event
+ * is on "other", the second takes the room freed, and every event is
+ * somewhere. The interleaving that made tcpclose_table_reset_baseline
+ * fail now and then, forced.
+ */
+static void tcpclose_table_evict_between_events(struct kunit *test)
+{
+	struct tcpclose_table *tbl = tcpclose_test_table(test, 1);
+	struct tcpclose_summary sum;
+	struct tcpclose_row *rows;
+	unsigned int n;
+
+	tcpclose_count(tbl, 80, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 7);
+	tcpclose_count(tbl, 81, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 1);	/* other */
+	tcpclose_settle(tbl);	/* 80 evicted, folded into "other" */
+	tcpclose_count(tbl, 81, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 1);
+	tcpclose_settle(tbl);
+	rows = tcpclose_rows(test, tbl, &n, &sum);
+	KUNIT_ASSERT_EQ(test, n, 2);
+	KUNIT_EXPECT_EQ(test, rows[0].port, TCPCLOSE_OTHER);
+	KUNIT_EXPECT_EQ(test, rows[0].counter[TCPCLOSE_ACTIVE], 7 + 1);
+	KUNIT_EXPECT_EQ(test, rows[1].port, 81);
+	KUNIT_EXPECT_EQ(test, rows[1].counter[TCPCLOSE_ACTIVE], 1);
+	KUNIT_EXPECT_EQ(test, sum.ports, 1);
+	KUNIT_EXPECT_EQ(test, sum.dropped, 0);
+	kvfree(rows);
+	tcpclose_table_free(tbl);
+}
+
 static void tcpclose_table_gauges(struct kunit *test)
 {
 	struct tcpclose_table *tbl = tcpclose_test_table(test, 2);
@@ -535,8 +588,13 @@ static void tcpclose_table_gauges(struct kunit *test)
 	/* A third port does not fit in max_ports = 2: its socket is on "other". */
 	KUNIT_EXPECT_TRUE(test, tcpclose_table_add_gauge(tbl, &k99, TCPCLOSE_G_CLOSE_WAIT, 0,
 							 GFP_KERNEL));
+	/*
+	 * The rows under the same hold, as procfs.c takes a snapshot: k99
+	 * asked for eviction, which would otherwise fold 80 or 90 into "other"
+	 * between the gauges and the rows, and drop its gauges.
+	 */
+	rows = tcpclose_rows_locked(test, tbl, &n, &sum);
 	mutex_unlock(&tbl->mutex);
-	rows = tcpclose_rows(test, tbl, &n, &sum);
 	KUNIT_ASSERT_EQ(test, n, 3);
 	KUNIT_EXPECT_EQ(test, rows[0].port, TCPCLOSE_OTHER);
 	KUNIT_EXPECT_EQ(test, rows[0].gauge[TCPCLOSE_G_CLOSE_WAIT], 1);
@@ -906,8 +964,11 @@ static void tcpclose_table_first_come(struct kunit *test)
 	for (r = 0; r < ARRAY_SIZE(ports); r++) {
 		struct tcpclose_table *tbl = tcpclose_test_table(test, 2);
 
+		/* All three events of the third port before the eviction they ask for. */
+		mutex_lock(&tbl->mutex);
 		for (i = 0; i < 3; i++)
 			tcpclose_count(tbl, ports[r][i], TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, i + 1);
+		mutex_unlock(&tbl->mutex);
 		tcpclose_settle(tbl);
 		rows = tcpclose_rows(test, tbl, &n, &sum);
 		KUNIT_ASSERT_EQ(test, n, 2);
@@ -1171,6 +1232,7 @@ static struct kunit_case tcpclose_cases[] = {
 	KUNIT_CASE(tcpclose_format_zero_rows),
 	KUNIT_CASE(tcpclose_table_sorted),
 	KUNIT_CASE(tcpclose_table_reset_baseline),
+	KUNIT_CASE(tcpclose_table_evict_between_events),
 	KUNIT_CASE(tcpclose_table_gauges),
 	KUNIT_CASE(tcpclose_table_separate),
 	KUNIT_CASE_PARAM(tcpclose_hist_buckets, tcpclose_bucket_gen_params),
