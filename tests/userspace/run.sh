@@ -296,6 +296,12 @@ GOLDEN_SED=$WATCH_SED golden dest-near.watch "${DN[@]}" --dest --watch 0.05 --co
 golden dest-near.alone --dest-file "$fx/dest-near.txt" --dest
 golden dest-near.port5432 "${DN[@]}" --dest --port 5432
 golden dest-spec.dest --dest-file "$fx/dest-spec.txt" --dest
+# --check on destinations: critical once a connect() failed (or bind()),
+# a warning near the capacity alone, and the --dest view's findings only.
+WANT_STATUS=11 golden dest-near.check "${DN[@]}" --check
+WANT_STATUS=10 golden dest-near.check-warning "${DN[@]}" --check --port 5432 --exhaustion-ratio 0.1
+WANT_STATUS=11 golden dest-near.dest-check --dest-file "$fx/dest-near.txt" --dest --check
+WANT_STATUS=11 golden dest-bind.check -f "$fx/empty-table.txt" --dest-file "$fx/dest-bind.txt" --check
 # The file of e2e 27 on the real module (its table made up to match): one
 # destination in TIME_WAIT, one whose sockets are neither in TIME_WAIT nor
 # ESTABLISHED (CLOSE_WAIT).
