@@ -742,6 +742,38 @@ static void tcpclose_track_bound(struct kunit *test)
 	tcpclose_tracker_destroy(&trk);
 }
 
+/*
+ * The bucket hash spreads sockets as the slab lays them out (one every
+ * 2368 bytes, about a TCP socket): 4096 of them in 4096 buckets never
+ * fill one, whatever the base, and each is found again.
+ */
+static void tcpclose_track_spread(struct kunit *test)
+{
+	static const struct tcpclose_key key = { 80, TCPCLOSE_SERVER };
+	static const unsigned long bases[] = { 0xffff888004000000UL, 0xffff8880123456c0UL };
+	struct tcpclose_tracker trk;
+	unsigned int i, b, ok, found;
+	const void *sk;
+
+	KUNIT_ASSERT_EQ(test, tcpclose_tracker_init(&trk, 4096 * TCPCLOSE_TRACK_WAYS), 0);
+	KUNIT_EXPECT_EQ(test, trk.nbuckets, 4096);
+	for (b = 0; b < ARRAY_SIZE(bases); b++) {
+		ok = 0;
+		found = 0;
+		for (i = 0; i < 4096; i++)
+			ok += !!tcpclose_track_start(&trk, (void *)(bases[b] + i * 2368UL), &key,
+						     TCP_FIN_WAIT1, i);
+		for (i = 0; i < 4096; i++) {
+			sk = (void *)(bases[b] + i * 2368UL);
+			found += !!tcpclose_track_find(&trk, sk);
+		}
+		KUNIT_EXPECT_EQ(test, ok, 4096);
+		KUNIT_EXPECT_EQ(test, found, 4096);
+		tcpclose_tracker_clear(&trk);
+	}
+	tcpclose_tracker_destroy(&trk);
+}
+
 static void tcpclose_table_close_wait_age(struct kunit *test)
 {
 	struct tcpclose_table *tbl = tcpclose_test_table(test, 10);
@@ -1239,6 +1271,7 @@ static struct kunit_case tcpclose_cases[] = {
 	KUNIT_CASE(tcpclose_hist_text),
 	KUNIT_CASE(tcpclose_phases),
 	KUNIT_CASE(tcpclose_track_bound),
+	KUNIT_CASE(tcpclose_track_spread),
 	KUNIT_CASE(tcpclose_table_close_wait_age),
 	KUNIT_CASE(tcpclose_table_histograms),
 	KUNIT_CASE(tcpclose_table_concurrent),
