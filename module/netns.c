@@ -12,29 +12,7 @@
 #include "procfs.h"
 #include "netns.h"
 
-struct tcpclose_net {
-	struct tcpclose_table __rcu *tbl;
-	struct tcpclose_table *dying;	/* between unpublish and free */
-};
-
-static unsigned int tcpclose_net_id __read_mostly;
-
-/*
- * The table of @net, under rcu_read_lock() (probes, and readers holding a
- * reference on @net) or under net_rwsem: a netns still on
- * net_namespace_list has not run its exit methods, even when its last
- * reference is already gone. NULL before our init of a new netns has run
- * (its kernel sockets change state before that).
- */
-struct tcpclose_table *tcpclose_net_table(const struct net *net)
-{
-	struct tcpclose_net *tn;
-
-	tn = rcu_dereference_check(net->gen, lockdep_is_held(&net_rwsem))->ptr[tcpclose_net_id];
-	if (unlikely(!tn))
-		return NULL;
-	return rcu_dereference_check(tn->tbl, lockdep_is_held(&net_rwsem));
-}
+unsigned int tcpclose_net_id __read_mostly;
 
 static int __net_init tcpclose_net_init(struct net *net)
 {

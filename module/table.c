@@ -30,8 +30,6 @@ static void tcpclose_table_kick_fn(struct irq_work *iw)
 }
 
 static void tcpclose_table_evict(struct tcpclose_table *tbl);
-static struct tcpclose_port *tcpclose_port_create(struct tcpclose_table *tbl, u16 port,
-						  gfp_t gfp);
 
 static void tcpclose_table_grow_fn(struct work_struct *work)
 {
@@ -110,25 +108,6 @@ void tcpclose_table_free(struct tcpclose_table *tbl)
 	kvfree(tbl);
 }
 
-/* Under rcu_read_lock() or tbl->mutex (entries are evicted under both). */
-static struct tcpclose_port *tcpclose_port_find(struct tcpclose_table *tbl, u16 port)
-{
-	struct tcpclose_block *blk;
-
-	blk = rcu_dereference_check(tbl->dir[port >> TCPCLOSE_BLOCK_SHIFT],
-				    lockdep_is_held(&tbl->mutex));
-	if (!blk)
-		return NULL;
-	return rcu_dereference_check(blk->port[port & (TCPCLOSE_BLOCK_SIZE - 1)],
-				     lockdep_is_held(&tbl->mutex));
-}
-
-/* The entry of @port, or "other" when it has none (no room, or evicted). */
-static struct tcpclose_port *tcpclose_port_or_other(struct tcpclose_table *tbl, u16 port)
-{
-	return tcpclose_port_find(tbl, port) ?: tcpclose_port_find(tbl, TCPCLOSE_OTHER);
-}
-
 /*
  * Objects for a new entry: from the pools in probe context (@gfp == 0),
  * else allocated. Given back the way they came.
@@ -156,7 +135,7 @@ static void tcpclose_obj_drop(enum tcpclose_pool_id id, void *obj, gfp_t gfp)
  * entry of "other" (and eviction is asked for); NULL when memory (or the
  * pool) is short. Out of line: once per port.
  */
-static noinline struct tcpclose_port *tcpclose_port_create(struct tcpclose_table *tbl,
+noinline struct tcpclose_port *tcpclose_port_create(struct tcpclose_table *tbl,
 							   u16 port, gfp_t gfp)
 {
 	unsigned int d = port >> TCPCLOSE_BLOCK_SHIFT;
@@ -215,56 +194,6 @@ full:
 	return NULL;
 }
 
-/* Find or create the entry of @port. */
-static inline struct tcpclose_port *tcpclose_port_get(struct tcpclose_table *tbl, u16 port,
-						      gfp_t gfp)
-{
-	struct tcpclose_port *p = tcpclose_port_find(tbl, port);
-
-	return likely(p) ? p : tcpclose_port_create(tbl, port, gfp);
-}
-
-static inline bool tcpclose_port_inc(struct tcpclose_table *tbl, struct tcpclose_port *p,
-				     const struct tcpclose_key *key, enum tcpclose_counter counter)
-{
-	struct tcpclose_pcpu __percpu *pc;
-
-	if (unlikely(!p)) {
-		atomic64_inc(&tbl->dropped);
-		return false;
-	}
-	/* Pairs with the release in tcpclose_table_grow(): zeroed counters. */
-	pc = smp_load_acquire(&p->pcpu);
-	if (likely(pc))
-		this_cpu_inc(pc->v[key->role][counter]);
-	else
-		atomic_inc(&p->early[key->role][counter]);
-	return true;
-}
-
-/*
- * The fast path, in any context (NMI included), under rcu_read_lock().
- * False if dropped: max_ports reached, or a burst of new ports emptied
- * the pool before it was refilled.
- */
-bool tcpclose_table_count(struct tcpclose_table *tbl, const struct tcpclose_key *key,
-			  enum tcpclose_counter counter)
-{
-	return tcpclose_port_inc(tbl, tcpclose_port_get(tbl, key->port, 0), key, counter);
-}
-
-/*
- * The same for the TIME_WAIT kprobes, which never create an entry (their
- * handlers run from int3: NMI context): an event of a port without one
- * (timewait sockets from before the module loaded, a port evicted or
- * without room) counts on "other", and makes no row. Under rcu_read_lock().
- */
-bool tcpclose_table_count_known(struct tcpclose_table *tbl, const struct tcpclose_key *key,
-				enum tcpclose_counter counter)
-{
-	return tcpclose_port_inc(tbl, tcpclose_port_or_other(tbl, key->port), key, counter);
-}
-
 /* Process context: per-CPU counters for the ports the probe created. */
 void tcpclose_table_grow(struct tcpclose_table *tbl)
 {
@@ -283,22 +212,15 @@ void tcpclose_table_grow(struct tcpclose_table *tbl)
 }
 
 /*
- * The close-phase histograms of (@port, @role), indexed by phase, or NULL.
- * For closes whose first FIN was counted, under rcu_read_lock(): those of
- * "other" when the port has no entry (there was no room, or it was
- * evicted since). The first duration of a (port, role) takes a set from
- * the pool; with the pool empty the duration is counted as untracked.
+ * The first duration of entry @p's @role (tcpclose_table_hists()): a set
+ * from the pool, or the one another CPU installed meanwhile; with the pool
+ * empty the duration is counted as untracked.
  */
-struct tcpclose_hist *tcpclose_table_hists(struct tcpclose_table *tbl, u16 port, u8 role)
+struct tcpclose_hist *tcpclose_table_hists_new(struct tcpclose_table *tbl,
+					       struct tcpclose_port *p, u8 role)
 {
-	struct tcpclose_port *p = tcpclose_port_or_other(tbl, port);
 	struct tcpclose_hists *h, *old;
 
-	if (unlikely(!p))
-		return NULL;
-	h = rcu_dereference(p->hists[role]);
-	if (likely(h))
-		return h->h;
 	h = tcpclose_pool_take(TCPCLOSE_POOL_HISTS);
 	if (!h) {
 		atomic64_inc(&tbl->untracked_closes);

@@ -3,6 +3,8 @@
 #define TCPCLOSE_TABLE_H
 
 #include <linux/mutex.h>
+#include <linux/rcupdate.h>
+#include <linux/lockdep.h>
 #include <linux/atomic.h>
 #include <linux/irq_work.h>
 #include <linux/workqueue.h>
@@ -164,10 +166,6 @@ static inline bool tcpclose_table_listens(const struct tcpclose_table *tbl, u16 
 	return false;
 }
 
-bool tcpclose_table_count(struct tcpclose_table *tbl, const struct tcpclose_key *key,
-			  enum tcpclose_counter counter);
-bool tcpclose_table_count_known(struct tcpclose_table *tbl, const struct tcpclose_key *key,
-				enum tcpclose_counter counter);
 void tcpclose_table_reset(struct tcpclose_table *tbl);
 void tcpclose_table_grow(struct tcpclose_table *tbl);
 
@@ -178,8 +176,105 @@ bool tcpclose_table_add_gauge(struct tcpclose_table *tbl, const struct tcpclose_
 struct tcpclose_row *tcpclose_table_rows(struct tcpclose_table *tbl, unsigned int *nrows,
 					 struct tcpclose_summary *sum, u64 now);
 
+/* Under rcu_read_lock() or tbl->mutex (entries are evicted under both). */
+static inline struct tcpclose_port *tcpclose_port_find(struct tcpclose_table *tbl, u16 port)
+{
+	struct tcpclose_block *blk;
+
+	blk = rcu_dereference_check(tbl->dir[port >> TCPCLOSE_BLOCK_SHIFT],
+				    lockdep_is_held(&tbl->mutex));
+	if (!blk)
+		return NULL;
+	return rcu_dereference_check(blk->port[port & (TCPCLOSE_BLOCK_SIZE - 1)],
+				     lockdep_is_held(&tbl->mutex));
+}
+
+/* The entry of @port, or "other" when it has none (no room, or evicted). */
+static inline struct tcpclose_port *tcpclose_port_or_other(struct tcpclose_table *tbl,
+							   u16 port)
+{
+	return tcpclose_port_find(tbl, port) ?: tcpclose_port_find(tbl, TCPCLOSE_OTHER);
+}
+
 /* Close-phase durations. */
-struct tcpclose_hist *tcpclose_table_hists(struct tcpclose_table *tbl, u16 port, u8 role);
+struct tcpclose_hist *tcpclose_table_hists_new(struct tcpclose_table *tbl,
+					       struct tcpclose_port *p, u8 role);
+
+/*
+ * The close-phase histograms of (@port, @role), indexed by phase, or NULL.
+ * For closes whose first FIN was counted, under rcu_read_lock(): those of
+ * "other" when the port has no entry (there was no room, or it was
+ * evicted since). Inline: each step of a timed close but the first looks
+ * them up.
+ */
+static inline struct tcpclose_hist *tcpclose_table_hists(struct tcpclose_table *tbl,
+							 u16 port, u8 role)
+{
+	struct tcpclose_port *p = tcpclose_port_or_other(tbl, port);
+	struct tcpclose_hists *h;
+
+	if (unlikely(!p))
+		return NULL;
+	h = rcu_dereference(p->hists[role]);
+	return likely(h) ? h->h : tcpclose_table_hists_new(tbl, p, role);
+}
+
+/* Out of line (table.c): once per port. */
+struct tcpclose_port *tcpclose_port_create(struct tcpclose_table *tbl, u16 port, gfp_t gfp);
+
+/* Find or create the entry of @port. */
+static inline struct tcpclose_port *tcpclose_port_get(struct tcpclose_table *tbl, u16 port,
+						      gfp_t gfp)
+{
+	struct tcpclose_port *p = tcpclose_port_find(tbl, port);
+
+	return likely(p) ? p : tcpclose_port_create(tbl, port, gfp);
+}
+
+static inline bool tcpclose_port_inc(struct tcpclose_table *tbl, struct tcpclose_port *p,
+				     const struct tcpclose_key *key, enum tcpclose_counter counter)
+{
+	struct tcpclose_pcpu __percpu *pc;
+
+	if (unlikely(!p)) {
+		atomic64_inc(&tbl->dropped);
+		return false;
+	}
+	/* Pairs with the release in tcpclose_table_grow(): zeroed counters. */
+	pc = smp_load_acquire(&p->pcpu);
+	if (likely(pc))
+		this_cpu_inc(pc->v[key->role][counter]);
+	else
+		atomic_inc(&p->early[key->role][counter]);
+	return true;
+}
+
+/*
+ * The fast path, in any context (NMI included), under rcu_read_lock().
+ * False if dropped: max_ports reached, or a burst of new ports emptied
+ * the pool before it was refilled. Inline: the probe counts up to four
+ * times per connection, and the call was a tenth of the count's cost.
+ */
+static inline bool tcpclose_table_count(struct tcpclose_table *tbl,
+					const struct tcpclose_key *key,
+					enum tcpclose_counter counter)
+{
+	return tcpclose_port_inc(tbl, tcpclose_port_get(tbl, key->port, 0), key, counter);
+}
+
+/*
+ * The same for the TIME_WAIT kprobes, which never create an entry (their
+ * handlers run from int3: NMI context): an event of a port without one
+ * (timewait sockets from before the module loaded, a port evicted or
+ * without room) counts on "other", and makes no row. Under rcu_read_lock().
+ */
+static inline bool tcpclose_table_count_known(struct tcpclose_table *tbl,
+					      const struct tcpclose_key *key,
+					      enum tcpclose_counter counter)
+{
+	return tcpclose_port_inc(tbl, tcpclose_port_or_other(tbl, key->port), key, counter);
+}
+
 struct tcpclose_hist_row *tcpclose_table_hist_rows(struct tcpclose_table *tbl,
 						   unsigned int *nrows,
 						   struct tcpclose_summary *sum);

@@ -53,31 +53,6 @@ void tcpclose_tracker_destroy(struct tcpclose_tracker *trk)
 	trk->slots = NULL;
 }
 
-static struct tcpclose_track *tcpclose_bucket(struct tcpclose_tracker *trk, const void *sk)
-{
-	/*
-	 * The upper half of the multiplicative hash, masked: a constant
-	 * shift (hash_ptr() with ilog2(nbuckets) computes its shift on every
-	 * lookup, six to eight per connection), and one bucket needs no case.
-	 */
-	unsigned int b = hash_64((unsigned long)sk, 32) & (trk->nbuckets - 1);
-
-	return &trk->slots[b * TCPCLOSE_TRACK_WAYS];
-}
-
-struct tcpclose_track *tcpclose_track_find(struct tcpclose_tracker *trk, const void *sk)
-{
-	struct tcpclose_track *t = tcpclose_bucket(trk, sk);
-	unsigned int i;
-
-	for (i = 0; i < TCPCLOSE_TRACK_WAYS; i++, t++) {
-		/* Pairs with the release in tcpclose_track_start(). */
-		if (smp_load_acquire(&t->sk) == sk)
-			return t;
-	}
-	return NULL;
-}
-
 /* A free slot of @sk's bucket, claimed (owner TCPCLOSE_TRACK_BUSY), or NULL. */
 static struct tcpclose_track *tcpclose_track_claim_free(struct tcpclose_tracker *trk,
 							const void *sk)
@@ -151,12 +126,6 @@ struct tcpclose_track *tcpclose_track_claim(struct tcpclose_tracker *trk, const 
 		if (READ_ONCE(t->sk) == sk && cmpxchg(&t->sk, sk, TCPCLOSE_TRACK_BUSY) == sk)
 			return t;
 	return NULL;
-}
-
-void tcpclose_track_end(struct tcpclose_track *t)
-{
-	/* Our last reads of the slot happen before anyone may claim it. */
-	smp_store_release(&t->sk, NULL);
 }
 
 /* When @sk entered @state, if it was tracked into it. */

@@ -5,6 +5,7 @@
 #include <linux/types.h>
 #include <linux/atomic.h>
 #include <linux/timekeeping.h>
+#include <linux/hash.h>
 #include "tcpclose.h"
 
 /*
@@ -47,11 +48,45 @@ void tcpclose_tracker_destroy(struct tcpclose_tracker *trk);
 
 struct tcpclose_track *tcpclose_track_start(struct tcpclose_tracker *trk, const void *sk,
 					    const struct tcpclose_key *key, int state, u64 now);
-struct tcpclose_track *tcpclose_track_find(struct tcpclose_tracker *trk, const void *sk);
+
+static inline struct tcpclose_track *tcpclose_bucket(struct tcpclose_tracker *trk, const void *sk)
+{
+	/*
+	 * The upper half of the multiplicative hash, masked: a constant
+	 * shift (hash_ptr() with ilog2(nbuckets) computes its shift on every
+	 * lookup, six to eight per connection), and one bucket needs no case.
+	 */
+	unsigned int b = hash_64((unsigned long)sk, 32) & (trk->nbuckets - 1);
+
+	return &trk->slots[b * TCPCLOSE_TRACK_WAYS];
+}
+
+/* @sk's slot, or NULL. Inline: every step of a timed close looks it up. */
+static inline struct tcpclose_track *tcpclose_track_find(struct tcpclose_tracker *trk,
+							 const void *sk)
+{
+	struct tcpclose_track *t = tcpclose_bucket(trk, sk);
+	unsigned int i;
+
+	for (i = 0; i < TCPCLOSE_TRACK_WAYS; i++, t++) {
+		/* Pairs with the release in tcpclose_track_start(). */
+		if (smp_load_acquire(&t->sk) == sk)
+			return t;
+	}
+	return NULL;
+}
+
 struct tcpclose_track *tcpclose_track_claim(struct tcpclose_tracker *trk, const void *sk);
 bool tcpclose_track_move(struct tcpclose_tracker *trk, struct tcpclose_track *from,
 			 const void *to);
-void tcpclose_track_end(struct tcpclose_track *t);
+
+/* Frees @t. Inline: one store, at the end of every timed close. */
+static inline void tcpclose_track_end(struct tcpclose_track *t)
+{
+	/* Our last reads of the slot happen before anyone may claim it. */
+	smp_store_release(&t->sk, NULL);
+}
+
 bool tcpclose_track_since(struct tcpclose_tracker *trk, const void *sk, int state,
 			  u64 *since);
 
