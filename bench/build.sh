@@ -16,7 +16,10 @@ if [ -n "${1:-}" ]; then
 	kdir=/usr/src/linux-headers-$1
 	mod=$top/build/$1/tpbench
 	mkdir -p "$mod"
-	for f in "$top"/bench/tpbench/tpbench.c "$top"/bench/tpbench/Kbuild; do
+	# tpbench links tcpclose's tracker (parts=1 times its pieces).
+	for f in "$top"/bench/tpbench/tpbench_main.c "$top"/bench/tpbench/Kbuild \
+		"$top"/module/track.c "$top"/module/track.h "$top"/module/tcpclose.h \
+		"$top"/module/hist.h; do
 		cmp -s "$f" "$mod/${f##*/}" || cp "$f" "$mod/"
 	done
 	make -s -C "$kdir" M="$mod" modules 2>&1 | { grep -v "^Skipping BTF generation" || true; } >&2

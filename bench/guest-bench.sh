@@ -23,7 +23,8 @@
 #                       the same from /proc/tcpclose (module configurations
 #                       with the kprobes)
 #   hits REGIME MIX HITS_PER_CONNECTION
-#   probe LABEL VARIANT NS_PER_HIT             LABEL: none empty tcpclose counts bpftrace ref
+#   probe LABEL VARIANT NS_PER_HIT             LABEL: none empty tcpclose counts notw bpftrace ref
+#   part NAME NS_PER_OP                        a piece of a closing step (tpbench parts=1)
 #   clock NAME NS_PER_READ                     ktime_get_ns and other kernel clocks
 #   read N METHOD MIN_NS MEDIAN_NS             METHOD: tcpclose ss proc
 #   count N METHOD COUNT                       METHOD: tcpclose ss proc sockstat
@@ -287,6 +288,13 @@ sec_probe() {	# [bpftrace]
 		/sys/kernel/debug/kprobes/list)"
 	unload
 	insmod "$KO" timing=0 tw_probes=0 && tpbench counts && unload
+	insmod "$KO" tw_probes=0 && tpbench notw && unload
+	# The pieces of a closing step, with tcpclose's own code (tpbench parts=1).
+	insmod "$TPBENCH" parts=1 && rmmod tpbench
+	dmesg | sed -n 's/.*tpbench: part \([a-z_]*\) \([0-9.]*\)$/\1 \2/p' | while read -r c ns; do
+		rec part "$c" "$ns"
+	done
+	rec meta tpbench_kprobe "$(dmesg | sed -n 's/.*tpbench: kprobe //p' | tail -n 1)"
 	if [ -n "$REF" ]; then
 		insmod "$REF" && tpbench ref && unload
 	fi

@@ -34,6 +34,47 @@ function kib(b) { return sprintf("%.1f KiB", b / 1024) }
 function target(name, res, ok) {
 	tn++; tname[tn] = name; tres[tn] = res; tok[tn] = ok ? "yes" : "**no**"
 }
+# The cost of one connection in tpbench, piece by piece (instructions under
+# icount), for counts only, timing without the TIME_WAIT kprobes, and the
+# default; the kprobes, which tpbench cannot fire, from the churn.
+function breakdown(   z, e, fnc, acc, cnt, tim, tclk, ttrk, thist, trest, tw, kp, mid) {
+	z = probe["none", "conn"]
+	e = 10 * (probe["empty", "conn"] - z)
+	fnc = probe["counts", "nonclose"] - probe["empty", "nonclose"]
+	acc = probe["counts", "listener"] - probe["empty", "listener"]
+	cnt = 10 * (probe["counts", "conn"] - z) - e - 5 * fnc - acc
+	tim = 10 * (probe["notw", "conn"] - probe["counts", "conn"])
+	tclk = 6 * part["clock"]
+	ttrk = 2 * part["track_start_end"] + 4 * part["track_find_hit"]
+	thist = 6 * part["hist_add"]
+	# Without timing the middle steps are filtered out: with it, their filter is in the rest.
+	trest = tim + 2 * fnc - tclk - ttrk - thist
+	tw = 10 * (probe["tcpclose", "conn"] - probe["notw", "conn"])
+	kp = part["call_kprobed"] - part["call"]
+	print "### What each piece costs per connection"
+	print ""
+	print "Instructions per connection (10 tracepoint hits: an accept, two first FINs, two middle steps, two ends, three others), from tpbench in this boot: the configurations above less each other, and the pieces timed one by one with tcpclose'"'"'s own code (`tpbench parts=1`: tracker from track.c, histogram add from hist.h). The TIME_WAIT kprobes never fire in tpbench: their cost is the churn'"'"'s, below."
+	print ""
+	print "| piece | counts only (timing=0 tw_probes=0) | timing=1 tw_probes=0 | default | what it pays for (parameter that turns it off) |"
+	print "|---|---:|---:|---:|---|"
+	printf "| empty probe, 10 hits | %.0f | %.0f | %.0f | being attached to the tracepoint at all |\n", e, e, e
+	printf "| filter: hits that are no part of a close (%.0f each) | %.0f | %.0f | %.0f | - |\n", fnc, 5 * fnc, 3 * fnc, 3 * fnc
+	printf "| accept: the listening-port bitmaps (LISTEN -> SYN_RECV) | %.0f | %.0f | %.0f | telling client from server on ports outside the ephemeral range |\n", acc, acc, acc
+	printf "| counting: 2 first FINs, 2 ends (role rule, table lookup, per-CPU increment) | %.0f | %.0f | %.0f | the counters of /proc/tcpclose |\n", cnt, cnt, cnt
+	printf "| clock reads: 6 x %.0f | - | %.0f | %.0f | close durations (timing=0) |\n", part["clock"], tclk, tclk
+	printf "| tracker: 2 claims and ends (%.0f), 4 finds (%.0f) | - | %.0f | %.0f | close durations, CLOSE_WAIT age (timing=0) |\n", part["track_start_end"], part["track_find_hit"], ttrk, ttrk
+	printf "| histogram adds: 6 x %.0f (4 phases, 2 totals) | - | %.0f | %.0f | /proc/tcpclose_hist (timing=0) |\n", part["hist_add"], thist, thist
+	if (("notw", "middle") in probe) {
+		mid = probe["notw", "middle"] - probe["empty", "middle"] - part["clock"] - part["track_find_hit"] - part["hist_add"]
+		printf "| the 2 middle steps beyond those (filtered out without timing): out-of-line probe, histogram lookup, %.0f each | - | %.0f | %.0f | close durations (timing=0) |\n", mid, 2 * mid, 2 * mid
+		printf "| the rest at the first FIN and the end: per-namespace share (2 atomics), the step at CLOSE, its histogram lookup | - | %.0f | %.0f | close durations (timing=0) |\n", trest - 2 * mid, trest - 2 * mid
+	} else
+		printf "| rest of timing: the 2 middle steps'"'"' probe path (filtered without timing), histogram lookups, per-namespace share | - | %.0f | %.0f | close durations (timing=0) |\n", trest, trest
+	printf "| tw_probes on the tracepoint path (handoff check) | - | - | %.0f | FIN_WAIT2 timeouts told from handoffs (tw_probes=0) |\n", tw
+	printf "| **total in tpbench** | **%.0f** | **%.0f** | **%.0f** | |\n", 10 * (probe["counts", "conn"] - z), 10 * (probe["notw", "conn"] - z), 10 * (probe["tcpclose", "conn"] - z)
+	print ""
+	printf "One kprobe hit (%s-based) with an empty handler costs %.0f instructions (tpbench), a bare ftrace_ops callback on the same function %s. Alternatives timed with the same code: a histogram add on per-CPU counters %s (atomic: %s); a tracker lookup in a bucket of packed tags %s hit / %s miss (the 8 slots of today: %s / %s).\n\n", meta["tpbench_kprobe"], kp, ("call_ftrace_ops" in part) ? sprintf("%.0f", part["call_ftrace_ops"] - part["call"]) : "-", part["hist_add_percpu"], part["hist_add"], part["tags_find_hit"], part["tags_find_miss"], part["track_find_hit"], part["track_find_miss"]
+}
 $1 == "meta" { meta[$2] = $3; for (i = 4; i <= NF; i++) meta[$2] = meta[$2] " " $i }
 $1 == "churn" {
 	k = $2 " " $3 " " $4
@@ -48,6 +89,7 @@ $1 == "load" { add("load " $2, $6) }
 $1 == "hits" { hits[$2, $3] = $4 }
 $1 == "probe" { probe[$2, $3] = $4 }
 $1 == "clock" { clk[++nclk] = $2; clkns[$2] = $3 }
+$1 == "part" { part[$2] = $3 }
 $1 == "meta" && $2 == "clocksource" { clocksource = $3 }
 $1 == "read" { rmin[$2, $3] = $4; rmed[$2, $3] = $5; if (!($2 in seenn)) { seenn[$2] = 1; ns[++nn] = $2 } }
 $1 == "count" { count[$2, $3] = $4 }
@@ -125,20 +167,24 @@ END {
 		print ""
 		pref = ("ref", "conn") in probe
 		pcts = ("counts", "conn") in probe
-		printf "| transitions | empty probe | tcpclose |%s bpftrace |%s tcpclose / empty |\n", pcts ? " counts only |" : "", pref ? " ref |" : ""
-		printf "|---|---:|---:|%s---:|%s---:|\n", pcts ? "---:|" : "", pref ? "---:|" : ""
-		split("conn nonclose listener active passive", vs, " ")
+		pnotw = ("notw", "conn") in probe
+		printf "| transitions | empty probe | tcpclose |%s%s bpftrace |%s tcpclose / empty |\n", pcts ? " counts only |" : "", pnotw ? " timing, tw_probes=0 |" : "", pref ? " ref |" : ""
+		printf "|---|---:|---:|%s%s---:|%s---:|\n", pcts ? "---:|" : "", pnotw ? "---:|" : "", pref ? "---:|" : ""
+		split("conn nonclose listener active passive middle", vs, " ")
+		vn["middle"] = "FIN_WAIT1 -> FIN_WAIT2 of a close under way (a middle step)"
 		vn["conn"] = "one whole connection (10 hits), per hit"
 		vn["nonclose"] = "SYN_RECV -> ESTABLISHED (not a close)"
 		vn["listener"] = "LISTEN -> SYN_RECV (an accept)"
 		vn["active"] = "active close, 3 steps, per hit"
 		vn["passive"] = "passive close, 3 steps, per hit"
-		for (i = 1; i <= 5; i++) {
+		for (i = 1; i <= 6; i++) {
 			v = vs[i]; z = probe["none", v]
+			if (!(("tcpclose", v) in probe)) continue
 			e = probe["empty", v] - z; t = probe["tcpclose", v] - z
 			bb = (("bpftrace", v) in probe) ? sprintf("%.1f", probe["bpftrace", v] - z) : "-"
 			printf "| %s | %.1f | %.1f |", vn[v], e, t
 			if (pcts) printf " %.1f |", probe["counts", v] - z
+			if (pnotw) printf " %.1f |", probe["notw", v] - z
 			printf " %s |", bb
 			if (pref) printf " %.1f |", probe["ref", v] - z
 			printf " %.1fx |\n", (e > 0 ? t / e : 0)
@@ -157,6 +203,7 @@ END {
 				printf "%s %s %s", (i > 1 ? "," : ""), clk[i], clkns[clk[i]]
 			print ".\n"
 		}
+		if (pcts && pnotw && ("clock" in part)) breakdown()
 	}
 
 	if (("10000", "tcpclose") in rmed) {

@@ -15,6 +15,15 @@
  * (the best of several repeats, to a tenth of a ns); load with empty=1 to
  * attach an empty probe of its own first. The module stays loaded until
  * rmmod; it does nothing after init.
+ *
+ * parts=1 instead times, one by one, pieces of what tcpclose's probe does
+ * per closing step, with tcpclose's own code (hist.h inline, track.c
+ * linked in): a histogram add, the tracker's start, find (hit and miss),
+ * claim and end, and an ftrace-based kprobe with an empty handler on a
+ * function of this module. Results: "tpbench: part NAME NS_PER_OP", above
+ * the same loop doing nothing. Alternatives a change would bring are timed
+ * beside them (a per-CPU histogram add, a bucket of packed tags, a bare
+ * ftrace_ops callback instead of a kprobe).
  */
 #include <linux/module.h>
 #include <linux/tracepoint.h>
@@ -30,6 +39,12 @@
 #include <net/inet_sock.h>
 #include <net/tcp_states.h>
 #include <net/net_namespace.h>
+#include <linux/kprobes.h>
+#include <linux/ftrace.h>
+#include <linux/percpu.h>
+#include <linux/math64.h>
+#include "hist.h"
+#include "track.h"
 
 static char *label = "run";
 module_param(label, charp, 0444);
@@ -41,6 +56,8 @@ static unsigned int repeats = 7;
 module_param(repeats, uint, 0444);
 static bool clocks;
 module_param(clocks, bool, 0444);
+static bool parts;
+module_param(parts, bool, 0444);
 
 typedef int (*tpbench_iter_t)(void *data, const struct sock *sk, int oldstate, int newstate);
 
@@ -93,17 +110,34 @@ static const struct tpbench_hit tpbench_passive[] = {
 	{ 0, TCP_LAST_ACK, TCP_CLOSE },
 };
 
+/*
+ * middle: one step inside a close, FIN_WAIT1 -> FIN_WAIT2 over and over, of
+ * a socket whose close started (@pre, untimed) and ends after (@post).
+ */
 static const struct {
 	const char *name;
 	const struct tpbench_hit *hits;
 	unsigned int n;
+	const struct tpbench_hit *pre, *post;
 } tpbench_variants[] = {
 	{ "conn", tpbench_conn, ARRAY_SIZE(tpbench_conn) },
 	{ "nonclose", &tpbench_conn[3], 1 },	/* SYN_RECV -> ESTABLISHED */
 	{ "listener", &tpbench_conn[1], 1 },	/* LISTEN -> SYN_RECV */
 	{ "active", tpbench_active, ARRAY_SIZE(tpbench_active) },
 	{ "passive", tpbench_passive, ARRAY_SIZE(tpbench_passive) },
+	{ "middle", &tpbench_active[1], 1, &tpbench_active[0], &tpbench_active[2] },
 };
+
+static void tpbench_hit_once(struct sock *sk[2], const struct tpbench_hit *hit)
+{
+	tpbench_iter_t iter = tpbench_tp->iterator;
+
+	if (!hit)
+		return;
+	preempt_disable_notrace();
+	iter(NULL, sk[hit->side], hit->oldstate, hit->newstate);
+	preempt_enable_notrace();
+}
 
 /* Best time of @repeats runs of @loops passes over @hits, in ns per hit. */
 static u64 tpbench_run(struct sock *sk[2], const struct tpbench_hit *hits, unsigned int n)
@@ -180,6 +214,176 @@ static void tpbench_clocks(void)
 	}
 }
 
+/*
+ * ---- parts=1 ----
+ * TPBENCH_TIME(name, stmt): the best of @repeats runs of @loops executions
+ * of @stmt (which may use i), less the same loop with an empty statement,
+ * in tenths of ns per execution; printed as "part NAME".
+ */
+static u64 tpbench_base;
+
+#define TPBENCH_LOOP(stmt) ({						\
+	u64 __best = U64_MAX, __t;					\
+	unsigned int __r, i;						\
+									\
+	for (__r = 0; __r < repeats; __r++) {				\
+		__t = ktime_get_ns();					\
+		for (i = 0; i < loops; i++) {				\
+			stmt;						\
+			barrier();					\
+		}							\
+		__t = ktime_get_ns() - __t;				\
+		__best = min(__best, __t);				\
+		cond_resched();						\
+	}								\
+	div_u64(__best * 10, loops);					\
+})
+
+#define TPBENCH_TIME(name, stmt) do {					\
+	u64 __v = TPBENCH_LOOP(stmt);					\
+									\
+	__v = __v > tpbench_base ? __v - tpbench_base : 0;		\
+	pr_info("tpbench: part %s %llu.%llu\n", name, div_u64(__v, 10), __v % 10); \
+} while (0)
+
+/* The kprobe's target: out of line, with an ftrace call site. */
+static unsigned int tpbench_kp_sink;
+
+static noinline void tpbench_kp_target(unsigned int i)
+{
+	WRITE_ONCE(tpbench_kp_sink, i);
+}
+
+static int tpbench_kp_pre(struct kprobe *kp, struct pt_regs *regs)
+{
+	return 0;
+}
+
+static struct kprobe tpbench_kp = {
+	.pre_handler = tpbench_kp_pre,
+};
+
+/* The same hook as a bare ftrace_ops callback, what a kprobe is built on. */
+static void tpbench_ftrace_cb(unsigned long ip, unsigned long parent_ip,
+			      struct ftrace_ops *op, struct ftrace_regs *fregs)
+{
+}
+
+static struct ftrace_ops tpbench_fops = {
+	.func = tpbench_ftrace_cb,
+};
+
+/*
+ * What packing the tags would look like: a bucket's 8 owners in one cache
+ * line (64 buckets here), the bucket chosen as tcpclose_bucket() does;
+ * inline, as tcpclose_track_find() is.
+ */
+#define TPBENCH_TAG_BUCKETS 64
+
+struct tpbench_tags {
+	const void *sk[TCPCLOSE_TRACK_WAYS];
+} ____cacheline_aligned;
+
+static struct tpbench_tags tpbench_tags[TPBENCH_TAG_BUCKETS];
+
+static inline struct tcpclose_track *tpbench_tags_find(struct tcpclose_track *slots,
+						       const void *sk)
+{
+	unsigned int b = hash_64((unsigned long)sk, 32) & (TPBENCH_TAG_BUCKETS - 1);
+	struct tpbench_tags *tags = &tpbench_tags[b];
+	unsigned int i;
+
+	for (i = 0; i < TCPCLOSE_TRACK_WAYS; i++)
+		/* As tcpclose_track_find(): pairs with a publishing release. */
+		if (smp_load_acquire(&tags->sk[i]) == sk)
+			return &slots[b * TCPCLOSE_TRACK_WAYS + i];
+	return NULL;
+}
+
+static void tpbench_parts(void)
+{
+	static struct tcpclose_tracker trk;
+	static struct tcpclose_hist hist[TCPCLOSE_NR_PHASES];
+	struct tcpclose_hists __percpu *pch;
+	struct tcpclose_key key = { .port = 8080, .role = TCPCLOSE_SERVER };
+	struct tcpclose_track *t = NULL, *slots;
+	u64 sink = 0;
+	int err;
+	/* Two socket addresses of different buckets: any kernel pointers. */
+	const void *sk = &trk, *other = &hist;
+
+	tpbench_base = 0;
+	tpbench_base = TPBENCH_LOOP(sink += i);
+	if (tcpclose_tracker_init(&trk, 32768))
+		return;
+	pch = alloc_percpu(struct tcpclose_hists);
+	if (!pch)
+		goto out;
+	TPBENCH_TIME("clock", sink += tcpclose_clock());
+	/* The explicit read-side section every close event and timed step opens. */
+	TPBENCH_TIME("rcu_lock_unlock", ({ rcu_read_lock(); rcu_read_unlock(); }));
+	/* As tcpclose_track_step() does: a duration in ns, to us, to its bucket. */
+	TPBENCH_TIME("hist_add", tcpclose_hist_add(&hist[i & 3],
+						   div_u64((u64)i * 7919, NSEC_PER_USEC)));
+	/* The same without atomics, on this CPU's copy (preemption is off here). */
+	preempt_disable();
+	TPBENCH_TIME("hist_add_percpu", ({
+		u64 __us = div_u64((u64)i * 7919, NSEC_PER_USEC);
+
+		this_cpu_inc(pch->h[i & 3].bucket[tcpclose_hist_bucket(__us)].counter);
+		this_cpu_add(pch->h[i & 3].sum_us.counter, __us);
+	}));
+	preempt_enable();
+	TPBENCH_TIME("track_start_end", ({
+		t = tcpclose_track_start(&trk, sk, &key, TCP_FIN_WAIT1, i);
+		if (t)
+			tcpclose_track_end(t);
+	}));
+	t = tcpclose_track_start(&trk, sk, &key, TCP_FIN_WAIT1, 0);
+	TPBENCH_TIME("track_find_hit", sink += (unsigned long)tcpclose_track_find(&trk, sk));
+	TPBENCH_TIME("track_find_miss", sink += (unsigned long)tcpclose_track_find(&trk, other));
+	TPBENCH_TIME("track_claim_miss", sink += (unsigned long)tcpclose_track_claim(&trk, other));
+	if (t)
+		tcpclose_track_end(t);
+	TPBENCH_TIME("track_start_claim_end", ({
+		t = tcpclose_track_start(&trk, sk, &key, TCP_FIN_WAIT2, i);
+		t = tcpclose_track_claim(&trk, sk);
+		if (t)
+			tcpclose_track_end(t);
+	}));
+	slots = trk.slots;
+	tpbench_tags[hash_64((unsigned long)sk, 32) & (TPBENCH_TAG_BUCKETS - 1)].sk[0] = sk;
+	TPBENCH_TIME("tags_find_hit", sink += (unsigned long)tpbench_tags_find(slots, sk));
+	TPBENCH_TIME("tags_find_miss", sink += (unsigned long)tpbench_tags_find(slots, other));
+	TPBENCH_TIME("call", tpbench_kp_target(i));
+	/* By address: the compiler may have renamed it (.constprop). */
+	tpbench_kp.addr = (kprobe_opcode_t *)tpbench_kp_target;
+	err = register_kprobe(&tpbench_kp);
+	if (!err) {
+		TPBENCH_TIME("call_kprobed", tpbench_kp_target(i));
+		pr_info("tpbench: kprobe %s\n",
+			kprobe_ftrace(&tpbench_kp) ? "ftrace" : "int3");
+		unregister_kprobe(&tpbench_kp);
+	} else {
+		pr_info("tpbench: kprobe failed %d\n", err);
+	}
+	err = ftrace_set_filter_ip(&tpbench_fops, (unsigned long)tpbench_kp_target, 0, 0);
+	if (!err)
+		err = register_ftrace_function(&tpbench_fops);
+	if (!err) {
+		TPBENCH_TIME("call_ftrace_ops", tpbench_kp_target(i));
+		unregister_ftrace_function(&tpbench_fops);
+	} else {
+		pr_info("tpbench: ftrace_ops failed %d\n", err);
+	}
+	ftrace_free_filter(&tpbench_fops);
+	free_percpu(pch);
+out:
+	tcpclose_tracker_destroy(&trk);
+	if (sink == 42)
+		pr_info("tpbench: sink\n");
+}
+
 static int __init tpbench_init(void)
 {
 	struct net *net = current->nsproxy->net_ns;
@@ -191,6 +395,10 @@ static int __init tpbench_init(void)
 
 	if (clocks) {
 		tpbench_clocks();
+		return 0;
+	}
+	if (parts) {
+		tpbench_parts();
 		return 0;
 	}
 	for_each_kernel_tracepoint(tpbench_find, NULL);
@@ -219,7 +427,9 @@ static int __init tpbench_init(void)
 			goto out;
 	}
 	for (i = 0; i < ARRAY_SIZE(tpbench_variants); i++) {
+		tpbench_hit_once(sk, tpbench_variants[i].pre);
 		t = tpbench_run(sk, tpbench_variants[i].hits, tpbench_variants[i].n);
+		tpbench_hit_once(sk, tpbench_variants[i].post);
 		pr_info("tpbench: %s %s %llu.%llu\n", label, tpbench_variants[i].name,
 			div_u64(t, 10), t % 10);
 	}
