@@ -37,12 +37,12 @@ function target(name, res, ok) {
 # The cost of one connection in tpbench, piece by piece (instructions under
 # icount), for counts only, timing without the TIME_WAIT kprobes, and the
 # default; the kprobes, which tpbench cannot fire, from the churn.
-function breakdown(   z, e, fnc, acc, cnt, tim, tclk, ttrk, thist, trest, tw, kp, mid) {
+function breakdown(   z, e, fnc, acc, cntg, tim, tclk, ttrk, thist, trest, tw, kp, mid, g, m, rg, x, k, n, r, tv, tcsum) {
 	z = probe["none", "conn"]
 	e = 10 * (probe["empty", "conn"] - z)
 	fnc = probe["counts", "nonclose"] - probe["empty", "nonclose"]
 	acc = probe["counts", "listener"] - probe["empty", "listener"]
-	cnt = 10 * (probe["counts", "conn"] - z) - e - 5 * fnc - acc
+	cntg = 10 * (probe["counts", "conn"] - z) - e - 5 * fnc - acc
 	tim = 10 * (probe["notw", "conn"] - probe["counts", "conn"])
 	tclk = 6 * part["clock"]
 	ttrk = 2 * part["track_start_end"] + 4 * part["track_find_hit"]
@@ -53,14 +53,14 @@ function breakdown(   z, e, fnc, acc, cnt, tim, tclk, ttrk, thist, trest, tw, kp
 	kp = part["call_kprobed"] - part["call"]
 	print "### What each piece costs per connection"
 	print ""
-	print "Instructions per connection (10 tracepoint hits: an accept, two first FINs, two middle steps, two ends, three others), from tpbench in this boot: the configurations above less each other, and the pieces timed one by one with tcpclose'"'"'s own code (`tpbench parts=1`: tracker from track.c, histogram add from hist.h). The TIME_WAIT kprobes never fire in tpbench: their cost is the churn'"'"'s, below."
+	printf "%s per connection (10 tracepoint hits: an accept, two first FINs, two middle steps, two ends, three others), from tpbench in this boot: the configurations above less each other, and the pieces timed one by one with tcpclose'"'"'s own code (`tpbench parts=1`: tracker from track.c, histogram add from hist.h). The TIME_WAIT kprobes never fire in tpbench: their cost is the churn'"'"'s, below.\n", icount ? "Instructions" : "ns of wall time (this boot does not count instructions: every figure moves with the host)"
 	print ""
 	print "| piece | counts only (timing=0 tw_probes=0) | timing=1 tw_probes=0 | default | what it pays for (parameter that turns it off) |"
 	print "|---|---:|---:|---:|---|"
 	printf "| empty probe, 10 hits | %.0f | %.0f | %.0f | being attached to the tracepoint at all |\n", e, e, e
 	printf "| filter: hits that are no part of a close (%.0f each) | %.0f | %.0f | %.0f | - |\n", fnc, 5 * fnc, 3 * fnc, 3 * fnc
 	printf "| accept: the listening-port bitmaps (LISTEN -> SYN_RECV) | %.0f | %.0f | %.0f | telling client from server on ports outside the ephemeral range |\n", acc, acc, acc
-	printf "| counting: 2 first FINs, 2 ends (role rule, table lookup, per-CPU increment) | %.0f | %.0f | %.0f | the counters of /proc/tcpclose |\n", cnt, cnt, cnt
+	printf "| counting: 2 first FINs, 2 ends (role rule, table lookup, per-CPU increment) | %.0f | %.0f | %.0f | the counters of /proc/tcpclose |\n", cntg, cntg, cntg
 	printf "| clock reads: 6 x %.0f | - | %.0f | %.0f | close durations (timing=0) |\n", part["clock"], tclk, tclk
 	printf "| tracker: 2 claims and ends (%.0f), 4 finds (%.0f) | - | %.0f | %.0f | close durations, CLOSE_WAIT age (timing=0) |\n", part["track_start_end"], part["track_find_hit"], ttrk, ttrk
 	printf "| histogram adds: 6 x %.0f (4 phases, 2 totals) | - | %.0f | %.0f | /proc/tcpclose_hist (timing=0) |\n", part["hist_add"], thist, thist
@@ -72,19 +72,36 @@ function breakdown(   z, e, fnc, acc, cnt, tim, tclk, ttrk, thist, trest, tw, kp
 		printf "| rest of timing: the 2 middle steps'"'"' probe path (filtered without timing), histogram lookups, per-namespace share | - | %.0f | %.0f | close durations (timing=0) |\n", trest, trest
 	printf "| tw_probes on the tracepoint path (handoff check) | - | - | %.0f | FIN_WAIT2 timeouts told from handoffs (tw_probes=0) |\n", tw
 	printf "| **total in tpbench** | **%.0f** | **%.0f** | **%.0f** | |\n", 10 * (probe["counts", "conn"] - z), 10 * (probe["notw", "conn"] - z), 10 * (probe["tcpclose", "conn"] - z)
+	# The kprobes, from the churn: default less tw_probes=0, per round and of the medians.
+	for (g = 1; g <= nreg; g++)
+		for (m = 1; m <= nmix[regs[g]]; m++) {
+			rg = regs[g]; x = mixes[rg, m]
+			if (!((rg, x, "loaded") in med) || !((rg, x, "notw") in med)) continue
+			k = rg " " x; n = 0; delete tcsum
+			for (r = 1; r <= rounds; r++) {
+				if (!(((k " loaded"), r) in rate) || !(((k " notw"), r) in rate)) continue
+				val["kpc " k, ++n] = 1e9 * (1 / rate[k " loaded", r] - 1 / rate[k " notw", r])
+				if (((k " loaded"), r) in tcr) {
+					split(tcr[k " loaded", r], tv, " ")
+					tcsum[1] += tv[1]; tcsum[2] += tv[2]; tcsum[3] += tv[3]; tcsum[4] += conns[k " loaded", r]
+				}
+			}
+			cnt["kpc " k] = n
+			printf "| TIME_WAIT kprobes, churn %s, %s (default less tw_probes=0; per-round min / median / max: %s; tw_created, tw_expired, tw_overflow per connection: %.2f, %.2f, %.2f) | - | - | %.0f | TIME_WAIT lifecycle columns, FIN_WAIT2 timing through the timewait socket (tw_probes=0) |\n", rg, x, spread("kpc " k, "%.0f"), tcsum[4] ? tcsum[1] / tcsum[4] : 0, tcsum[4] ? tcsum[2] / tcsum[4] : 0, tcsum[4] ? tcsum[3] / tcsum[4] : 0, 1e9 * (1 / med[rg, x, "loaded"] - 1 / med[rg, x, "notw"])
+		}
 	print ""
-	printf "One kprobe hit (%s-based) with an empty handler costs %.0f instructions (tpbench), a bare ftrace_ops callback on the same function %s. Alternatives timed with the same code: a histogram add on per-CPU counters %s (atomic: %s); a tracker lookup in a bucket of packed tags %s hit / %s miss (the 8 slots of today: %s / %s).\n\n", meta["tpbench_kprobe"], kp, ("call_ftrace_ops" in part) ? sprintf("%.0f", part["call_ftrace_ops"] - part["call"]) : "-", part["hist_add_percpu"], part["hist_add"], part["tags_find_hit"], part["tags_find_miss"], part["track_find_hit"], part["track_find_miss"]
+	printf "One kprobe hit (%s-based) with an empty handler costs %.0f instructions (tpbench), a bare ftrace_ops callback on the same function %s; an empty rcu_read_lock() section %s. Alternatives timed with the same code: a histogram add on per-CPU counters %s (atomic: %s); a tracker lookup in a bucket of packed tags %s hit / %s miss (the 8 slots of today: %s / %s).\n\n", meta["tpbench_kprobe"], kp, ("call_ftrace_ops" in part) ? sprintf("%.0f", part["call_ftrace_ops"] - part["call"]) : "-", part["rcu_lock_unlock"], part["hist_add_percpu"], part["hist_add"], part["tags_find_hit"], part["tags_find_miss"], part["track_find_hit"], part["track_find_miss"]
 }
 $1 == "meta" { meta[$2] = $3; for (i = 4; i <= NF; i++) meta[$2] = meta[$2] " " $i }
 $1 == "churn" {
 	k = $2 " " $3 " " $4
-	add("churn " k, $6); rate[k, $5] = $6; rounds = $5 > rounds ? $5 : rounds
+	add("churn " k, $6); rate[k, $5] = $6; conns[k, $5] = $7; rounds = $5 > rounds ? $5 : rounds
 	if (!($2 in seenreg)) { seenreg[$2] = 1; regs[++nreg] = $2 }
 	if (!(($2, $3) in seenmix)) { seenmix[$2, $3] = 1; mixes[$2, ++nmix[$2]] = $3 }
 	if (!($4 in seencfg)) { seencfg[$4] = 1; cfgs[++ncfg] = $4 }
 }
 $1 == "tw" { k = $2 " " $3 " " $4; add("ovf " k, $6); add("exp " k, $7 + $10 - $11 - $8 - $9); add("twend " k, $11); add("twbefore " k, $10) }
-$1 == "tc" { k = $2 " " $3 " " $4; add("tcexp " k, $7) }
+$1 == "tc" { k = $2 " " $3 " " $4; add("tcexp " k, $7); tcr[k, $5] = $6 " " $7 " " $8 }
 $1 == "load" { add("load " $2, $6) }
 $1 == "hits" { hits[$2, $3] = $4 }
 $1 == "probe" { probe[$2, $3] = $4 }
@@ -142,7 +159,7 @@ END {
 					cf == "unloaded" ? "1" : sprintf("%.3f", l / u), cf == "unloaded" ? "-" : spread("pr " k, "%.3f"),
 					cf == "unloaded" ? "-" : sprintf("%.0f ns%s", per, hits[reg, x] ? sprintf(" (%s hits: %.0f per hit)", hits[reg, x], per / hits[reg, x]) : ""),
 					spread("ovf " k, "%.0f"), spread("twbefore " k, "%.0f"), spread("exp " k, "%.0f")
-				ratio[reg, x, cf] = l / u
+				ratio[reg, x, cf] = l / u; med[reg, x, cf] = l
 				if (cf == "loaded") target("churn " reg ", " x ": tcpclose >= 99% of unloaded (" (icount ? "icount" : "wall clock") ")", sprintf("%.3f (rounds %s)", l / u, spread("pr " k, "%.3f")), l / u >= 0.99)
 				if (cf == "counts") target("churn " reg ", " x ": counts only >= 99% of unloaded (" (icount ? "icount" : "wall clock") ")", sprintf("%.3f (rounds %s)", l / u, spread("pr " k, "%.3f")), l / u >= 0.99)
 			}
