@@ -726,6 +726,15 @@ static void last_ack_rst(int l)
 		die("getsockname");
 	cport = ntohs(o.v6 ? ((struct sockaddr_in6 *)&ss)->sin6_port :
 		      ((struct sockaddr_in *)&ss)->sin_port);
+	/*
+	 * close() once our FIN is acknowledged, so that it makes the
+	 * timewait socket itself: an orphan's ACK that came while close()
+	 * still owned it (a loaded host) left a full FIN_WAIT2 socket on a
+	 * timer instead, which SOCK_DESTROY below did not find (6.1).
+	 */
+	if (shutdown(c, SHUT_WR))
+		die("shutdown");
+	wait_state(c, 5);	/* TCP_FIN_WAIT2 */
 	xclose(c);
 	expect(s, 0);
 	for (i = 0; i < 10000 && !has_socket(cport, o.port, 5); i++)
