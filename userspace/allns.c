@@ -417,9 +417,7 @@ enum tc_exit tc_all_netns(const struct tc_opts *o)
 		break;
 	}
 	/* --check: the worst finding of any namespace. */
-	st = !o->check ? TC_EXIT_OK :
-	     a.worst == TC_SEV_CRITICAL ? TC_EXIT_CRITICAL :
-	     a.ndiags ? TC_EXIT_WARNING : TC_EXIT_OK;
+	st = o->check ? tc_check_exit(a.worst) : TC_EXIT_OK;
 	tc_allns_free(&a);
 	return st;
 }

@@ -562,8 +562,7 @@ static enum tc_exit tc_once(const struct tc_opts *o)
 		break;
 	}
 	if (o->check)
-		st = tc_diag_worst(diags, nd) == TC_SEV_CRITICAL ? TC_EXIT_CRITICAL :
-		     nd ? TC_EXIT_WARNING : TC_EXIT_OK;
+		st = tc_check_exit(tc_diag_worst(diags, nd));
 	if (has_hist)
 		tc_hist_free(&h);
 	if (has_dest)

@@ -22,6 +22,13 @@ enum tc_exit {
 	TC_EXIT_CRITICAL = 11,	/* at least one critical finding */
 };
 
+/* --check's status for the worst finding (TC_SEV_NONE: none). */
+static inline enum tc_exit tc_check_exit(enum tc_severity worst)
+{
+	return worst == TC_SEV_CRITICAL ? TC_EXIT_CRITICAL :
+	       worst == TC_SEV_WARNING ? TC_EXIT_WARNING : TC_EXIT_OK;
+}
+
 #define TC_PROC_PATH "/proc/tcpclose"
 /* Read with TC_PROC_PATH; a module older than the histograms has none. */
 #define TC_PROC_HIST_PATH "/proc/tcpclose_hist"
