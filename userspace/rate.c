@@ -41,7 +41,7 @@ int tc_rate_was_reset(const struct tc_table *prev, const struct tc_table *cur)
 	return 0;
 }
 
-static int tc_same_netns(const struct tc_table *a, const struct tc_table *b)
+int tc_same_netns(const struct tc_table *a, const struct tc_table *b)
 {
 	const char *x = tc_table_meta(a, "netns"), *y = tc_table_meta(b, "netns");
 

@@ -22,6 +22,9 @@ double tc_rate_one(uint64_t prev, uint64_t cur, double seconds);
  */
 int tc_rate_was_reset(const struct tc_table *prev, const struct tc_table *cur);
 
+/* Are A and B of one namespace (both without a netns key counts as one)? */
+int tc_same_netns(const struct tc_table *a, const struct tc_table *b);
+
 /*
  * OUT[i] for CUR->rows[i]. PREV may be NULL, or of another namespace:
  * nothing is known then. After a reset, everything counted happened since,

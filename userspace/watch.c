@@ -146,8 +146,6 @@ static enum tc_exit tc_frame(const struct tc_opts *o, const struct tc_snap *prev
 	struct tc_dest_ctx dc = { 0 };
 	/* Judged over this refresh's interval; the first, since counting began. */
 	struct tc_window w = { prev ? &prev->t : NULL, 0, seconds, t->age_s };
-	const char *pn = prev ? tc_table_meta(&prev->t, "netns") : NULL;
-	const char *cn = tc_table_meta(t, "netns");
 	struct tc_port_range pr;
 	size_t n, nd, ntd;
 
@@ -165,9 +163,7 @@ static enum tc_exit tc_frame(const struct tc_opts *o, const struct tc_snap *prev
 	pr.superseded = cur->has_dest;
 	n = tc_select_rows(t, &o->sel, rates, rows);
 	/* Another namespace's snapshot (a file replaced) tells nothing. */
-	if (prev && (!pn) != (!cn))
-		w.prev = NULL;
-	if (prev && pn && cn && strcmp(pn, cn))
+	if (w.prev && !tc_same_netns(w.prev, t))
 		w.prev = NULL;
 	w.reset = w.prev && tc_rate_was_reset(w.prev, t);
 	/* The first frame has no interval: the totals, since counting began. */
