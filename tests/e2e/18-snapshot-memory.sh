@@ -9,8 +9,18 @@ sysctl -qw net.ipv4.tcp_max_tw_buckets=100000
 tcw spread -n 512 -p 20000 >/dev/null || fail fill.workload "tcw failed"
 expect fill 20511 server active_closes=1 time_wait=1
 check fill.ports "$(tc_meta ports)" 512
-ROWS=$(tc_rows | wc -l)
+# Poll rather than read once: 802 rows were seen once on a loaded host,
+# cause not found (a client's events trailing tcw's return, deferred to
+# ksoftirqd, is the guess); if it happens again, say which rows are there.
+end=$(deadline 30)
+while ROWS=$(tc_rows | wc -l); [ "$ROWS" -ne 1024 ] && ! past "$end"; do
+	sleep 0.2
+done
 check fill.rows "$ROWS" 1024
+[ "$ROWS" -eq 1024 ] || tc_rows | awk '
+	{ n[$2]++ }
+	($1 < 20000 || $1 > 20511) && k++ < 10 { print "# row outside the workload: " $0 }
+	END { for (r in n) print "# role " r ": " n[r] " rows" }'
 
 CG=/sys/fs/cgroup
 grep -q " $CG cgroup2 " /proc/mounts || mount -t cgroup2 none $CG || fail cgroup.mount "no cgroup2"
