@@ -69,6 +69,35 @@ scrape_ended() {
 	done
 }
 
+# scrape_counted PREFIX CONSOLE: each test printed on the console as many
+# results as it recorded in the guest (init.sh's "@@RESULTS N TEST" lines):
+# a result line that a kernel message cut into, or that the console lost,
+# is a FAIL naming its test, never a silent gap; and so is a result line
+# printed by hand, around the recorder.
+scrape_counted() {
+	local p=$1 con=$2 total seen n t got bad=0
+	total=$(sed -n 's/^@@RESULTS-END \([0-9]*\)$/\1/p' "$con" | tail -n 1)
+	if [ -z "$total" ]; then
+		fail "$p/results-counted" "the guest did not say how many results it printed"
+		return
+	fi
+	while read -r n t; do
+		got=$(awk -v a="PASS $t/" -v b="FAIL $t/" \
+			'index($0, a) == 1 || index($0, b) == 1 { c++ } END { print c + 0 }' "$con")
+		if [ "$got" != "$n" ]; then
+			fail "$p/$t" "printed $n results, the console shows $got: lines lost or cut"
+			bad=1
+		fi
+	done < <(sed -n 's/^@@RESULTS \([0-9]* [^ ]*\)$/\1/p' "$con")
+	[ "$bad" = 0 ] || return
+	seen=$(grep -acE '^(PASS|FAIL) ' "$con")
+	if [ "$seen" != "$total" ]; then
+		fail "$p/results-counted" "$total results recorded, $seen result lines on the console (one printed around lib.sh's pass and fail?)"
+	else
+		pass "$p/results-counted: all $total"
+	fi
+}
+
 # scrape_exit PREFIX CONSOLE: the guest script reached its end
 # (@@EXIT STATUS, printed by init) with status 0.
 scrape_exit() {

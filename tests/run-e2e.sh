@@ -24,13 +24,17 @@ for s in $series; do
 	echo "# $s: console in $log ($(($(date +%s) - start)) s)"
 	console_clean "$log" "$log.txt"
 	scrape_results "$s" "$log.txt"
+	scrape_counted "$s" "$log.txt"
 	# shellcheck disable=SC2086
 	scrape_ended "$s" "$log.txt" $tests
 	scrape_exit "$s" "$log.txt"
 	# What the guest cannot check itself (promtool, jq), on its files.
+	"$top/tests/e2e-artefacts.sh" "$s" "$log.txt" >"$log.artefacts" 2>&1
+	st=$?
 	while read -r line; do
 		relay "$line"
-	done < <("$top/tests/e2e-artefacts.sh" "$s" "$log.txt")
+	done <"$log.artefacts"
+	[ "$st" = 0 ] || fail "$s/artefacts" "tests/e2e-artefacts.sh exited with status $st ($log.artefacts)"
 	# A run that did not reach the end (panic, hang, oops) is a failure,
 	# whatever it printed before.
 	if ! grep -aq '^@@DONE' "$log.txt"; then

@@ -34,6 +34,7 @@ rm -f "$log" "$logs/kunit.ktap" "$logs/kunit.json"
 console_clean "$log" "$log.txt"
 sed -n '/^@@KTAP-BEGIN/,/^@@KTAP-END/p' "$log.txt" | sed '1d;$d' >"$logs/kunit.ktap"
 scrape_results "" "$log.txt"
+scrape_counted kunit "$log.txt"
 scrape_exit kunit "$log.txt"
 scrape_splats kunit/console-clean "$log.txt"
 if [ ! -s "$logs/kunit.ktap" ]; then
@@ -42,14 +43,27 @@ if [ ! -s "$logs/kunit.ktap" ]; then
 	tally kunit
 	exit 1
 fi
+# A KTAP cut short (the guest died while printing it) parses as fewer
+# tests, which the JSON would not show.
+if ! grep -aq '^@@KTAP-END' "$log.txt"; then
+	fail kunit/ktap-end "the guest's KTAP did not end; last console lines:"
+	tail -n 20 "$log.txt" | sed 's/^/    /'
+fi
 python3 "$src/tools/testing/kunit/kunit.py" parse "$logs/kunit.ktap" \
 	--json="$logs/kunit.json" >"$logs/kunit.parse" 2>&1
+st=$?
+# kunit.py exits 1 when a test failed (each is a FAIL line below); what it
+# reports as an error (a missing result line, no KTAP) or a crash of its
+# own is not in the JSON.
+if grep -qE '\[ERROR\]|Traceback' "$logs/kunit.parse" || [ "$st" -gt 1 ]; then
+	fail kunit/parse "kunit.py parse: status $st; its errors:"
+	grep -E 'ERROR|Error|Traceback' "$logs/kunit.parse" | head -n 10 | sed 's/^/    /'
+fi
 # One line per leaf result (a parameterised case has one per parameter);
 # no JSON, an unreadable one or one without results is a FAIL, not a
-# traceback.
-while read -r line; do
-	relay "$line"
-done < <(python3 - "$logs/kunit.json" 2>&1 <<'PY'
+# traceback; the walker's own status and any other output of it are
+# checked too.
+python3 - "$logs/kunit.json" >"$logs/kunit.cases" 2>&1 <<'PY'
 import json, sys
 try:
     doc = json.load(open(sys.argv[1]))
@@ -73,7 +87,15 @@ except Exception as e:
 if n == 0:
     print("FAIL kunit/parse: the JSON holds no test result")
 PY
-)
+st=$?
+while read -r line; do
+	case $line in
+	PASS\ * | FAIL\ *) relay "$line" ;;
+	*) echo "# $line" ;;
+	esac
+done <"$logs/kunit.cases"
+[ "$st" = 0 ] || grep -q '^FAIL kunit/parse' "$logs/kunit.cases" ||
+	fail kunit/parse "the JSON walker exited with status $st"
 tail -n 3 "$logs/kunit.parse" | sed 's/^/# /'
 echo "# kunit: $(($(date +%s) - start)) s in all"
 tally kunit

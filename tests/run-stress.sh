@@ -67,6 +67,7 @@ vmstart=$(date +%s)
 secs=$(($(date +%s) - vmstart))
 console_clean "$log" "$log.txt"
 scrape_results "" "$log.txt"
+scrape_counted "$p" "$log.txt"
 # Every part of tests/stress/ (and run.sh's final phase) ended.
 parts=$(cd "$top/tests/stress" && ls *.sh | sed 's/\.sh$//' | grep -vxE 'lib|run|quick|full')
 # shellcheck disable=SC2086

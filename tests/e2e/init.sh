@@ -13,14 +13,24 @@ echo "@@BOOTED $(uname -r)"
 # The KCSAN kernel does not watch during boot (races of the rest of the
 # kernel's boot are not ours): it starts here, before the module loads.
 [ -e /sys/kernel/debug/kcsan ] && echo on >/sys/kernel/debug/kcsan
+# Every result line (lib.sh's pass and fail) is also recorded here.
+: >/tmp/tc.results
+chmod 666 /tmp/tc.results
 if insmod /lib/tcpclose/tcpclose.ko; then
 	echo "@@LOADED"
 	sh "$run"
 	# The host fails a run whose script did not end with status 0.
 	echo "@@EXIT $?"
 else
-	echo "FAIL boot/insmod: insmod tcpclose.ko failed"
+	echo "FAIL boot/insmod: insmod tcpclose.ko failed on $(uname -r)"
+	echo boot >>/tmp/tc.results
 fi
+# How many results each test printed, for the host to compare with the
+# lines it found on the console (tests/host-lib.sh, scrape_counted).
+sort /tmp/tc.results | uniq -c | while read -r n t; do
+	echo "@@RESULTS $n $t"
+done
+echo "@@RESULTS-END $(wc -l </tmp/tc.results)"
 echo "@@DONE"
 echo o >/proc/sysrq-trigger
 sleep 10

@@ -6,8 +6,17 @@ T=${T:-unnamed}
 KO=/lib/tcpclose/tcpclose.ko
 PROC=/proc/tcpclose
 
-pass() { echo "PASS $T/$1"; }
-fail() { echo "FAIL $T/$1: $2"; }
+# Each result is also recorded, one line naming its test, in $RESULTS
+# (made by init.sh, writable by every uid and user namespace): init then
+# says how many each test printed, and the host fails a test whose lines
+# the console lost (a kernel message cutting into one) or never recorded.
+RESULTS=/tmp/tc.results
+pass() { echo "PASS $T/$1"; echo "$T" >>$RESULTS; }
+fail() { echo "FAIL $T/$1: $2"; echo "$T" >>$RESULTS; }
+
+# dmesg_clear: empty the kernel log, for a test that looks for one line
+# of its own, keeping what was there for 99-dmesg's scan of the whole run.
+dmesg_clear() { dmesg -c >>/tmp/dmesg.cleared; }
 
 # check NAME ACTUAL EXPECTED
 check() {
@@ -120,7 +129,7 @@ start_tcw() {
 	end=$(deadline 120)
 	while [ ! -e "$ready" ]; do
 		if past "$end" || ! kill -0 $TCW_PID 2>/dev/null; then
-			fail "workload" "tcw $* did not become ready: $(cat /tmp/tcw.out)"
+			fail "workload.${ready#/tmp/ready.}" "tcw $* did not become ready: $(cat /tmp/tcw.out)"
 			return 1
 		fi
 		sleep 0.1
