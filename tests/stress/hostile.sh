@@ -104,7 +104,9 @@ for p in $params; do
 			fail "param.$p=$v" "accepted"
 			rmmod tcpclose
 		elif echo "$msg" | grep -q 'Invalid argument'; then
-			pass "param.$p=$v"
+			# EINVAL, and for this parameter (the kernel's own line
+			# after the parser refused it), not for anything else.
+			check "param.$p=$v" "$(dmesg | tail -n 5 | grep -qF "invalid for parameter \`$p'" && echo refused)" refused
 		else
 			fail "param.$p=$v" "refused, but not with EINVAL: $msg"
 		fi

@@ -41,7 +41,7 @@ unshare -n sh -c "
 	check reset \"\$(tcw write $PROC reset)\" 'ok 5'
 	check own-reset \"\$(tc_get $((P + 1)) client active_closes)\" 0
 	check netns-differs \"\$(tc_meta netns)\" \"\$(readlink /proc/self/ns/net | tr -dc 0-9)\"
-"
+" || fail netns-b.ran "its shell ended with status $?"
 check unchanged.netns-b "$(tc_get $P client active_closes)" 10
 
 # A user namespace root (uid U outside) with its own netns (C): resets C,
@@ -64,9 +64,11 @@ check reset-a "$(tcw write /proc/$A/net/tcpclose reset)" 'err EACCES'
 check a-fd "$(echo reset 2>/dev/null >&3; echo rc=$?)" rc=1
 INNER
 export P A Q=$((P + 2))
-T=$T.userns-1step tcw as -u $U unshare -U -r -n sh $ST/userns.sh 3>$PROC
+T=$T.userns-1step tcw as -u $U unshare -U -r -n sh $ST/userns.sh 3>$PROC ||
+	fail userns-1step.ran "its shell ended with status $?"
 check unchanged.userns-1step "$(tc_get $P client active_closes)" 10
-T=$T.userns-2step tcw as -u $U unshare -U -r unshare -n sh $ST/userns.sh 3>$PROC
+T=$T.userns-2step tcw as -u $U unshare -U -r unshare -n sh $ST/userns.sh 3>$PROC ||
+	fail userns-2step.ran "its shell ended with status $?"
 check unchanged.userns-2step "$(tc_get $P client active_closes)" 10
 # ... and without a netns of its own, it is in A but not privileged over A.
 tcw as -u $U unshare -U -r sh -c "
@@ -74,7 +76,7 @@ tcw as -u $U unshare -U -r sh -c "
 	check sees-a \"\$(grep -c '^ *$P ' $PROC)\" 2
 	check reset \"\$(tcw write $PROC reset)\" 'err EACCES'
 	check fd \"\$(echo reset 2>/dev/null >&3; echo rc=\$?)\" rc=1
-" 3>$PROC
+" 3>$PROC || fail userns-in-a.ran "its shell ended with status $?"
 check unchanged.userns-in-a "$(tc_get $P client active_closes)" 10
 # Writable by the namespace's root only, and the capability check (see procfs.c).
 check mode "$(stat -c %a /proc/net/tcpclose)" 644

@@ -7,9 +7,9 @@ HIST=/proc/tcpclose_hist
 mkdir -p $ST
 chmod 1777 $ST
 
-# A tcw run whose output is kept; fails like tcw.
+# A tcw run whose output is kept; a FAIL line if it fails.
 tcwn() {
-	tcw "$@" >>$ST/tcw.out 2>&1 || { echo "tcw $* failed" >>$ST/tcw.err; return 1; }
+	tcw "$@" >>$ST/tcw.out 2>&1 || { fail "tcw.$1" "tcw $* failed"; return 1; }
 }
 
 # The counters of every row of FILE ("port role active passive simultaneous

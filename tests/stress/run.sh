@@ -46,9 +46,11 @@ rmmod tcpclose || fail rmmod "final rmmod failed"
 echo "# final: scanning from $(now)"
 if [ -e $KML ]; then
 	sleep 6
-	echo scan >$KML
-	[ $MODE = quick ] || { sleep 1; echo scan >$KML; }
-	cat $KML >$ST/kmemleak
+	# A scan that did not run (kmemleak off after an error of its own, or
+	# busy) would read as no leaks.
+	echo scan >$KML || fail kmemleak.scan "echo scan >$KML failed"
+	[ $MODE = quick ] || { sleep 1; echo scan >$KML || fail kmemleak.scan2 "echo scan >$KML failed"; }
+	cat $KML >$ST/kmemleak || fail kmemleak.read "cat $KML failed"
 	leaks=$(grep -c 'unreferenced object' $ST/kmemleak)
 	check kmemleak "$leaks" 0
 	[ "$leaks" = 0 ] || head -n 60 $ST/kmemleak
