@@ -88,6 +88,14 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 
 # ---- bpftrace, the peer ----
 
+# kload ARGS...: insmod, and a failed check if it fails (a section or a
+# round that cannot load its module must not end as if it had run).
+kload() {
+	insmod "$@" && return 0
+	rec check "insmod/${1##*/}" bad "insmod $* failed"
+	return 1
+}
+
 BT_PID=
 bt_start() {	# [PROGRAM]: bench/peer.bt by default
 	BPFTRACE_MAP_KEYS_MAX=65536 bpftrace "$BT/${1:-peer.bt}" >/tmp/bt.out 2>&1 &
@@ -132,12 +140,12 @@ churn_round() {	# REGIME MIX CONFIG ROUND SECONDS
 	# compare the probe's counts with the round's connections.
 	[ "$reg" != limit ] || "$B/churn" -d 1 -m "$mix" $CHURN_ARGS >/dev/null
 	case $cfg in
-	loaded) insmod "$KO" || return ;;
-	counts) insmod "$KO" timing=0 tw_probes=0 || return ;;
-	notw) insmod "$KO" tw_probes=0 || return ;;
-	ref) insmod "$REF" || return ;;
-	bpftrace) bt_start || return ;;
-	bpfkfunc) bt_start peer-kfunc.bt || return ;;
+	loaded) kload "$KO" || return ;;
+	counts) kload "$KO" timing=0 tw_probes=0 || return ;;
+	notw) kload "$KO" tw_probes=0 || return ;;
+	ref) kload "$REF" || return ;;
+	bpftrace) bt_start || { rec check "bpftrace/$reg/$r" bad "bpftrace did not start"; return 1; } ;;
+	bpfkfunc) bt_start peer-kfunc.bt || { rec check "bpfkfunc/$reg/$r" bad "bpftrace did not start"; return 1; } ;;
 	esac
 	tw0="$(tcpext $TWX) $(sockstat_tw)"
 	line=$("$B/churn" -d "$d" -m "$mix" $CHURN_ARGS)
@@ -264,9 +272,11 @@ sec_churn() {	# ROUNDS SECONDS "CONFIGS" "REGIMES" MIX...
 tpbench() {	# LABEL [empty=1]
 	unshare -n insmod "$TPBENCH" label="$1" ${2:-}
 	rmmod tpbench
-	dmesg | sed -n "s/.*tpbench: $1 \([a-z]*\) \([0-9.]*\)\$/\1 \2/p" | while read -r v ns; do
+	dmesg | sed -n "s/.*tpbench: $1 \([a-z]*\) \([0-9.]*\)\$/\1 \2/p" >/tmp/tpbench.out
+	[ -s /tmp/tpbench.out ] || rec check "probe/$1" bad "tpbench $1 gave no figures"
+	while read -r v ns; do
 		rec probe "$1" "$v" "$ns"
-	done
+	done </tmp/tpbench.out
 }
 
 # One vCPU online: under icount the clock also counts what another vCPU
@@ -281,14 +291,14 @@ sec_probe() {	# [bpftrace]
 	dmesg | sed -n 's/.*tpbench: clock \([a-z_]*\) \([0-9.]*\)$/\1 \2/p' | while read -r c ns; do
 		rec clock "$c" "$ns"
 	done
-	insmod "$KO" && tpbench tcpclose
+	kload "$KO" && tpbench tcpclose
 	# Optimized (a jump) or int3 (a trap per hit): it shows in the churn.
 	rec meta kprobes "$(awk '{ n++; k = $NF ~ /^\[/ ? $NF : "[int3]"; c[k]++ }
 		END { for (k in c) printf "%s%d %s", (s++ ? ", " : ""), c[k], k; printf " of %d\n", n }' \
 		/sys/kernel/debug/kprobes/list)"
 	unload
-	insmod "$KO" timing=0 tw_probes=0 && tpbench counts && unload
-	insmod "$KO" tw_probes=0 && tpbench notw && unload
+	kload "$KO" timing=0 tw_probes=0 && tpbench counts && unload
+	kload "$KO" tw_probes=0 && tpbench notw && unload
 	# The pieces of a closing step, with tcpclose's own code (tpbench parts=1).
 	insmod "$TPBENCH" parts=1 && rmmod tpbench
 	dmesg | sed -n 's/.*tpbench: part \([a-z_]*\) \([0-9.]*\)$/\1 \2/p' | while read -r c ns; do
@@ -296,7 +306,7 @@ sec_probe() {	# [bpftrace]
 	done
 	rec meta tpbench_kprobe "$(dmesg | sed -n 's/.*tpbench: kprobe //p' | tail -n 1)"
 	if [ -n "$REF" ]; then
-		insmod "$REF" && tpbench ref && unload
+		kload "$REF" && tpbench ref && unload
 	fi
 	if [ "${1:-}" = bpftrace ] && [[ " ${BENCH_CONFIGS:-bpftrace} " = *" bpftrace "* ]]; then
 		bt_start && { tpbench bpftrace; bt_stop; }
@@ -312,7 +322,7 @@ readcost() {
 	local have=0 n add k base tw0 tw1 i t ss_ns ss_med c_tc c_ss c_proc
 	ip link set lo up
 	sysctl -qw net.ipv4.tcp_max_tw_buckets=262144 net.ipv4.ip_local_port_range="1024 65535"
-	insmod "$KO" || return
+	kload "$KO" || return
 	ss_copy
 	ss_tw >/dev/null	# loads inet_diag and tcp_diag
 	for n in "$@"; do
@@ -404,7 +414,7 @@ destcost() {
 	local n=$1 i t ss_ns c_tc c_ss rows peak cur cg
 	ip link set lo up
 	sysctl -qw net.ipv4.tcp_max_tw_buckets=262144 net.ipv4.ip_local_port_range="1024 65535"
-	insmod "$KO" || return
+	kload "$KO" || return
 	ss_copy
 	ss_tw >/dev/null
 	"$B/churn" -n 10000 -j $((n / 10000)) -m client-first -p 31000 -c 32768 >/dev/null
@@ -483,7 +493,7 @@ settle() {
 insmod_delta() {
 	local m0 m1
 	m0=$(settle)
-	insmod "$KO" "$@" || return
+	kload "$KO" "$@" || return
 	m1=$(settle)
 	echo $((m1 - m0))
 }
@@ -527,7 +537,7 @@ sec_mem() {	# ROUNDS NETNS PORTS...
 		[ "$(sockstat_tw)" = 0 ] && break
 		sleep 1
 	done
-	insmod "$KO" || return
+	kload "$KO" || return
 	rec mem module_size "$(awk '$1 == "tcpclose" { print $2 }' /proc/modules)"
 	unload
 	for r in $(seq 1 "$rounds"); do
@@ -539,7 +549,7 @@ sec_mem() {	# ROUNDS NETNS PORTS...
 		# Ports: the same workload with and without the module.
 		for p in "$@"; do
 			for cfg in unloaded loaded; do
-				[ $cfg = loaded ] && { insmod "$KO" max_ports=65536 || return; }
+				[ $cfg = loaded ] && { kload "$KO" max_ports=65536 || return; }
 				d=$(unshare -n "$0" memports "$p")
 				rec mem "ports_${cfg}" "$d" "$p"
 				unload
@@ -562,7 +572,11 @@ esac
 mode=$1
 TPBENCH=$2
 shift 2
-sections=${*:-mem probe read dest churn}
+# quick has no dest section (make bench's full run measures it).
+case $mode in
+quick) sections=${*:-mem probe read churn} ;;
+*) sections=${*:-mem probe read dest churn} ;;
+esac
 : >"$R"
 rec meta kernel "$(uname -r)"
 rec meta clocksource "$(cat /sys/devices/system/clocksource/clocksource0/current_clocksource)"
@@ -593,6 +607,7 @@ for s in $sections; do
 	quick/read) sec_read 10000 ;;
 	full/mem) sec_mem 3 50 1000 10000 ;;
 	quick/mem) sec_mem 1 20 ;;
+	*) rec check "section/$s" bad "no section $s in $mode mode" ;;
 	esac
 	rec meta "time_$s" $((($(now_ns) - start) / 1000000))
 	rec step "$s" end

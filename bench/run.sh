@@ -84,7 +84,7 @@ report() {	# RESULTS
 
 # One boot: CLOCK OUTDIR. Writes OUTDIR/results.txt and OUTDIR/report.md.
 boot() {
-	local clock=$1 o=$2 rc=0 load0 others0 start secs s sampler
+	local clock=$1 o=$2 rc=0 load0 others0 start secs s sampler all
 	rm -rf "$o"
 	mkdir -p "$o/bench"
 	if [ "$clock" = icount ]; then
@@ -133,7 +133,9 @@ boot() {
 		failstep "guest/$clock" "the guest produced no results (rc=$rc)" "$o/console.log"
 	fi
 	# Each section the guest was to run ended.
-	for s in ${BENCH_SECTIONS:-mem probe read dest churn}; do
+	all="mem probe read dest churn"
+	[ "$mode" = full ] || all="mem probe read churn"
+	for s in ${BENCH_SECTIONS:-$all}; do
 		if grep -qx "step $s end" "$o/results.txt"; then
 			pass "bench/$mode/$clock/step/$s"
 		else
@@ -141,7 +143,7 @@ boot() {
 		fi
 	done
 	[ "$rc" = 0 ] || fail "bench/$mode/$clock/guest" "exit status $rc ($o/console.log)"
-	report "$o/results.txt" >"$o/report.md"
+	report "$o/results.txt" >"$o/report.md" || fail "bench/$mode/$clock/report" "bench/report.sh failed on $o/results.txt"
 	return 0
 }
 
