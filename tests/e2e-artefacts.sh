@@ -51,5 +51,8 @@ if extract 31-reader-all-netns.json; then
 		echo "FAIL $s/31-reader-all-netns/jq: expected '[0,3,1,1,[2,\"number\"]]', got '$got'"
 	fi
 fi
-extract 31-reader-all-netns.table >/dev/null || true
-# (the table: what README.md shows; checked in the guest)
+# The table (what README.md shows) is checked in the guest; here only that
+# it came whole.
+extract 31-reader-all-netns.table
+# The end of the script: the host fails a run that did not get here.
+exit 0

@@ -23,7 +23,7 @@ rmmod tcpclose
 # Refused for the stated reason: the module's own error line, not any
 # insmod failure.
 for bad in max_ports=0 max_ports=65537 max_ports=abc max_ports=-1 tw_probes=bogus tw_probes=; do
-	dmesg -c >/dev/null
+	dmesg_clear
 	if msg=$(insmod $KO $bad 2>&1); then
 		fail "param.$bad" "accepted"
 		rmmod tcpclose
@@ -37,7 +37,7 @@ done
 # one, so auto attaches all four and nothing says otherwise.
 for p in off:none 0:none n:none force:created,expired,killed,overflow,fin \
 	auto:created,expired,killed,overflow,fin 1:created,expired,killed,overflow,fin; do
-	dmesg -c >/dev/null
+	dmesg_clear
 	insmod $KO tw_probes=${p%%:*} || { fail "param.tw_probes=${p%%:*}" "insmod failed"; continue; }
 	check "param.tw_probes=${p%%:*}" "$(tc_meta tw_probes)" "${p#*:}"
 	check "param.tw_probes=${p%%:*}.quiet" "$(dmesg | grep -c 'not one they were verified on')" 0

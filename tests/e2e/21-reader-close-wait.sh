@@ -1,13 +1,17 @@
 # The reader reports a server that never calls close(); its clients'
 # orphans in FIN_WAIT2 are not a finding.
 N=20 P=5021
+t0=$(date +%s)
 start_tcw rcw leak -n $N -p $P || return
 expect settled $P server close_wait=$N
 tcpclose --diagnose >/tmp/r.out 2>&1
 check diagnose.status $? 0
 # This module reports close_wait_oldest_s (12-close-timing checks it): the
-# age (0 or 1 s here) ends the sentence.
-check diagnose.age "$(sed -n 1p /tmp/r.out | grep -c '; the oldest has waited [01] s\.$')" 1
+# age ends the sentence, at most the seconds since the workload started
+# (0 or 1 on a quiet host; more when the emulator is slowed down).
+age=$(sed -n '1s/.*; the oldest has waited \([0-9]*\) s\.$/\1/p' /tmp/r.out)
+el=$(($(date +%s) - t0 + 1))
+check diagnose.age "$([ -n "$age" ] && [ "$age" -le "$el" ] && echo ok || echo "'$age' (elapsed $el s)")" ok
 check diagnose.finding "$(sed -n 1p /tmp/r.out | sed 's/; the oldest has waited [0-9]* s\././')" \
 	"port $P: CLOSE_WAIT is accumulating on the server side: $N sockets whose peer closed, but the application has not called close()."
 check diagnose.advice "$(sed -n 2p /tmp/r.out)" \

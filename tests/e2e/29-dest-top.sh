@@ -24,9 +24,10 @@ hold_dests() {
 		i=$((i + 1))
 	done
 	for i in $(seq 1 $#); do
-		local w=0
-		while [ ! -e /tmp/ready.h$i ] && [ $w -lt 600 ]; do w=$((w + 1)); sleep 0.1; done
-		[ -e /tmp/ready.h$i ] || fail workload "tcw $pre.$i not ready"
+		local end
+		end=$(deadline 120)
+		while [ ! -e /tmp/ready.h$i ] && ! past "$end"; do sleep 0.1; done
+		[ -e /tmp/ready.h$i ] || fail "workload.$pre.$i" "tcw $pre.$i not ready after 120 s"
 	done
 }
 stop_dests() { kill $PIDS 2>/dev/null; wait $PIDS 2>/dev/null; PIDS=; }
