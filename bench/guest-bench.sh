@@ -114,7 +114,20 @@ bt_start() {	# [PROGRAM]: bench/peer.bt by default
 # bt_stop: BT_ACTIVE is set to the sum of @active over all ports. (Not
 # meant for $(...): only the shell that started bpftrace can wait for it.)
 bt_stop() {
+	local i=0
 	kill -INT $BT_PID
+	# bpftrace 0.17 once sat idle after SIGINT, never exiting (a wall-clock
+	# boot, after a churn round below the limit): a failed check then, and
+	# where it slept, not a bench that waits until its 2 h timeout.
+	while kill -0 $BT_PID 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -ge 600 ]; then
+			rec check bpftrace-exit bad "bpftrace still running 60 s after SIGINT: state $(cut -d' ' -f3 /proc/$BT_PID/stat) wchan $(cat /proc/$BT_PID/wchan) stack $(tr '\n' '|' </proc/$BT_PID/stack 2>/dev/null | cut -c1-300)"
+			kill -KILL $BT_PID
+			break
+		fi
+		sleep 0.1
+	done
 	wait $BT_PID
 	BT_ACTIVE=$(awk -F': ' '/^@active\[/ { s += $2 } END { print s + 0 }' /tmp/bt.out)
 }
