@@ -92,7 +92,8 @@ median() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 # round that cannot load its module must not end as if it had run).
 kload() {
 	insmod "$@" && return 0
-	rec check "insmod/${1##*/}" bad "insmod $* failed"
+	# To stderr: some callers are inside $(...), whose value this is not.
+	rec check "insmod/${1##*/}" bad "insmod $* failed" >&2
 	return 1
 }
 
@@ -105,6 +106,9 @@ bt_start() {	# [PROGRAM]: bench/peer.bt by default
 		i=$((i + 1))
 		if [ $i -ge 1200 ] || ! kill -0 $BT_PID 2>/dev/null; then
 			echo "bpftrace did not start: $(cat /tmp/bt.out)"
+			# Not left attached to skew every later round.
+			kill -KILL $BT_PID 2>/dev/null
+			wait $BT_PID
 			return 1
 		fi
 		sleep 0.1
@@ -262,8 +266,8 @@ sec_churn() {	# ROUNDS SECONDS "CONFIGS" "REGIMES" MIX...
 	fi
 	insmod "$KO" && unload
 	[ -z "$REF" ] || { insmod "$REF" && unload; }
-	case " $cfgs " in *" bpftrace "*) bt_start && bt_stop ;; esac
-	case " $cfgs " in *" bpfkfunc "*) bt_start peer-kfunc.bt && bt_stop ;; esac
+	case " $cfgs " in *" bpftrace "*) { bt_start && bt_stop; } || rec check warmup/bpftrace bad "bpftrace did not start" ;; esac
+	case " $cfgs " in *" bpfkfunc "*) { bt_start peer-kfunc.bt && bt_stop; } || rec check warmup/bpfkfunc bad "bpftrace did not start" ;; esac
 	"$B/churn" -n 10 -m mixed >/dev/null
 	for reg in $regs; do
 		case $reg in
@@ -322,7 +326,12 @@ sec_probe() {	# [bpftrace]
 		kload "$REF" && tpbench ref && unload
 	fi
 	if [ "${1:-}" = bpftrace ] && [[ " ${BENCH_CONFIGS:-bpftrace} " = *" bpftrace "* ]]; then
-		bt_start && { tpbench bpftrace; bt_stop; }
+		if bt_start; then
+			tpbench bpftrace
+			bt_stop
+		else
+			rec check probe/bpftrace bad "bpftrace did not start"
+		fi
 	fi
 	for c in /sys/devices/system/cpu/cpu[1-9]*/online; do echo 1 >"$c"; done
 }

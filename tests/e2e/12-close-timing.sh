@@ -147,7 +147,11 @@ check load.off.untimed "$(grep -vc '^#\| port ' $HIST)" 0
 rmmod tcpclose
 # Refused for the stated reason, not any insmod failure.
 dmesg_clear
-if msg=$(insmod $KO timing=maybe 2>&1); then
+console_quiet
+msg=$(insmod $KO timing=maybe 2>&1)
+st=$?
+console_loud
+if [ $st = 0 ]; then
 	fail load.bad "insmod timing=maybe succeeded"
 	rmmod tcpclose
 else

@@ -18,6 +18,16 @@ fail() { echo "FAIL $T/$1: $2"; echo "$T" >>$RESULTS; }
 # of its own, keeping what was there for 99-dmesg's scan of the whole run.
 dmesg_clear() { dmesg -c >>/tmp/dmesg.cleared; }
 
+# console_quiet / console_loud: around deliberate refusals (bad module
+# parameters), whose pr_err lines would otherwise reach the console beside
+# the result lines, and could cut into one (scrape_counted would fail it).
+# They stay in dmesg, which the tests and 99-dmesg read.
+console_quiet() {
+	CONSOLE_LEVEL=$(cut -f1 /proc/sys/kernel/printk)
+	echo 1 >/proc/sys/kernel/printk
+}
+console_loud() { echo "${CONSOLE_LEVEL:-4}" >/proc/sys/kernel/printk; }
+
 # check NAME ACTUAL EXPECTED
 check() {
 	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "expected '$3', got '$2'"; fi

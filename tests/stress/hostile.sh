@@ -99,14 +99,20 @@ for p in $params; do
 	# The quick run tries the bounds and one malformed value.
 	[ $MODE = quick ] && [ $# -gt 4 ] && set -- "$1" "$2" "$3" "$4" && good=${good%% *}
 	for v in "$@"; do
+		# The refusals' pr_err lines stay off the console (console_quiet);
+		# the log is emptied first (dmesg_clear keeps it for the final
+		# scan), so the line found is this insmod's.
+		dmesg_clear
+		console_quiet
 		msg=$(insmod $KO "$p=$v" 2>&1)
+		console_loud
 		if is_loaded; then
 			fail "param.$p=$v" "accepted"
 			rmmod tcpclose
 		elif echo "$msg" | grep -q 'Invalid argument'; then
 			# EINVAL, and for this parameter (the kernel's own line
 			# after the parser refused it), not for anything else.
-			check "param.$p=$v" "$(dmesg | tail -n 5 | grep -qF "invalid for parameter \`$p'" && echo refused)" refused
+			check "param.$p=$v" "$(dmesg | grep -qF "invalid for parameter \`$p'" && echo refused || echo "no refusal of $p in dmesg")" refused
 		else
 			fail "param.$p=$v" "refused, but not with EINVAL: $msg"
 		fi

@@ -68,7 +68,7 @@ insmod $KO || fail insmod "reload after the scan failed"
 # ...") are judged by the host, which sees each whole report on the console
 # and tells the module's races from the rest of the kernel's
 # (tests/run-stress.sh).
-bad=$(dmesg | grep -E -f /tests/kernel-log-errors | grep -v 'BUG: KCSAN: ')
+bad=$({ cat /tmp/dmesg.cleared 2>/dev/null; dmesg; } | grep -E -f /tests/kernel-log-errors | grep -v 'BUG: KCSAN: ')
 check dmesg-clean "${bad:-none}" none
 # Alive: loaded again after the scan, and its table reads.
 check alive "$(is_loaded && cat $PROC >/dev/null && echo yes)" yes
