@@ -76,7 +76,9 @@ scrape_ended() {
 # printed by hand, around the recorder.
 scrape_counted() {
 	local p=$1 con=$2 total seen n t got bad=0
-	total=$(sed -n 's/^@@RESULTS-END \([0-9]*\)$/\1/p' "$con" | tail -n 1)
+	# A kernel line may still cut in after the number (a console that had
+	# not drained at poweroff): "@@RESULTS-END 577[  181.99] sysrq: ...".
+	total=$(sed -n 's/^@@RESULTS-END \([0-9][0-9]*\)\(\[.*\)*$/\1/p' "$con" | tail -n 1)
 	if [ -z "$total" ]; then
 		fail "$p/results-counted" "the guest did not say how many results it printed"
 		return

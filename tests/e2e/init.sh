@@ -32,5 +32,9 @@ sort /tmp/tc.results | uniq -c | while read -r n t; do
 done
 echo "@@RESULTS-END $(wc -l </tmp/tc.results)"
 echo "@@DONE"
+# Let the serial line drain first: the kernel's "sysrq: Power Off" line is
+# written straight to the UART and cut into the last lines still queued
+# behind it (once "@@RESULTS-END 577[ 181.99] sysrq: Power Off").
+sleep 2
 echo o >/proc/sysrq-trigger
 sleep 10
