@@ -22,19 +22,16 @@ stop_tcw
 rmmod tcpclose
 # Refused for the stated reason: the module's own error line, not any
 # insmod failure.
-console_quiet
 for bad in max_ports=0 max_ports=65537 max_ports=abc max_ports=-1 tw_probes=bogus tw_probes=; do
-	dmesg_clear
-	if msg=$(insmod $KO $bad 2>&1); then
+	if insmod_bad $bad; then
 		fail "param.$bad" "accepted"
 		rmmod tcpclose
 	else
 		check "param.$bad" "$(is_loaded && echo loaded || echo refused)" refused
-		check "param.$bad.einval" "$(echo "$msg" | grep -c 'Invalid argument')" 1
+		check "param.$bad.einval" "$(echo "$INSMOD_OUT" | grep -c 'Invalid argument')" 1
 		check "param.$bad.why" "$(dmesg | grep -q "tcpclose: $bad: must be" && echo said)" said
 	fi
 done
-console_loud
 # tw_probes: off, force, the boolean spellings; this kernel is a verified
 # one, so auto attaches all four and nothing says otherwise.
 for p in off:none 0:none n:none force:created,expired,killed,overflow,fin \

@@ -146,16 +146,11 @@ expect load.off.counted 5027 server active_closes=$N
 check load.off.untimed "$(grep -vc '^#\| port ' $HIST)" 0
 rmmod tcpclose
 # Refused for the stated reason, not any insmod failure.
-dmesg_clear
-console_quiet
-msg=$(insmod $KO timing=maybe 2>&1)
-st=$?
-console_loud
-if [ $st = 0 ]; then
+if insmod_bad timing=maybe; then
 	fail load.bad "insmod timing=maybe succeeded"
 	rmmod tcpclose
 else
-	check load.bad "$(echo "$msg" | grep -c 'Invalid argument')" 1
+	check load.bad "$(echo "$INSMOD_OUT" | grep -c 'Invalid argument')" 1
 	check load.bad.why "$(dmesg | grep -q 'tcpclose: timing=maybe: must be' && echo said)" said
 	check load.bad.unloaded "$(is_loaded && echo loaded || echo refused)" refused
 fi

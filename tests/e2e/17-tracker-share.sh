@@ -25,10 +25,8 @@ check b.held "$(hget netns_tracked /tmp/b.hist)" 0
 stop_tcw
 # Out of range: refused.
 rmmod tcpclose
-console_quiet
 for bad in 0 101 x; do
-	dmesg_clear
-	if insmod $KO max_tracked_share=$bad 2>/dev/null; then
+	if insmod_bad max_tracked_share=$bad; then
 		fail "param.bad.$bad" "insmod accepted it"
 		rmmod tcpclose
 	else
@@ -36,5 +34,4 @@ for bad in 0 101 x; do
 		check "param.bad.$bad" "$(dmesg | grep -q "tcpclose: max_tracked_share=$bad: must be" && echo said)" said
 	fi
 done
-console_loud
 insmod $KO

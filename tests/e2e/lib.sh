@@ -28,6 +28,19 @@ console_quiet() {
 }
 console_loud() { echo "${CONSOLE_LEVEL:-4}" >/proc/sys/kernel/printk; }
 
+# insmod_bad ARGS...: insmod with parameters that must be refused, in a
+# cleared log (dmesg_clear) and a quiet console (console_quiet); insmod's
+# output in $INSMOD_OUT, its status returned.
+insmod_bad() {
+	local st
+	dmesg_clear
+	console_quiet
+	INSMOD_OUT=$(insmod $KO "$@" 2>&1)
+	st=$?
+	console_loud
+	return $st
+}
+
 # check NAME ACTUAL EXPECTED
 check() {
 	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "expected '$3', got '$2'"; fi

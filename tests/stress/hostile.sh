@@ -99,13 +99,10 @@ for p in $params; do
 	# The quick run tries the bounds and one malformed value.
 	[ $MODE = quick ] && [ $# -gt 4 ] && set -- "$1" "$2" "$3" "$4" && good=${good%% *}
 	for v in "$@"; do
-		# The refusals' pr_err lines stay off the console (console_quiet);
-		# the log is emptied first (dmesg_clear keeps it for the final
-		# scan), so the line found is this insmod's.
-		dmesg_clear
-		console_quiet
-		msg=$(insmod $KO "$p=$v" 2>&1)
-		console_loud
+		# In a cleared log (kept for the final scan), so the line found
+		# below is this insmod's.
+		insmod_bad "$p=$v"
+		msg=$INSMOD_OUT
 		if is_loaded; then
 			fail "param.$p=$v" "accepted"
 			rmmod tcpclose
