@@ -464,7 +464,7 @@ static enum tc_exit tc_once(const struct tc_opts *o)
 	struct tc_dest_ctx dc = { 0 };
 	struct tc_window w = TC_WINDOW_NONE;
 	struct tc_port_range pr;
-	enum tc_exit st;
+	enum tc_exit st = TC_EXIT_OK;
 	struct tc_table t;
 	struct tc_dest d;
 	struct tc_hist h;
