@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "diagnose.h"
+#include "rate.h"
 
 const char *const tc_severity_names[] = {
 	[TC_SEV_NONE] = "none",
@@ -27,20 +28,12 @@ struct tc_diag_ctx {
 
 /*
  * A counter over the window: under --watch its change since the previous
- * snapshot (all of it after a reset, or for a row that is new), else its
- * total since counting started.
+ * snapshot (tc_rate_delta()), else its total since counting started.
  */
 static uint64_t tc_win(const struct tc_diag_ctx *c, const struct tc_row *r,
 		       int col)
 {
-	const struct tc_row *old;
-
-	if (!c->w->prev || c->w->reset)
-		return r->v[col];
-	old = tc_table_find(c->w->prev, r->port, r->role);
-	if (!old || r->v[col] < old->v[col])
-		return r->v[col];
-	return r->v[col] - old->v[col];
+	return tc_rate_delta(c->w->prev, c->t, c->w->reset, r, col);
 }
 
 /* Counters near 2^64 are absurd, but must not print a wrapped sum. */

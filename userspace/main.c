@@ -428,7 +428,6 @@ static const char *tc_self_netns_labels(const char *path, char *buf, size_t len)
 static int tc_load_dest(const struct tc_opts *o, const struct tc_table *t,
 			struct tc_dest *d)
 {
-	const char *a, *b;
 	char msg[512];
 	enum tc_exit st;
 	int found;
@@ -439,13 +438,26 @@ static int tc_load_dest(const struct tc_opts *o, const struct tc_table *t,
 			  sizeof(msg));
 	if (st)
 		tc_die(st, "%s", msg);
-	a = t ? tc_table_meta(t, "netns") : NULL;
-	b = tc_dest_meta(d, "netns");
-	if (found && a && b && strcmp(a, b))
-		tc_die(TC_EXIT_FORMAT, "%s: destinations of netns %s, but %s is of netns %s",
-		       strcmp(o->dest_path, "-") ? o->dest_path : "stdin", b,
-		       strcmp(o->path, "-") ? o->path : "stdin", a);
+	if (found) {
+		st = tc_dest_netns_check(o, t, d, msg, sizeof(msg));
+		if (st)
+			tc_die(st, "%s", msg);
+	}
 	return found;
+}
+
+enum tc_exit tc_dest_netns_check(const struct tc_opts *o, const struct tc_table *t,
+				 const struct tc_dest *d, char *msg, size_t len)
+{
+	const char *a = t ? tc_table_meta(t, "netns") : NULL;
+	const char *b = tc_dest_meta(d, "netns");
+
+	if (!a || !b || !strcmp(a, b))
+		return TC_EXIT_OK;
+	snprintf(msg, len, "%s: destinations of netns %s, but %s is of netns %s",
+		 strcmp(o->dest_path, "-") ? o->dest_path : "stdin", b,
+		 strcmp(o->path, "-") ? o->path : "stdin", a);
+	return TC_EXIT_FORMAT;
 }
 
 /* --port-range, given by hand: the capacity when a file has none. */

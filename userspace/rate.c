@@ -10,6 +10,11 @@ double tc_rate_one(uint64_t prev, uint64_t cur, double seconds)
 	return seconds > 0 ? (double)delta / seconds : 0;
 }
 
+static uint64_t tc_sat_sum(uint64_t a, uint64_t b)
+{
+	return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
+
 static int tc_row_has_counts(const struct tc_row *row)
 {
 	int c;
@@ -20,25 +25,79 @@ static int tc_row_has_counts(const struct tc_row *row)
 	return 0;
 }
 
-int tc_rate_was_reset(const struct tc_table *prev, const struct tc_table *cur)
+/* Any counter of ROW below OLD's: a reset, or the row evicted and made anew. */
+static int tc_row_went_down(const struct tc_row *old, const struct tc_row *row)
 {
-	size_t i;
 	int c;
 
+	for (c = 0; c < TC_NCOLS; c++)
+		if (tc_cols[c].counter && row->v[c] < old->v[c])
+			return 1;
+	return 0;
+}
+
+int tc_rate_was_reset(const struct tc_table *prev, const struct tc_table *cur)
+{
+	const char *a = tc_table_meta(prev, "since_boot_s");
+	const char *b = tc_table_meta(cur, "since_boot_s");
+	size_t i;
+
+	/*
+	 * The module restamps since_boot_s at every reset and load. Rows go
+	 * down or vanish without one too: a full table evicts idle ports
+	 * and folds their counts into port 0 (tc_rate_delta()).
+	 */
+	if (a && b)
+		return strcmp(a, b) != 0;
+	/* A file without it: a counter that went down can only be a reset. */
 	for (i = 0; i < prev->nrows; i++) {
 		const struct tc_row *old = &prev->rows[i], *row;
 
 		row = tc_table_find(cur, old->port, old->role);
-		if (!row) {
-			if (tc_row_has_counts(old))
-				return 1;
-			continue;
-		}
-		for (c = 0; c < TC_NCOLS; c++)
-			if (tc_cols[c].counter && row->v[c] < old->v[c])
-				return 1;
+		if (row ? tc_row_went_down(old, row) : tc_row_has_counts(old))
+			return 1;
 	}
 	return 0;
+}
+
+/* COL of the rows of ROLE in PREV that were evicted (folded into port 0) by CUR. */
+static uint64_t tc_rate_folded(const struct tc_table *prev, const struct tc_table *cur,
+			       enum tc_role role, int col)
+{
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < prev->nrows; i++) {
+		const struct tc_row *old = &prev->rows[i], *row;
+
+		if (!old->port || old->role != role)
+			continue;
+		row = tc_table_find(cur, old->port, old->role);
+		if (!row || tc_row_went_down(old, row))
+			sum += old->v[col];
+	}
+	return sum;
+}
+
+uint64_t tc_rate_delta(const struct tc_table *prev, const struct tc_table *cur,
+		       int reset, const struct tc_row *row, int col)
+{
+	const struct tc_row *old;
+	uint64_t was;
+
+	if (!prev || reset)
+		return row->v[col];
+	old = tc_table_find(prev, row->port, row->role);
+	if (old && tc_row_went_down(old, row))
+		return row->v[col];
+	if (!old && row->port)
+		return row->v[col];
+	was = old ? old->v[col] : 0;
+	if (!row->port) {
+		/* What evicted rows brought was counted before, in their rows. */
+		was = tc_sat_sum(was, tc_rate_folded(prev, cur, row->role, col));
+	}
+	return row->v[col] > was ? row->v[col] - was : 0;
 }
 
 int tc_same_netns(const struct tc_table *a, const struct tc_table *b)
@@ -51,7 +110,6 @@ int tc_same_netns(const struct tc_table *a, const struct tc_table *b)
 void tc_rate_rows(const struct tc_table *prev, const struct tc_table *cur,
 		  double seconds, struct tc_rate *out)
 {
-	static const struct tc_row zero;
 	int reset, c;
 	size_t i;
 
@@ -60,17 +118,12 @@ void tc_rate_rows(const struct tc_table *prev, const struct tc_table *cur,
 		return;
 	reset = tc_rate_was_reset(prev, cur);
 	for (i = 0; i < cur->nrows; i++) {
-		const struct tc_row *row = &cur->rows[i], *old = &zero;
-
-		if (!reset)
-			old = tc_table_find(prev, row->port, row->role);
-		if (!old)
-			old = &zero;
 		out[i].known = 1;
 		for (c = 0; c < TC_NCOLS; c++)
 			if (tc_cols[c].counter)
-				out[i].r[c] = tc_rate_one(old->v[c], row->v[c],
-							  seconds);
+				out[i].r[c] = seconds > 0 ?
+					(double)tc_rate_delta(prev, cur, reset,
+							      &cur->rows[i], c) / seconds : 0;
 	}
 }
 
@@ -87,9 +140,13 @@ int tc_rate_dest_was_reset(const struct tc_dest *prev, const struct tc_dest *cur
 	size_t i;
 	int k;
 
-	if (prev->have[TC_DK_SINCE_BOOT_S] && cur->have[TC_DK_SINCE_BOOT_S] &&
-	    prev->k[TC_DK_SINCE_BOOT_S] != cur->k[TC_DK_SINCE_BOOT_S])
-		return 1;
+	/*
+	 * Restamped at every reset and load. A destination's failures go
+	 * down without one: its slot can be given to another destination.
+	 */
+	if (prev->have[TC_DK_SINCE_BOOT_S] && cur->have[TC_DK_SINCE_BOOT_S])
+		return prev->k[TC_DK_SINCE_BOOT_S] != cur->k[TC_DK_SINCE_BOOT_S];
+	/* A file without it: a counter that went down can only be a reset. */
 	for (k = TC_DK_CONNECT_FAILURES; k <= TC_DK_BIND_FAILURES; k++)
 		if (prev->have[k] && cur->have[k] && cur->k[k] < prev->k[k])
 			return 1;
@@ -100,6 +157,26 @@ int tc_rate_dest_was_reset(const struct tc_dest *prev, const struct tc_dest *cur
 			return 1;
 	}
 	return 0;
+}
+
+/*
+ * The failures of PREV's rows that CUR counts in other: a destination
+ * that left the list, or whose slot went to another (its count went down).
+ */
+static uint64_t tc_dest_folded(const struct tc_dest *prev, const struct tc_dest *cur)
+{
+	const struct tc_dest_row *row;
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < prev->nrows; i++) {
+		uint64_t was = prev->rows[i].v[TC_DC_CONNECT_FAILURES];
+
+		row = tc_dest_find(cur, &prev->rows[i]);
+		if (!row || row->v[TC_DC_CONNECT_FAILURES] < was)
+			sum = tc_sat_sum(sum, was);
+	}
+	return sum;
 }
 
 void tc_rate_dests(const struct tc_dest *prev, const struct tc_dest *cur,
@@ -123,6 +200,8 @@ void tc_rate_dests(const struct tc_dest *prev, const struct tc_dest *cur,
 			if (!old)
 				continue;
 			was = old->v[TC_DC_CONNECT_FAILURES];
+			if (i == cur->nrows)
+				was = tc_sat_sum(was, tc_dest_folded(prev, cur));
 		}
 		out[i].known = 1;
 		out[i].connect_failures = tc_rate_one(was,

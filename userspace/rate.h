@@ -17,19 +17,26 @@ double tc_rate_one(uint64_t prev, uint64_t cur, double seconds);
 
 /*
  * Were the counters reset between PREV and CUR (echo reset, or the module
- * reloaded)? Counters never go down otherwise, and a row only disappears
- * when all its numbers are zero.
+ * reloaded)? The header's since_boot_s says; for a file without it, a
+ * counter that went down or a row with counts that vanished.
  */
 int tc_rate_was_reset(const struct tc_table *prev, const struct tc_table *cur);
+
+/*
+ * How much COL of ROW (of CUR) grew since PREV: all of it after a RESET
+ * (tc_rate_was_reset()), for a row new in CUR, or one that went down (a
+ * full table evicted the port, and it came back); for port 0, less what
+ * the rows evicted meanwhile brought into it. PREV NULL: all of it.
+ */
+uint64_t tc_rate_delta(const struct tc_table *prev, const struct tc_table *cur,
+		       int reset, const struct tc_row *row, int col);
 
 /* Are A and B of one namespace (both without a netns key counts as one)? */
 int tc_same_netns(const struct tc_table *a, const struct tc_table *b);
 
 /*
- * OUT[i] for CUR->rows[i]. PREV may be NULL, or of another namespace:
- * nothing is known then. After a reset, everything counted happened since,
- * so the rate is the new value over the interval, never negative. A row
- * absent from PREV had all counters at zero then.
+ * OUT[i] for CUR->rows[i]: tc_rate_delta() over SECONDS. PREV may be
+ * NULL, or of another namespace: nothing is known then.
  */
 void tc_rate_rows(const struct tc_table *prev, const struct tc_table *cur,
 		  double seconds, struct tc_rate *out);
@@ -51,7 +58,8 @@ int tc_rate_dest_was_reset(const struct tc_dest *prev, const struct tc_dest *cur
  * OUT[i] for CUR->rows[i], OUT[CUR->nrows] for other. PREV may be NULL or
  * of another namespace. A destination absent from PREV was in other or
  * unknown then: its rate is unknown, unless the counters were reset, when
- * everything counted happened since.
+ * everything counted happened since. Other's rate leaves out the failures
+ * of PREV's rows that moved into it (left the list, or lost their slot).
  */
 void tc_rate_dests(const struct tc_dest *prev, const struct tc_dest *cur,
 		   double seconds, struct tc_dest_rate *out);

@@ -164,7 +164,17 @@ enum tc_parse_err tc_parse_first(struct tc_parser *ps, const char *magic,
 	while (tc_field(&s, end, &f, &n)) {
 		const char *eq = memchr(f, '=', n);
 		struct tc_kv *m;
+		size_t i;
 
+		/*
+		 * The module prints ASCII. Anything else (a damaged or forged
+		 * copy) would reach a terminal, JSON and label values as is.
+		 */
+		for (i = 0; i < n; i++)
+			if ((unsigned char)f[i] < 0x21 || (unsigned char)f[i] > 0x7e)
+				return tc_fail(ps, TC_PARSE_FORMAT,
+					       "byte 0x%02x in the first line: not printable ASCII",
+					       (unsigned char)f[i]);
 		if (!eq || eq == f)	/* not key=value: a later addition */
 			continue;
 		m = realloc(*meta, (*nmeta + 1) * sizeof(*m));

@@ -97,6 +97,9 @@ enum tc_exit tc_all_netns(const struct tc_opts *o);
 
 /* The capacity --port-range gives (0: not given): for files without one. */
 uint64_t tc_capacity_fallback(const struct tc_opts *o);
+/* A table and destinations of two namespaces: TC_EXIT_FORMAT and MSG. T may be NULL. */
+enum tc_exit tc_dest_netns_check(const struct tc_opts *o, const struct tc_table *t,
+				 const struct tc_dest *d, char *msg, size_t len);
 
 /* --watch: refresh until --count or SIGINT/SIGTERM. */
 enum tc_exit tc_watch(const struct tc_opts *o);

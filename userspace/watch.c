@@ -105,6 +105,13 @@ static enum tc_exit tc_snap_load(const struct tc_opts *o, struct tc_snap *s,
 			(!o->path || access(o->path, F_OK) ||
 			 strncmp(o->dest_path, "/proc/", 6));
 		tc_table_free(&s->t);
+		return st;
+	}
+	/* As in one shot: rates of one namespace's, findings of another's, never. */
+	if (s->has_dest) {
+		st = tc_dest_netns_check(o, o->path ? &s->t : NULL, &s->d, msg, len);
+		if (st)
+			tc_snap_free(s);
 	}
 	return st;
 }
@@ -244,15 +251,11 @@ enum tc_exit tc_watch(const struct tc_opts *o)
 			have_prev = 0;
 		} else {
 			/*
-			 * The schedule is fixed, so the interval is the time
-			 * between snapshots, unless the process was held up
-			 * (stopped, suspended): then the real time is truer.
+			 * The time between the two snapshots as measured: a
+			 * frame late by a blocked terminal, a pager or a stop
+			 * spans more than the interval.
 			 */
-			double dt = now - last;
-
-			if (dt < 2 * o->interval)
-				dt = o->interval;
-			st = tc_frame(o, have_prev ? &prev : NULL, &cur, dt);
+			st = tc_frame(o, have_prev ? &prev : NULL, &cur, now - last);
 			if (have_prev)
 				tc_snap_free(&prev);
 			prev = cur;

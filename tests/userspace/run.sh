@@ -440,6 +440,13 @@ err() {
 }
 
 # 5: not a tcpclose table, or an unknown format version.
+err format.header-bytes 5 "tcpclose: $fx/bad-header-bytes.txt: line 1: byte 0xff in the first line: not printable ASCII" \
+	"$bin" -f "$fx/bad-header-bytes.txt" --json
+err format.header-escape 5 "tcpclose: $fx/bad-header-escape.txt: line 1: byte 0x1b in the first line: not printable ASCII" \
+	"$bin" -f "$fx/bad-header-escape.txt"
+# --watch checks the table and the destinations are of one namespace, as one shot does.
+err watch.dest-netns 5 "tcpclose: $fx/dest-spread.txt: destinations of netns $(sed -n '1s/.* netns=\([0-9]*\).*/\1/p' "$fx/dest-spread.txt"), but $fx/demo.txt is of netns $(sed -n '1s/.* netns=\([0-9]*\).*/\1/p' "$fx/demo.txt")" \
+	"$bin" -f "$fx/demo.txt" --dest-file "$fx/dest-spread.txt" --dest --watch 0.05 --count 2
 while IFS='|' read -r f msg; do
 	err "format.$f" 5 "tcpclose: $fx/bad-$f.txt: $msg" "$bin" -f "$fx/bad-$f.txt"
 done <<'EOF'
@@ -855,6 +862,90 @@ watch_swap() {
 }
 check watch.netns-replaced "$(watch_swap 2)" "status 0 frames 2 resets 0"
 check watch.netns-same "$(watch_swap 1)" "status 0 frames 2 resets 1"
+
+# watch_change NAME FIRST SECOND FLAG ARGS...: --watch 3 --count 2 over a
+# file (named with FLAG) that holds FIRST for the first frame and SECOND
+# for the second; the output in $out/change-NAME.out, the status echoed.
+watch_change() {
+	local name=$1 first=$2 second=$3 flag=$4 wp i
+	local f=$out/change-$name.txt o=$out/change-$name.out
+	shift 4
+	cp "$first" "$f"
+	"$bin" "$flag" "$f" "$@" --watch 3 --count 2 >"$o" 2>&1 &
+	wp=$!
+	for i in $(seq 300); do
+		[ "$(grep -c '^tcpclose --watch' "$o")" -ge 1 ] && break
+		sleep 0.1
+	done
+	cp "$second" "$f.new"
+	mv "$f.new" "$f"
+	wait $wp
+	echo "status $?"
+}
+# frame2 NAME: the second frame's lines.
+frame2() {
+	sed -n '/refresh 2,/,$p' "$out/change-$1.out"
+}
+# in_range X LO HI: "in" if LO <= X <= HI, else X.
+in_range() {
+	awk -v x="$1" -v lo="$2" -v hi="$3" 'BEGIN { if (x != "" && x + 0 >= lo && x + 0 <= hi) print "in"; else print x }'
+}
+
+# A full table evicts idle ports between two frames, folding their counts
+# into port 0 ("other"), with since_boot_s unchanged: that is no reset. Port
+# 6000's 5 closes move into other client; 5000 gains 30 closes and 3
+# resets in the 3 s; 7000 is new with 3. So: other 0.0/s, 5000 about
+# 10/s (1000030/s if taken for a reset), 7000 about 1/s, no resets finding.
+hdr='# tcpclose 1 version=0.1.0 netns=1 ports=2 max_ports=2 dropped=0 untracked=0 since_boot_s=100'
+cols=' port role active_closes passive_closes simultaneous_closes resets time_wait close_wait established'
+printf '%s\n%s\n 5000 server 1000000 0 0 500000 0 0 10\n 6000 client 5 0 0 0 0 0 0\n' "$hdr" "$cols" >"$out/ev1.txt"
+printf '%s\n%s\n 0 client 5 0 0 0 0 0 0\n 5000 server 1000030 0 0 500003 0 0 10\n 7000 client 3 0 0 0 0 0 0\n' "$hdr" "$cols" >"$out/ev2.txt"
+check watch.evicted.status "$(watch_change evicted "$out/ev1.txt" "$out/ev2.txt" -f)" "status 0"
+check watch.evicted.other "$(frame2 evicted | awk '$1 == "other" && $2 == "client" { print $3 }')" 0.0
+check watch.evicted.kept "$(in_range "$(frame2 evicted | awk '$1 == 5000 { print $3 }')" 8 12)" in
+check watch.evicted.new "$(in_range "$(frame2 evicted | awk '$1 == 7000 { print $3 }')" 0.8 1.2)" in
+check watch.evicted.no-reset "$(frame2 evicted | grep -c 'resets')" 0
+# Without since_boot_s (an older module), a row with counts that vanished
+# can only be a reset: everything is counted afresh.
+sed 's/ since_boot_s=100//' "$out/ev1.txt" >"$out/ev1-old.txt"
+sed 's/ since_boot_s=100//' "$out/ev2.txt" >"$out/ev2-old.txt"
+check watch.evicted-old.status "$(watch_change evicted-old "$out/ev1-old.txt" "$out/ev2-old.txt" -f)" "status 0"
+check watch.evicted-old.reset "$(in_range "$(frame2 evicted-old | awk '$1 == 5000 { print $3 }')" 300000 400000)" in
+# A reset (since_boot_s restamped) with counts below the old ones: all new.
+sed 's/since_boot_s=100/since_boot_s=200/' "$out/ev2.txt" >"$out/ev2-reset.txt"
+check watch.reset.status "$(watch_change reset "$out/ev1.txt" "$out/ev2-reset.txt" -f)" "status 0"
+check watch.reset.other "$(in_range "$(frame2 reset | awk '$1 == "other" && $2 == "client" { print $3 }')" 1.4 1.8)" in
+
+# The destinations' failure slots: 127.0.0.2's 37 failures lose their slot
+# to 127.0.0.3 (1 new failure), so other holds the 37, since_boot_s
+# unchanged. So 1 failure in 3 s: about 0.3/s in all, 0.0 for other (12/s
+# each if taken for a reset).
+dh='# tcpclose_dest 1 version=0.1.0 netns=7 since_boot_s=500 port_range=40000-40199 reserved_ports=0 capacity=200 local_ports_in_use=120 dests=2 max_dests=64 ungrouped=0 bind_failures=0 failure_dests=1 failure_probes=connect,bind'
+dc='local remote port in_use time_wait established connect_failures'
+printf '%s connect_failures=37\n%s\n127.0.0.1 127.0.0.2 8000 100 90 10 37\n127.0.0.1 127.0.0.3 8000 20 0 20 0\n* * 0 0 0 0 0\n' "$dh" "$dc" >"$out/d1.txt"
+printf '%s connect_failures=38\n%s\n127.0.0.1 127.0.0.2 8000 100 90 10 0\n127.0.0.1 127.0.0.3 8000 20 0 20 1\n* * 0 0 0 0 37\n' "$dh" "$dc" >"$out/d2.txt"
+check watch.dest-slot.status "$(watch_change dest-slot "$out/d1.txt" "$out/d2.txt" --dest-file --dest)" "status 0"
+check watch.dest-slot.total "$(in_range "$(frame2 dest-slot | sed -n 's/^connect() failures per second: //p')" 0.2 0.4)" in
+check watch.dest-slot.other "$(frame2 dest-slot | awk '$1 == "other" && $2 == "*" { print $NF }')" 0.0
+check watch.dest-slot.row "$(in_range "$(frame2 dest-slot | awk '$2 == "127.0.0.3:8000" { print $NF }')" 0.2 0.4)" in
+
+# A frame held up (the process stopped for 1.6 s in a 1 s watch) spans the
+# time measured: 30 closes over at least 1.6 s is at most 18.75/s, not 30.
+printf '%s\n%s\n 80 server 0 0 0 0 0 0 0\n' "$hdr" "$cols" >"$out/stop.txt"
+"$bin" -f "$out/stop.txt" --watch 1 --count 2 >"$out/stop.out" 2>&1 &
+wp=$!
+for i in $(seq 300); do
+	[ "$(grep -c '^tcpclose --watch' "$out/stop.out")" -ge 1 ] && break
+	sleep 0.1
+done
+kill -STOP $wp
+printf '%s\n%s\n 80 server 30 0 0 0 0 0 0\n' "$hdr" "$cols" >"$out/stop.new"
+mv "$out/stop.new" "$out/stop.txt"
+sleep 1.6
+kill -CONT $wp
+wait $wp
+check watch.stopped.status $? 0
+check watch.stopped.rate "$(in_range "$(sed -n '/refresh 2,/,$p' "$out/stop.out" | awk '$1 == 80 { print $3 }')" 3 18.75)" in
 
 # The man page renders without warnings and documents every option.
 if need man man-db; then
