@@ -8,6 +8,10 @@
  * its own rows among those. Findings too are ranked over the host: worst
  * first over every namespace, --top keeping the N worst of them all, and
  * --check's status from the worst finding of any namespace.
+ *
+ * Each namespace's destinations (tcpclose_dest) are judged as --file with
+ * --dest-file judges them: their findings join the namespace's, and
+ * replace its port range rule.
  */
 #define _POSIX_C_SOURCE 200809L
 #include <inttypes.h>
@@ -76,6 +80,8 @@ struct tc_allns {
 	const struct tc_row ***nsrows;	/* per namespace, its rows of those */
 	size_t *nnsrows;
 	struct tc_port_range *pr;	/* per namespace */
+	struct tc_dest_view *dv;	/* per namespace; d NULL: none */
+	const struct tc_dest_row ***drows;	/* per namespace, dv's rows */
 	struct tc_diag **d;		/* per namespace, its findings */
 	size_t *nd;			/* how many */
 	size_t *shown;			/* of those, how many --top keeps */
@@ -91,6 +97,10 @@ static void tc_allns_free(struct tc_allns *a)
 		free(a->nsrows[j]);
 	for (j = 0; a->d && j < a->n; j++)
 		free(a->d[j]);
+	for (j = 0; a->drows && j < a->n; j++)
+		free(a->drows[j]);
+	free(a->drows);
+	free(a->dv);
 	free(a->d);
 	free(a->nd);
 	free(a->shown);
@@ -138,6 +148,8 @@ static int tc_allns_select(struct tc_allns *a, const struct tc_opts *o)
 		a->pr[j] = o->pr;
 		if (!o->pr.known && a->ns[j].ino == own)
 			tc_port_range_get(o, &a->pr[j]);
+		/* Destinations judge port exhaustion better (diagdest.c). */
+		a->pr[j].superseded = a->ns[j].has_dest;
 	}
 	a->all.parts = a->parts;
 	a->all.nparts = a->n;
@@ -162,20 +174,47 @@ static int tc_allns_diagnose_all(struct tc_allns *a, const struct tc_opts *o)
 	a->d = calloc(a->n ? a->n : 1, sizeof(*a->d));
 	a->nd = calloc(a->n ? a->n : 1, sizeof(*a->nd));
 	a->shown = calloc(a->n ? a->n : 1, sizeof(*a->shown));
-	if (!a->d || !a->nd || !a->shown)
+	a->dv = calloc(a->n ? a->n : 1, sizeof(*a->dv));
+	a->drows = calloc(a->n ? a->n : 1, sizeof(*a->drows));
+	if (!a->d || !a->nd || !a->shown || !a->dv || !a->drows)
 		return 0;
 	a->worst = TC_SEV_NONE;
 	for (j = 0; j < a->n; j++) {
-		const struct tc_table *t = &a->ns[j].t;
+		const struct tc_netns *ns = &a->ns[j];
+		const struct tc_table *t = &ns->t;
 		/* One-shot: the totals over the time since counting started. */
 		struct tc_window w = TC_WINDOW_NONE;
+		struct tc_dest_ctx dc = { 0 };
 		enum tc_severity s;
 
 		w.age = w.seconds = t->age_s;
-		a->d[j] = malloc(tc_diag_room(t) * sizeof(**a->d));
+		a->d[j] = malloc((tc_diag_room(t) + (ns->has_dest ? ns->d.nrows + 2 : 0)) *
+				 sizeof(**a->d));
 		if (!a->d[j])
 			return 0;
 		a->nd[j] = tc_diagnose(t, &o->sel, &o->th, &a->pr[j], &w, a->d[j]);
+		if (ns->has_dest) {
+			const struct tc_dest_row **drows =
+				malloc((ns->d.nrows ? ns->d.nrows : 1) * sizeof(*drows));
+
+			if (!drows)
+				return 0;
+			a->drows[j] = drows;
+			/*
+			 * The capacity as tc_once finds it: the file's, else
+			 * --port-range (tc_capacity_fallback, in main.c).
+			 */
+			a->dv[j].d = dc.d = &ns->d;
+			a->dv[j].capacity = dc.capacity =
+				tc_dest_capacity(&ns->d, o->pr.known ?
+						 (uint64_t)o->pr.hi - o->pr.lo + 1 : 0);
+			a->dv[j].rows = drows;
+			a->dv[j].n = tc_select_dests(&ns->d, &o->sel, drows);
+			dc.t = t;
+			dc.window = t->age_s > 0 ? t->age_s : 0;
+			a->nd[j] += tc_diagnose_dest(&dc, &o->sel, &o->th, a->d[j] + a->nd[j]);
+			tc_diag_sort(a->d[j], a->nd[j]);
+		}
 		a->ndiags += a->nd[j];
 		s = tc_diag_worst(a->d[j], a->nd[j]);
 		if (s > a->worst)
@@ -185,7 +224,7 @@ static int tc_allns_diagnose_all(struct tc_allns *a, const struct tc_opts *o)
 	for (sev = TC_SEV_CRITICAL; sev > TC_SEV_NONE && left; sev--)
 		for (j = 0; j < a->n && left; j++)
 			while (left && a->shown[j] < a->nd[j] &&
-			       (int)tc_rules[a->d[j][a->shown[j]].kind].severity == sev) {
+			       (int)a->d[j][a->shown[j]].severity == sev) {
 				a->shown[j]++;
 				left--;
 			}
@@ -204,7 +243,7 @@ static void tc_allns_lines(const struct tc_allns *a, int check)
 	for (sev = TC_SEV_CRITICAL; sev > TC_SEV_NONE; sev--)
 		for (j = 0; j < a->n; j++)
 			for (i = done[j]; i < a->shown[j] &&
-			     (int)tc_rules[a->d[j][i].kind].severity == sev; i++, done[j]++) {
+			     (int)a->d[j][i].severity == sev; i++, done[j]++) {
 				tc_diag_short(buf, sizeof(buf), &a->d[j][i]);
 				if (check)
 					printf("%s: netns %llu: %s\n", tc_severity_names[sev],
@@ -275,6 +314,8 @@ static void tc_allns_diagnose(const struct tc_allns *a, const struct tc_opts *o)
 		printf("%s== netns %llu (%s)\n", j ? "\n" : "", a->ns[j].ino, who);
 		if (!more) {
 			tc_print_diagnoses(stdout, a->d[j], a->nd[j], 0, checked, &a->pr[j]);
+			if (a->dv[j].d && !a->dv[j].capacity)
+				tc_print_dest_note(stdout);
 			continue;
 		}
 		/* --top over all namespaces left some of these out. */
@@ -284,9 +325,11 @@ static void tc_allns_diagnose(const struct tc_allns *a, const struct tc_opts *o)
 		}
 		printf("%zu more finding%s, less severe or of later ports or namespaces (--top %zu).\n",
 		       more, more == 1 ? "" : "s", tc_allns_nshown(a));
-		if (!a->pr[j].known)
+		if (!a->pr[j].known && !a->pr[j].superseded)
 			fputs("Note: net.ipv4.ip_local_port_range is unknown, so port "
 			      "exhaustion was not checked (see --port-range).\n", stdout);
+		if (a->dv[j].d && !a->dv[j].capacity)
+			tc_print_dest_note(stdout);
 	}
 }
 
@@ -315,7 +358,8 @@ static void tc_allns_json(const struct tc_allns *a, const struct tc_opts *o)
 		fputs(j ? ",\n" : "\n", stdout);
 		tc_print_json_doc(stdout, extra, &ns->t, a->nsrows[j], a->nnsrows[j],
 				  a->d[j], a->nd[j], a->shown[j], &o->th, &a->pr[j],
-				  ns->has_hist ? &ns->h : NULL, &o->sel, NULL);
+				  ns->has_hist ? &ns->h : NULL, &o->sel,
+				  a->dv[j].d ? &a->dv[j] : NULL);
 		free(extra);
 	}
 	printf("%s],\n\"skipped\":%zu}\n", a->n ? "\n" : "", a->skipped);
@@ -339,11 +383,18 @@ static void tc_allns_prom(const struct tc_allns *a, const struct tc_opts *o)
 		p[j].n = a->nnsrows[j];
 		p[j].h = a->ns[j].has_hist ? &a->ns[j].h : NULL;
 		p[j].labels = labels[j];
+		p[j].dv = a->dv[j].d ? &a->dv[j] : NULL;
 	}
 	if (a->skipped)
 		printf("# tcpclose: %zu network namespace%s ended while being read (skipped).\n",
 		       a->skipped, a->skipped == 1 ? "" : "s");
+	/* The reason is on stderr: the file's text has no place here. */
+	for (j = 0; j < a->n; j++)
+		if (a->ns[j].dest_err)
+			printf("# tcpclose: netns %llu: its tcpclose_dest file is unusable: no destination metrics for it.\n",
+			       a->ns[j].ino);
 	tc_print_prom_ns(stdout, p, a->n, &o->sel, "");
+	tc_print_prom_dest_ns(stdout, p, a->n);
 	free(p);
 	free(labels);
 }
@@ -392,6 +443,11 @@ enum tc_exit tc_all_netns(const struct tc_opts *o)
 		fprintf(stderr, "tcpclose: %s\n", msg);
 		return st;
 	}
+	/* A namespace's unusable destinations file costs only them. */
+	for (j = 0; j < a.n; j++)
+		if (a.ns[j].dest_err)
+			fprintf(stderr, "tcpclose: warning: netns %llu: %s: destinations left out\n",
+				a.ns[j].ino, a.ns[j].dest_err);
 	up = tc_uptime(procfs);
 	now = tc_unix_now();
 	for (j = 0; j < a.n; j++)

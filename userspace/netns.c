@@ -205,23 +205,24 @@ static int tc_netns_matches(const char *v, unsigned long long ino)
 	return v && !strcmp(v, want);
 }
 
-/*
- * The first line of a tcpclose_dest file names the namespace too; its
- * parser is --dest's (issue 15), this only checks that it is this one.
- */
-static int tc_dest_matches(const char *buf, size_t n, unsigned long long ino)
+enum tc_dest_fit tc_netns_dest(const char *buf, size_t len,
+			       unsigned long long ino, struct tc_dest *d,
+			       char *err, size_t errlen)
 {
-	const char *nl = memchr(buf, '\n', n);
-	char want[40];
-	size_t l, wl;
+	enum tc_parse_err pe = tc_dest_parse(d, buf, len, err, errlen);
+	const char *v;
 
-	snprintf(want, sizeof(want), " netns=%llu", ino);
-	wl = strlen(want);
-	l = nl ? (size_t)(nl - buf) : n;
-	for (; l >= wl; buf++, l--)
-		if (!memcmp(buf, want, wl) && (l == wl || buf[wl] == ' '))
-			return 1;
-	return 0;
+	if (pe)
+		return pe == TC_PARSE_NOMEM ? TC_DEST_NOMEM : TC_DEST_BAD;
+	/* As --file with --dest-file: a file without netns= is taken. */
+	v = tc_dest_meta(d, "netns");
+	if (v && !tc_netns_matches(v, ino)) {
+		snprintf(err, errlen, "destinations of netns %.24s, but the namespace is %llu",
+			 v, ino);
+		tc_dest_free(d);
+		return TC_DEST_BAD;
+	}
+	return TC_DEST_OK;
 }
 
 enum { TC_READ_OK, TC_READ_GONE, TC_READ_ERROR };
@@ -279,19 +280,46 @@ static int tc_netns_read_via(const char *procfs, struct tc_netns *ns, pid_t pid,
 		}
 	}
 	snprintf(path, sizeof(path), "%s/%d/net/tcpclose_dest", procfs, (int)pid);
-	e = tc_read_all(path, &ns->dest, &ns->dest_len);
+	e = tc_read_all(path, &buf, &n);
 	if (e && tc_gone(e)) {
-		ns->dest = NULL;
-		/* Absent: a module without it (the common case today). */
+		/* Absent: a module older than destinations, or PID has gone. */
 		if (!tc_still_in(procfs, pid, ns->ino))
 			goto gone;
 	} else if (e) {
-		ns->dest = NULL;
 		*st = e == ENOMEM ? TC_EXIT_FAILURE : TC_EXIT_UNREADABLE;
 		snprintf(msg, len, "cannot read %s: %s", path, strerror(e));
 		goto error;
-	} else if (!tc_dest_matches(ns->dest, ns->dest_len, ns->ino)) {
-		goto gone;
+	} else {
+		enum tc_dest_fit fit = tc_netns_dest(buf, n, ns->ino, &ns->d,
+						     err, sizeof(err));
+
+		free(buf);
+		if (fit == TC_DEST_NOMEM) {
+			*st = TC_EXIT_FAILURE;
+			snprintf(msg, len, "out of memory");
+			goto error;
+		}
+		ns->has_dest = fit == TC_DEST_OK;
+		/*
+		 * A file that does not say it is this namespace's may have
+		 * been read through a PID reused meanwhile: only if PID is
+		 * still in it is the file this namespace's own.
+		 */
+		if ((!ns->has_dest || !tc_dest_meta(&ns->d, "netns")) &&
+		    !tc_still_in(procfs, pid, ns->ino))
+			goto gone;
+		/* Its fault costs the destinations only, as the live file's. */
+		if (!ns->has_dest) {
+			size_t l = strlen(path) + strlen(err) + 3;
+
+			ns->dest_err = malloc(l);
+			if (!ns->dest_err) {
+				*st = TC_EXIT_FAILURE;
+				snprintf(msg, len, "out of memory");
+				goto error;
+			}
+			snprintf(ns->dest_err, l, "%s: %s", path, err);
+		}
 	}
 	ns->pid = pid;
 	return TC_READ_OK;
@@ -305,9 +333,11 @@ out:
 	if (ns->has_hist)
 		tc_hist_free(&ns->h);
 	ns->has_hist = 0;
-	free(ns->dest);
-	ns->dest = NULL;
-	ns->dest_len = 0;
+	if (ns->has_dest)
+		tc_dest_free(&ns->d);
+	ns->has_dest = 0;
+	free(ns->dest_err);
+	ns->dest_err = NULL;
 	return e;
 }
 
@@ -472,7 +502,9 @@ void tc_netns_free(struct tc_netns *ns, size_t n)
 	for (i = 0; i < n; i++) {
 		free(ns[i].pids);
 		free(ns[i].cgroup);
-		free(ns[i].dest);
+		free(ns[i].dest_err);
+		if (ns[i].has_dest)
+			tc_dest_free(&ns[i].d);
 		tc_table_free(&ns[i].t);
 		if (ns[i].has_hist)
 			tc_hist_free(&ns[i].h);

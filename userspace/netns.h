@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include "dest.h"
 #include "hist.h"
 #include "table.h"
 #include "tcpclose.h"
@@ -30,12 +31,14 @@ struct tc_netns {
 	struct tc_hist h;
 	int has_hist;		/* tcpclose_hist was read (an older module has none) */
 	/*
-	 * /proc/PID/net/tcpclose_dest as read, NULL when the module has none:
-	 * read with the others, so that a namespace is all there or skipped.
-	 * Its parser and outputs belong to --dest (issue 15).
+	 * /proc/PID/net/tcpclose_dest, parsed: used as --dest-file uses it.
+	 * None (has_dest 0) when the module has no such file, or when the
+	 * file is of no use (malformed, of another namespace): then dest_err
+	 * says why, and only the destinations are left out, not the table.
 	 */
-	char *dest;
-	size_t dest_len;
+	struct tc_dest d;
+	int has_dest;
+	char *dest_err;		/* "PATH: reason", or NULL */
 };
 
 /*
@@ -55,6 +58,16 @@ enum tc_exit tc_netns_read(const char *procfs, struct tc_netns *ns, size_t *n,
 			   size_t *skipped, int hist, char *msg, size_t len);
 
 void tc_netns_free(struct tc_netns *ns, size_t n);
+
+/*
+ * What a namespace's tcpclose_dest text (LEN bytes) is worth to the
+ * namespace INO: TC_DEST_OK (parsed into D), TC_DEST_BAD (malformed, or
+ * of another namespace: ERR says why, D is empty) or TC_DEST_NOMEM.
+ */
+enum tc_dest_fit { TC_DEST_OK, TC_DEST_BAD, TC_DEST_NOMEM };
+enum tc_dest_fit tc_netns_dest(const char *buf, size_t len,
+			       unsigned long long ino, struct tc_dest *d,
+			       char *err, size_t errlen);
 
 /*
  * The container ID and Kubernetes pod UID a /proc/PID/cgroup text names

@@ -96,6 +96,7 @@ struct tc_prom_ns {
 	size_t n;
 	const struct tc_hist *h;	/* NULL: no histograms */
 	const char *labels;	/* netns="...",... escaped, on every series; or "" */
+	const struct tc_dest_view *dv;	/* NULL: no destinations */
 };
 
 /*
@@ -145,6 +146,8 @@ void tc_print_dest_json(FILE *f, const struct tc_dest_view *dv);
 /* The destination families, LABELS ("netns=..." or "") first (promdest.c). */
 void tc_print_prom_dest(FILE *f, const struct tc_dest_view *dv,
 			const char *labels);
+/* The same for every namespace of NS that has destinations (its dv). */
+void tc_print_prom_dest_ns(FILE *f, const struct tc_prom_ns *ns, size_t nns);
 
 /* "# HELP" and "# TYPE" of a family, once (prom.c). */
 void tc_prom_family(FILE *f, const char *name, const char *type,

@@ -50,36 +50,65 @@ static void tc_prom_dest_sample(FILE *f, const char *metric, const char *labels,
 	fprintf(f, "\",port=\"%u\"} %" PRIu64 "\n", r->port, v);
 }
 
-void tc_print_prom_dest(FILE *f, const struct tc_dest_view *dv,
-			const char *labels)
+/*
+ * Family by family, then namespace by namespace, as prom.c does: with
+ * --all-netns the samples of a family must stay together, under one HELP
+ * and TYPE.
+ */
+void tc_print_prom_dest_ns(FILE *f, const struct tc_prom_ns *ns, size_t nns)
 {
-	const struct tc_dest *d = dv->d;
-	size_t i, k;
+	size_t i, j, k;
+	int any;
 
 	for (k = 0; k < sizeof(tc_prom_dest_cols) / sizeof(tc_prom_dest_cols[0]); k++) {
 		int c = tc_prom_dest_cols[k].col;
+		const char *m = tc_prom_dest_cols[k].metric;
 
-		tc_prom_family(f, tc_prom_dest_cols[k].metric,
-			       tc_prom_dest_cols[k].type, tc_prom_dest_cols[k].help);
-		for (i = 0; i < dv->n; i++)
-			tc_prom_dest_sample(f, tc_prom_dest_cols[k].metric, labels,
-					    dv->rows[i], dv->rows[i]->v[c]);
-		tc_prom_dest_sample(f, tc_prom_dest_cols[k].metric, labels,
-				    &d->other, d->other.v[c]);
+		for (j = 0, any = 0; j < nns; j++) {
+			const struct tc_dest_view *dv = ns[j].dv;
+
+			if (!dv)
+				continue;
+			if (!any++)
+				tc_prom_family(f, m, tc_prom_dest_cols[k].type,
+					       tc_prom_dest_cols[k].help);
+			for (i = 0; i < dv->n; i++)
+				tc_prom_dest_sample(f, m, ns[j].labels, dv->rows[i],
+						    dv->rows[i]->v[c]);
+			tc_prom_dest_sample(f, m, ns[j].labels, &dv->d->other,
+					    dv->d->other.v[c]);
+		}
 	}
 	for (k = 0; k < sizeof(tc_prom_dest_keys) / sizeof(tc_prom_dest_keys[0]); k++) {
-		if (!d->have[tc_prom_dest_keys[k].key])
-			continue;
-		tc_prom_family(f, tc_prom_dest_keys[k].metric,
-			       tc_prom_dest_keys[k].type, tc_prom_dest_keys[k].help);
-		tc_prom_name(f, tc_prom_dest_keys[k].metric, labels, "");
-		fprintf(f, " %" PRIu64 "\n", d->k[tc_prom_dest_keys[k].key]);
+		enum tc_dest_key key = tc_prom_dest_keys[k].key;
+		const char *m = tc_prom_dest_keys[k].metric;
+
+		for (j = 0, any = 0; j < nns; j++) {
+			if (!ns[j].dv || !ns[j].dv->d->have[key])
+				continue;
+			if (!any++)
+				tc_prom_family(f, m, tc_prom_dest_keys[k].type,
+					       tc_prom_dest_keys[k].help);
+			tc_prom_name(f, m, ns[j].labels, "");
+			fprintf(f, " %" PRIu64 "\n", ns[j].dv->d->k[key]);
+		}
 	}
 	/* The capacity the diagnosis used: the header's, else --port-range. */
-	if (dv->capacity) {
-		tc_prom_family(f, "tcpclose_local_port_capacity", "gauge",
-			       "Local ports a connect() may choose per destination: ip_local_port_range less ip_local_reserved_ports.");
-		tc_prom_name(f, "tcpclose_local_port_capacity", labels, "");
-		fprintf(f, " %" PRIu64 "\n", dv->capacity);
+	for (j = 0, any = 0; j < nns; j++) {
+		if (!ns[j].dv || !ns[j].dv->capacity)
+			continue;
+		if (!any++)
+			tc_prom_family(f, "tcpclose_local_port_capacity", "gauge",
+				       "Local ports a connect() may choose per destination: ip_local_port_range less ip_local_reserved_ports.");
+		tc_prom_name(f, "tcpclose_local_port_capacity", ns[j].labels, "");
+		fprintf(f, " %" PRIu64 "\n", ns[j].dv->capacity);
 	}
+}
+
+void tc_print_prom_dest(FILE *f, const struct tc_dest_view *dv,
+			const char *labels)
+{
+	struct tc_prom_ns ns = { .labels = labels, .dv = dv };
+
+	tc_print_prom_dest_ns(f, &ns, 1);
 }

@@ -1743,6 +1743,37 @@ static void test_rules(void)
 	tc_table_free(&t);
 }
 
+/* --all-netns: what a namespace's tcpclose_dest is worth to it. */
+static void test_netns_dest(void)
+{
+	static const char good[] =
+		"# tcpclose_dest 1 netns=7 capacity=200\n"
+		" local remote port in_use time_wait established connect_failures\n"
+		" 10.0.0.1 10.0.0.2 80 5 1 4 0\n"
+		" * * 0 0 0 0 0\n";
+	static const char nonetns[] =
+		"# tcpclose_dest 1 capacity=200\n"
+		" local remote port in_use time_wait established connect_failures\n"
+		" * * 0 0 0 0 0\n";
+	char err[256] = "";
+	struct tc_dest d;
+
+	check(tc_netns_dest(good, strlen(good), 7, &d, err, sizeof(err)) == TC_DEST_OK &&
+	      d.nrows == 1, "netns-dest.ok", "%s", err);
+	tc_dest_free(&d);
+	check(tc_netns_dest(good, strlen(good), 8, &d, err, sizeof(err)) == TC_DEST_BAD &&
+	      !d.nrows && !d.meta, "netns-dest.other", "taken");
+	check_str("netns-dest.other.err", err,
+		  "destinations of netns 7, but the namespace is 8");
+	check(tc_netns_dest("", 0, 7, &d, err, sizeof(err)) == TC_DEST_BAD,
+	      "netns-dest.empty", "taken");
+	check_str("netns-dest.empty.err", err, "empty file");
+	/* As --file with --dest-file: a file that does not say is taken. */
+	check(tc_netns_dest(nonetns, strlen(nonetns), 7, &d, err, sizeof(err)) == TC_DEST_OK,
+	      "netns-dest.no-netns", "%s", err);
+	tc_dest_free(&d);
+}
+
 int main(void)
 {
 	test_parse_ok();
@@ -1759,6 +1790,7 @@ int main(void)
 	test_hist_json();
 	test_lifecycle();
 	test_cgroup();
+	test_netns_dest();
 	test_since();
 	test_dest_parse();
 	test_dest_errors();
