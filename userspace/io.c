@@ -177,6 +177,7 @@ enum tc_exit tc_hist_load(const char *path, int optional, struct tc_hist *h,
 enum tc_exit tc_dest_load(const char *path, int optional, struct tc_dest *d,
 			  int *found, char *msg, size_t len)
 {
+	static int warned;
 	char err[256], *buf = NULL;
 	enum tc_parse_err pe;
 	size_t n = 0;
@@ -205,6 +206,17 @@ enum tc_exit tc_dest_load(const char *path, int optional, struct tc_dest *d,
 		return tc_read_error(path, e, "tcpclose_dest file", msg, len);
 	pe = tc_dest_parse(d, buf, n, err, sizeof(err));
 	free(buf);
+	/*
+	 * The live file, read only because it may be there, costs only the
+	 * destinations when it is of no use, as each namespace's does with
+	 * --all-netns: the table is still shown (once per process: --watch).
+	 */
+	if (pe == TC_PARSE_FORMAT && optional) {
+		if (!warned++)
+			fprintf(stderr, "tcpclose: warning: %s: %s: destinations left out\n",
+				path, err);
+		return TC_EXIT_OK;
+	}
 	if (pe)
 		return tc_parse_error(path, pe, err, msg, len);
 	*found = 1;

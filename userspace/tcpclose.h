@@ -77,8 +77,8 @@ enum tc_exit tc_hist_load(const char *path, int optional, struct tc_hist *h,
 
 /*
  * The same for the destinations of PATH into D. With OPTIONAL, a missing
- * PATH leaves *FOUND 0; without, a missing /proc file is a module that
- * predates it.
+ * PATH, or one that is no tcpclose_dest file (a warning on stderr), leaves
+ * *FOUND 0; without, a missing /proc file is a module that predates it.
  */
 enum tc_exit tc_dest_load(const char *path, int optional, struct tc_dest *d,
 			  int *found, char *msg, size_t len);

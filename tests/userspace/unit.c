@@ -11,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include "../../userspace/dest.h"
 #include "../../userspace/output.h"
 #include "../../userspace/netns.h"
@@ -1743,7 +1745,10 @@ static void test_rules(void)
 	tc_table_free(&t);
 }
 
-/* --all-netns: what a namespace's tcpclose_dest is worth to it. */
+/*
+ * --all-netns: what a namespace's tcpclose_dest is worth to it; and the
+ * live file's fault, which costs only the destinations as well.
+ */
 static void test_netns_dest(void)
 {
 	static const char good[] =
@@ -1755,8 +1760,10 @@ static void test_netns_dest(void)
 		"# tcpclose_dest 1 capacity=200\n"
 		" local remote port in_use time_wait established connect_failures\n"
 		" * * 0 0 0 0 0\n";
-	char err[256] = "";
+	char err[256] = "", path[] = "/tmp/tcpclose-unit-XXXXXX";
 	struct tc_dest d;
+	enum tc_exit st;
+	int fd, saved, found = -1;
 
 	check(tc_netns_dest(good, strlen(good), 7, &d, err, sizeof(err)) == TC_DEST_OK &&
 	      d.nrows == 1, "netns-dest.ok", "%s", err);
@@ -1772,6 +1779,32 @@ static void test_netns_dest(void)
 	check(tc_netns_dest(nonetns, strlen(nonetns), 7, &d, err, sizeof(err)) == TC_DEST_OK,
 	      "netns-dest.no-netns", "%s", err);
 	tc_dest_free(&d);
+
+	fd = mkstemp(path);
+	if (fd < 0 || write(fd, "x\n", 2) != 2) {
+		check(0, "dest-load.tmp", "cannot write %s", path);
+		return;
+	}
+	close(fd);
+	/* Its one line of warning is not this program's output. */
+	fflush(stdout);
+	saved = dup(2);
+	fd = open("/dev/null", O_WRONLY);
+	if (saved >= 0 && fd >= 0)
+		dup2(fd, 2);
+	st = tc_dest_load(path, 1, &d, &found, err, sizeof(err));
+	if (saved >= 0) {
+		dup2(saved, 2);
+		close(saved);
+	}
+	if (fd >= 0)
+		close(fd);
+	check(st == TC_EXIT_OK && found == 0, "dest-load.optional-bad",
+	      "status %d found %d", (int)st, found);
+	st = tc_dest_load(path, 0, &d, &found, err, sizeof(err));
+	check(st == TC_EXIT_FORMAT && found == 0, "dest-load.named-bad",
+	      "status %d found %d", (int)st, found);
+	unlink(path);
 }
 
 int main(void)
