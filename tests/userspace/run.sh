@@ -291,6 +291,118 @@ check allns.jq "$("$bin" "${A[@]}" --json | jq -c '[.skipped, (.namespaces | len
 now=$(date +%s)
 check allns.counting-since "$("$bin" "${A[@]}" --prometheus |
 	awk -v now="$now" '/^tcpclose_counting_since_timestamp_seconds/ { d = now - $2; print (d >= 3599 && d <= 3603 ? "ok" : d) }' | head -n 1)" ok
+# --all-netns with destinations: each namespace's tcpclose_dest is used as
+# -f with --dest-file uses it. Namespaces: 4026532301 (PID 100, the pod's
+# labels) is dest-near (critical 127.0.0.2:8000, warning 127.0.0.3:8000,
+# 12.5 connections per second as uptime 1000 - since_boot_s 800 = 200 s);
+# 4026532305 (PID 200) the same table without a tcpclose_dest (a module
+# older than it): its 330 client TIME_WAIT of port 8000 are 1.65 times the
+# 200 ports of --port-range 40000-40199, the port range rule, which the
+# destinations replace in the first; 4026532310 (PID 300) dest-bind, 12
+# bind() failures with 188 of 200 ports in use (critical), beside a table
+# without rows. Tables and files of other inodes are the fixtures with
+# their netns= rewritten. mkproc builds in $P: the first tree's, kept.
+P_ALL=$P
+P=$out/procfs-dest
+rm -rf "$P"
+mkdir -p "$P"
+printf '1000.00 2000.00\n' >"$P/uptime"
+: >"$P/tcpclose"
+# renetns FIXTURE INODE: the fixture as the file of namespace INODE.
+renetns() { sed "1s/ netns=[0-9]*/ netns=$2/" "$fx/$1"; }
+mkproc 100 4026532301 100 "/kubepods.slice/kubepods-besteffort.slice/kubepods-besteffort-pod${POD//-/_}.slice/cri-containerd-$CID_POD.scope" dest-near-table.txt
+cp "$fx/dest-near.txt" "$P/100/net/tcpclose_dest"
+mkproc 200 4026532305 200 "/system.slice/docker-$CID_DOCKER.scope"
+renetns dest-near-table.txt 4026532305 >"$P/200/net/tcpclose"
+mkproc 300 4026532310 300 /system.slice/client.service
+renetns empty-table.txt 4026532310 >"$P/300/net/tcpclose"
+renetns dest-bind.txt 4026532310 >"$P/300/net/tcpclose_dest"
+AD=(--procfs "$P" --all-netns --port-range 40000-40199)
+# Written by hand from those numbers; --diagnose: each namespace's section
+# as the single-namespace goldens of its files (dest-near, dest-bind).
+WANT_STATUS=11 golden allns-dest.check "${AD[@]}" --check
+golden allns-dest.diagnose "${AD[@]}" --diagnose
+check allns-dest.findings "$("$bin" "${AD[@]}" | sed -n '/^[0-9]* findings/,$p')" "4 findings (tcpclose --all-netns --diagnose explains):
+  netns 4026532301: 127.0.0.1 -> 127.0.0.2:8000: 200 of 200 local ports in use (100%), 37 connect() failures
+  netns 4026532310: local ports: 188 of 200 in use across destinations (94%), 12 bind() failures
+  netns 4026532301: 127.0.0.1 -> 127.0.0.3:8000: 165 of 200 local ports in use (82%)
+  netns 4026532305: port 8000: client TIME_WAIT holds 1.65 of the local port range (330 of 200)"
+# --top 1 keeps the worst finding of all namespaces; --check still sees all.
+check allns-dest.check-top1 "$("$bin" "${AD[@]}" --check --top 1; echo "status $?")" "critical: netns 4026532301: 127.0.0.1 -> 127.0.0.2:8000: 200 of 200 local ports in use (100%), 37 connect() failures
+and 3 more findings (--top 1)
+status 11"
+# Without --port-range the namespaces' ranges are unknown (not this
+# process's): the destinations' findings stand on their files' capacity.
+check allns-dest.check-no-range "$("$bin" --procfs "$P" --all-netns --check | cut -d: -f1-2; echo "status $?")" "critical: netns 4026532301
+critical: netns 4026532310
+warning: netns 4026532301
+status 11"
+# Prometheus: the destination families after the others, each namespace's
+# samples with the labels of its port metrics, HELP and TYPE once.
+"$bin" "${AD[@]}" --prometheus >"$out/allns-dest.prom"
+check allns-dest.prom-dest "$(sed -n '/^# HELP tcpclose_dest_ports_in_use /,$p' "$out/allns-dest.prom")" "$(cat "$exp/allns-dest.prom-dest")"
+if promtool check metrics <"$out/allns-dest.prom" >"$out/promtool-dest.out" 2>&1; then
+	rpass promtool.allns-dest
+else
+	rfail promtool.allns-dest "$(head -n 3 "$out/promtool-dest.out" | tr '\n' '|')"
+fi
+check allns-dest.prom.unique "$(grep -v '^#' "$out/allns-dest.prom" | sed 's/ [^ ]*$//' | sort | uniq -d | wc -l)" 0
+check allns-dest.prom.help-once "$(grep '^# HELP' "$out/allns-dest.prom" | sort | uniq -d | wc -l)" 0
+check allns-dest.jq "$("$bin" "${AD[@]}" --json | jq -c '[.namespaces[] | [.netns, (.destinations | if . then [.capacity, (.rows | length), .other.in_use] else null end), [.diagnoses[] | [.kind, .severity]]]]')" \
+	'[[4026532301,[200,3,0],[["destination_ports","critical"],["destination_ports","warning"]]],[4026532305,null,[["port_range","warning"]]],[4026532310,[200,4,0],[["local_ports","critical"]]]]'
+# A namespace's destinations file of no use (empty, of another namespace,
+# a format this tcpclose does not read) costs only its destinations, as
+# the live /proc/tcpclose_dest's does: a warning on stderr, the table
+# still there, the port range rule judging it instead, exit status from
+# the findings. 4026532301 as above beside them.
+P=$out/procfs-baddest
+rm -rf "$P"
+mkdir -p "$P"
+printf '1000.00 2000.00\n' >"$P/uptime"
+: >"$P/tcpclose"
+mkproc 100 4026532301 100 /a dest-near-table.txt
+cp "$fx/dest-near.txt" "$P/100/net/tcpclose_dest"
+mkproc 300 4026532320 300 /b
+mkproc 400 4026532330 400 /c
+mkproc 500 4026532340 500 /d
+for p in 300:4026532320:empty 400:4026532330:other-netns 500:4026532340:version; do
+	IFS=: read -r pid ino bad <<<"$p"
+	renetns dest-near-table.txt "$ino" >"$P/$pid/net/tcpclose"
+	cp "$fx/bad-dest-$bad.txt" "$P/$pid/net/tcpclose_dest"
+done
+AB=(--procfs "$P" --all-netns --port-range 40000-40199)
+WANT_STATUS=11 golden allns-baddest.check "${AB[@]}" --check
+check allns-baddest.table "$("$bin" "${AB[@]}" 2>/dev/null | head -n 1)" "4 network namespaces"
+check allns-baddest.stderr-each-mode "$(for m in "" --diagnose --json --prometheus; do
+	# shellcheck disable=SC2086
+	"$bin" "${AB[@]}" $m 2>&1 >/dev/null | cut -d: -f1-3 | tr '\n' ' '; echo "status $?"; done)" \
+	"$(for m in 1 2 3 4; do echo "tcpclose: warning: netns 4026532320 tcpclose: warning: netns 4026532330 tcpclose: warning: netns 4026532340 status 0"; done)"
+check allns-baddest.jq "$("$bin" "${AB[@]}" --json 2>/dev/null | jq -c '[.skipped, [.namespaces[] | [.netns, (.destinations | type), (.rows | length)]]]')" \
+	'[0,[[4026532301,"object",4],[4026532320,"null",4],[4026532330,"null",4],[4026532340,"null",4]]]'
+"$bin" "${AB[@]}" --prometheus >"$out/allns-baddest.prom" 2>/dev/null
+check allns-baddest.prom-comments "$(grep '^# tcpclose:' "$out/allns-baddest.prom")" "# tcpclose: netns 4026532320: its tcpclose_dest file is unusable: no destination metrics for it.
+# tcpclose: netns 4026532330: its tcpclose_dest file is unusable: no destination metrics for it.
+# tcpclose: netns 4026532340: its tcpclose_dest file is unusable: no destination metrics for it."
+check allns-baddest.prom-dest-netns "$(sed -n 's/^tcpclose_dest_ports_in_use{netns="\([0-9]*\)".*/\1/p' "$out/allns-baddest.prom" | sort -u | tr '\n' ' ')" "4026532301 "
+check allns-baddest.prom-tables "$(sed -n 's/^tcpclose_ports{netns="\([0-9]*\)".*} 2$/\1/p' "$out/allns-baddest.prom" | tr '\n' ' ')" "4026532301 4026532320 4026532330 4026532340 "
+if promtool check metrics <"$out/allns-baddest.prom" >"$out/promtool-baddest.out" 2>&1; then
+	rpass promtool.allns-baddest
+else
+	rfail promtool.allns-baddest "$(head -n 3 "$out/promtool-baddest.out" | tr '\n' '|')"
+fi
+# Both trees under ASan and UBSan, in every output.
+if [ -x "$out/tcpclose-san" ]; then
+	: >"$out/san-allns.err"
+	for p in "$out/procfs-dest" "$out/procfs-baddest"; do
+		for m in "" --diagnose --json --prometheus --check "--top 1" "--port 8000"; do
+			# shellcheck disable=SC2086
+			"$out/tcpclose-san" --procfs "$p" --all-netns --port-range 40000-40199 $m \
+				>/dev/null 2>>"$out/san-allns.err"
+		done
+	done
+	check sanitizers.allns-dest "$(grep -cE 'ERROR: AddressSanitizer|runtime error|LeakSanitizer' "$out/san-allns.err")" 0
+fi
+P=$P_ALL
 # Destinations (/proc/tcpclose_dest): the view, the diagnosis rebuilt on
 # them, JSON and Prometheus. dest-near: 200 of 200 ports towards
 # 127.0.0.2:8000 with 37 connect() failures, 165 of 200 towards
