@@ -79,11 +79,11 @@ static u64 tcpclose_value(const struct tcpclose_row *row, const struct tcpclose_
 int tcpclose_format_comment(char *buf, size_t len, const struct tcpclose_summary *s)
 {
 	return scnprintf(buf, len,
-			 "# tcpclose %d version=%s netns=%llu ports=%u max_ports=%u dropped=%llu untracked=%u sockstat_tw=%d tw_fin_wait2=%u tw_probes=%s since_boot_s=%llu\n",
+			 "# tcpclose %d version=%s netns=%llu ports=%u max_ports=%u dropped=%llu untracked=%u sockstat_tw=%d tw_fin_wait2=%u tw_probes=%s since_boot_s=%llu netns_total=%u max_ports_netns_total=%u\n",
 			 TCPCLOSE_FORMAT_VERSION, TCPCLOSE_VERSION, s->netns,
 			 s->ports, s->max_ports, s->dropped, s->untracked,
 			 s->sockstat_tw, s->tw_fin_wait2, s->tw_probes ?: "none",
-			 s->since_boot_s);
+			 s->since_boot_s, s->netns_total, s->max_ports_netns_total);
 }
 
 int tcpclose_format_columns(char *buf, size_t len)

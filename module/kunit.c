@@ -345,6 +345,7 @@ static void tcpclose_format_bytes(struct kunit *test)
 	static const struct tcpclose_summary sum = {
 		.netns = 4026531840ULL, .ports = 2, .max_ports = 4096, .dropped = 3,
 		.untracked = 1, .sockstat_tw = 25, .tw_fin_wait2 = 5, .since_boot_s = 1234,
+		.netns_total = 16383, .max_ports_netns_total = 16384,
 	};
 	static const struct tcpclose_row rows[] = {
 		{ 80, TCPCLOSE_SERVER, { 40, 1, 2, 3, 5, 6, 7, 8, 9, 0, 0, 0, 11 },
@@ -358,7 +359,7 @@ static void tcpclose_format_bytes(struct kunit *test)
 	tcpclose_format_comment(buf, TCPCLOSE_LINE_MAX, &sum);
 	KUNIT_EXPECT_STREQ(test, buf,
 			   "# tcpclose 1 version=" TCPCLOSE_VERSION
-			   " netns=4026531840 ports=2 max_ports=4096 dropped=3 untracked=1 sockstat_tw=25 tw_fin_wait2=5 tw_probes=none since_boot_s=1234\n");
+			   " netns=4026531840 ports=2 max_ports=4096 dropped=3 untracked=1 sockstat_tw=25 tw_fin_wait2=5 tw_probes=none since_boot_s=1234 netns_total=16383 max_ports_netns_total=16384\n");
 	tcpclose_format_columns(buf, TCPCLOSE_LINE_MAX);
 	KUNIT_EXPECT_STREQ(test, buf,
 			   " port role   active_closes passive_closes simultaneous_closes resets time_wait close_wait fin_wait1 fin_wait2 last_ack closing established close_wait_oldest_s close_wait_untracked tw_created tw_expired tw_killed tw_overflow fin_wait2_timeouts tw_killed_rst tw_killed_reuse tw_killed_abort local_aborts\n");
@@ -387,7 +388,7 @@ static void tcpclose_format_zero_rows(struct kunit *test)
 
 static struct tcpclose_table *tcpclose_test_table(struct kunit *test, unsigned int max)
 {
-	struct tcpclose_table *tbl = tcpclose_table_alloc(max);
+	struct tcpclose_table *tbl = tcpclose_table_alloc(max, NULL);
 
 	KUNIT_ASSERT_NOT_NULL(test, tbl);
 	return tbl;
@@ -1054,6 +1055,134 @@ static void tcpclose_table_flood(struct kunit *test)
 	tcpclose_table_free(tbl);
 }
 
+/* ---- the quota shared by all namespaces but the initial one ---- */
+
+/* Never above its max, nothing taken when refused; no quota never refuses. */
+static void tcpclose_quota_bound(struct kunit *test)
+{
+	struct tcpclose_quota q = { .used = ATOMIC_INIT(0), .max = 3 };
+	struct tcpclose_quota none = { .used = ATOMIC_INIT(0), .max = 0 };
+	unsigned int i;
+
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_TRUE(test, tcpclose_quota_take(&q));
+	KUNIT_EXPECT_TRUE(test, tcpclose_quota_full(&q));
+	KUNIT_EXPECT_FALSE(test, tcpclose_quota_take(&q));
+	KUNIT_EXPECT_EQ(test, atomic_read(&q.used), 3);
+	tcpclose_quota_give(&q, 1);
+	/* One unit left: not enough for an entry and its block. */
+	KUNIT_EXPECT_TRUE(test, tcpclose_quota_full(&q));
+	tcpclose_quota_give(&q, 2);
+	KUNIT_EXPECT_FALSE(test, tcpclose_quota_full(&q));
+	KUNIT_EXPECT_EQ(test, atomic_read(&q.used), 0);
+	KUNIT_EXPECT_FALSE(test, tcpclose_quota_take(&none));
+	KUNIT_EXPECT_TRUE(test, tcpclose_quota_full(&none));
+	KUNIT_EXPECT_EQ(test, atomic_read(&none.used), 0);
+	for (i = 0; i < 5; i++)
+		KUNIT_EXPECT_TRUE(test, tcpclose_quota_take(NULL));
+	KUNIT_EXPECT_FALSE(test, tcpclose_quota_full(NULL));
+}
+
+struct tcpclose_need_case {
+	const char *desc;
+	int nports;
+	unsigned int max_ports;
+	bool shared_full;
+	int need;	/* > 0: entries to free */
+};
+
+static const struct tcpclose_need_case tcpclose_need_cases[] = {
+	{ "room", 100, 4096, false, 100 - 3584 },
+	{ "full", 4096, 4096, false, 512 },
+	{ "full, max_ports=2", 2, 2, false, 1 },
+	{ "full, max_ports=1", 1, 1, false, 1 },
+	{ "shared cap, 100 entries", 100, 4096, true, 12 },
+	{ "shared cap, 7 entries", 7, 4096, true, 1 },
+	{ "shared cap, no entry", 0, 4096, true, -3584 },
+	{ "shared cap and full", 4096, 4096, true, 512 },
+};
+
+KUNIT_ARRAY_PARAM_DESC(tcpclose_need, tcpclose_need_cases, desc);
+
+static void tcpclose_evict_needs(struct kunit *test)
+{
+	const struct tcpclose_need_case *c = test->param_value;
+
+	KUNIT_EXPECT_EQ(test, tcpclose_evict_need(c->nports, c->max_ports, c->shared_full),
+			c->need);
+}
+
+/*
+ * Two tables sharing a quota of 5 (an entry or a block is one), and one
+ * outside it: the second's new port finds no unit and counts on "other",
+ * as in a full table; its eviction then frees its own idle entry (the
+ * block keeps its unit); the third counts beyond the quota; freeing the
+ * tables gives every unit back.
+ */
+static void tcpclose_table_shared_quota(struct kunit *test)
+{
+	struct tcpclose_quota q = { .used = ATOMIC_INIT(0), .max = 5 };
+	struct tcpclose_table *a, *b, *c;
+	struct tcpclose_summary sum;
+	struct tcpclose_row *rows;
+	unsigned int n, i;
+
+	a = tcpclose_table_alloc(100, &q);
+	KUNIT_ASSERT_NOT_NULL(test, a);
+	b = tcpclose_table_alloc(100, &q);
+	KUNIT_ASSERT_NOT_NULL(test, b);
+	c = tcpclose_test_table(test, 100);
+	/* "other" and its block are outside the quota. */
+	KUNIT_EXPECT_EQ(test, atomic_read(&q.used), 0);
+	tcpclose_count(a, 7001, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 1);
+	tcpclose_count(a, 7002, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&q.used), 3);
+	/* Under b's mutex: no eviction until the rows are read. */
+	mutex_lock(&b->mutex);
+	tcpclose_count(b, 7003, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 2);
+	KUNIT_EXPECT_EQ(test, atomic_read(&q.used), 5);
+	tcpclose_count(b, 7004, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 3);
+	KUNIT_EXPECT_EQ(test, atomic_read(&q.used), 5);
+	rows = tcpclose_rows_locked(test, b, &n, &sum);
+	KUNIT_ASSERT_EQ(test, n, 2);
+	KUNIT_EXPECT_EQ(test, rows[0].port, TCPCLOSE_OTHER);
+	KUNIT_EXPECT_EQ(test, rows[0].counter[TCPCLOSE_ACTIVE], 3);
+	KUNIT_EXPECT_EQ(test, rows[1].port, 7003);
+	KUNIT_EXPECT_EQ(test, sum.ports, 1);
+	KUNIT_EXPECT_EQ(test, sum.dropped, 0);
+	kvfree(rows);
+	mutex_unlock(&b->mutex);
+	tcpclose_settle(b);
+	rows = tcpclose_rows(test, b, &n, &sum);
+	KUNIT_ASSERT_EQ(test, n, 1);
+	KUNIT_EXPECT_EQ(test, rows[0].counter[TCPCLOSE_ACTIVE], 2 + 3);
+	KUNIT_EXPECT_EQ(test, sum.ports, 0);
+	kvfree(rows);
+	KUNIT_EXPECT_EQ(test, atomic_read(&q.used), 4);
+	/* The table outside the quota counts ports of its own. */
+	for (i = 0; i < 10; i++)
+		tcpclose_count(c, 7100 + i, TCPCLOSE_CLIENT, TCPCLOSE_PASSIVE, 1);
+	rows = tcpclose_rows(test, c, &n, &sum);
+	KUNIT_EXPECT_EQ(test, n, 10);
+	KUNIT_EXPECT_EQ(test, sum.ports, 10);
+	kvfree(rows);
+	KUNIT_EXPECT_EQ(test, atomic_read(&q.used), 4);
+	tcpclose_table_free(b);
+	KUNIT_EXPECT_EQ(test, atomic_read(&q.used), 3);
+	/* A unit freed is a new port's again. */
+	tcpclose_count(a, 7005, TCPCLOSE_SERVER, TCPCLOSE_ACTIVE, 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&q.used), 4);
+	rows = tcpclose_rows(test, a, &n, &sum);
+	KUNIT_EXPECT_EQ(test, n, 3);
+	KUNIT_EXPECT_TRUE(test, tcpclose_port_listed(rows, n, 7005));
+	KUNIT_EXPECT_EQ(test, sum.ports, 3);
+	kvfree(rows);
+	tcpclose_table_free(a);
+	tcpclose_table_free(c);
+	KUNIT_EXPECT_EQ(test, atomic_read(&q.used), 0);
+	KUNIT_ASSERT_EQ(test, tcpclose_pool_refill(), 0);
+}
+
 /* ---- which kernels the TIME_WAIT kprobes attach on by default ---- */
 
 struct tcpclose_kernel_case {
@@ -1280,6 +1409,9 @@ static struct kunit_case tcpclose_cases[] = {
 	KUNIT_CASE(tcpclose_table_burst),
 	KUNIT_CASE(tcpclose_table_first_come),
 	KUNIT_CASE(tcpclose_table_flood),
+	KUNIT_CASE(tcpclose_quota_bound),
+	KUNIT_CASE_PARAM(tcpclose_evict_needs, tcpclose_need_gen_params),
+	KUNIT_CASE(tcpclose_table_shared_quota),
 	KUNIT_CASE_PARAM(tcpclose_tw_kernels, tcpclose_kernel_gen_params),
 	KUNIT_CASE(tcpclose_dest_grouping),
 	KUNIT_CASE(tcpclose_dest_failure_table),

@@ -23,6 +23,15 @@
 #include "version.h"
 
 unsigned int tcpclose_max_ports = 4096;
+/*
+ * Entries (and 256-port blocks) of all namespaces but the initial one
+ * together: four full namespaces' worth. Their memory comes from pools and
+ * per-CPU counters no cgroup pays for: an entry is 512 B, 208 B per
+ * possible CPU and up to two 2 KiB histogram sets (a block: 2 KiB), so at
+ * most ~80 MiB on 2 CPUs and ~280 MiB on 64, however many namespaces a
+ * user creates.
+ */
+unsigned int tcpclose_max_ports_netns_total = 16384;
 static unsigned int tcpclose_max_tracked = 32768;
 static unsigned int tcpclose_max_tracked_share = 50;
 static enum tcpclose_tw_mode tcpclose_tw_probes = TCPCLOSE_TW_AUTO;
@@ -50,6 +59,12 @@ static int tcpclose_set_max_ports(const char *val, const struct kernel_param *kp
 	return tcpclose_param_range(val, kp, 1, TCPCLOSE_PORTS);
 }
 
+static int tcpclose_set_max_ports_netns_total(const char *val, const struct kernel_param *kp)
+{
+	/* 0: namespaces count on "other" only. */
+	return tcpclose_param_range(val, kp, 0, 1U << 22);
+}
+
 static int tcpclose_set_max_tracked(const char *val, const struct kernel_param *kp)
 {
 	return tcpclose_param_range(val, kp, TCPCLOSE_TRACK_WAYS, 1U << 22);
@@ -70,6 +85,11 @@ static const struct kernel_param_ops tcpclose_max_ports_ops = {
 	.get = param_get_uint,
 };
 
+static const struct kernel_param_ops tcpclose_max_ports_netns_total_ops = {
+	.set = tcpclose_set_max_ports_netns_total,
+	.get = param_get_uint,
+};
+
 static const struct kernel_param_ops tcpclose_max_tracked_ops = {
 	.set = tcpclose_set_max_tracked,
 	.get = param_get_uint,
@@ -78,6 +98,10 @@ static const struct kernel_param_ops tcpclose_max_tracked_ops = {
 module_param_cb(max_ports, &tcpclose_max_ports_ops, &tcpclose_max_ports, 0444);
 MODULE_PARM_DESC(max_ports,
 		 "ports tracked per network namespace, 1..65536 (default 4096); events beyond are counted as dropped");
+module_param_cb(max_ports_netns_total, &tcpclose_max_ports_netns_total_ops,
+		&tcpclose_max_ports_netns_total, 0444);
+MODULE_PARM_DESC(max_ports_netns_total,
+		 "ports tracked by all network namespaces but the initial one together (one more per block of 256 port numbers in use), 0..4194304 (default 16384); a namespace's new ports beyond go to its port 0");
 module_param_cb(max_tracked, &tcpclose_max_tracked_ops, &tcpclose_max_tracked, 0444);
 MODULE_PARM_DESC(max_tracked,
 		 "sockets timed while closing, all namespaces, 8..4194304 (default 32768, 32 bytes each); closes beyond are counted as untracked_closes");
@@ -205,9 +229,9 @@ static int __init tcpclose_init(void)
 	err = tcpclose_proc_init();
 	if (err)
 		goto err_hook;
-	pr_info("version %s loaded, max_ports=%u max_tracked=%u max_tracked_share=%u timing=%d\n",
-		TCPCLOSE_VERSION, tcpclose_max_ports, tcpclose_max_tracked,
-		tcpclose_max_tracked_share, tcpclose_timing_on);
+	pr_info("version %s loaded, max_ports=%u max_ports_netns_total=%u max_tracked=%u max_tracked_share=%u timing=%d\n",
+		TCPCLOSE_VERSION, tcpclose_max_ports, tcpclose_max_ports_netns_total,
+		tcpclose_max_tracked, tcpclose_max_tracked_share, tcpclose_timing_on);
 	return 0;
 
 err_hook:

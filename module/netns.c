@@ -13,6 +13,7 @@
 #include "netns.h"
 
 unsigned int tcpclose_net_id __read_mostly;
+struct tcpclose_quota tcpclose_netns_quota;
 
 static int __net_init tcpclose_net_init(struct net *net)
 {
@@ -20,7 +21,9 @@ static int __net_init tcpclose_net_init(struct net *net)
 	struct tcpclose_table *tbl;
 	int err;
 
-	tbl = tcpclose_table_alloc(tcpclose_max_ports);
+	/* init_net's is outside the shared quota: containers cannot blind the host. */
+	tbl = tcpclose_table_alloc(tcpclose_max_ports,
+				   net_eq(net, &init_net) ? NULL : &tcpclose_netns_quota);
 	if (!tbl)
 		return -ENOMEM;
 	rcu_assign_pointer(tn->tbl, tbl);
@@ -74,7 +77,11 @@ static bool tcpclose_netns_up;
 
 int tcpclose_netns_register(void)
 {
-	int err = register_pernet_subsys(&tcpclose_net_ops);
+	int err;
+
+	atomic_set(&tcpclose_netns_quota.used, 0);
+	tcpclose_netns_quota.max = tcpclose_max_ports_netns_total;
+	err = register_pernet_subsys(&tcpclose_net_ops);
 
 	WRITE_ONCE(tcpclose_netns_up, !err);
 	return err;
@@ -84,6 +91,8 @@ void tcpclose_netns_unregister(void)
 {
 	WRITE_ONCE(tcpclose_netns_up, false);
 	unregister_pernet_subsys(&tcpclose_net_ops);
+	/* Every table is gone: a unit left is one a path forgot to give back. */
+	WARN_ON_ONCE(atomic_read(&tcpclose_netns_quota.used));
 }
 
 /*

@@ -9,6 +9,9 @@
 #include "table.h"
 
 extern unsigned int tcpclose_max_ports;
+extern unsigned int tcpclose_max_ports_netns_total;
+/* Entries and blocks of every table but init_net's (table.h). */
+extern struct tcpclose_quota tcpclose_netns_quota;
 
 struct tcpclose_net {
 	struct tcpclose_table __rcu *tbl;

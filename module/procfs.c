@@ -81,6 +81,9 @@ static int tcpclose_snap_take(struct tcpclose_snap *st)
 	st->sum.netns_tracked = atomic_read(&tbl->tracked);
 	st->sum.netns_max_tracked = tcpclose_tracked_per_netns;
 	st->sum.timing = tcpclose_timing_enabled();
+	/* Machine-wide: why a container's new ports may land on port 0. */
+	st->sum.netns_total = atomic_read(&tcpclose_netns_quota.used);
+	st->sum.max_ports_netns_total = tcpclose_netns_quota.max;
 	/*
 	 * Formatted once: the probes' status changes while the per-netns
 	 * files exist (load, unload), and every read of this descriptor must

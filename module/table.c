@@ -40,7 +40,11 @@ static void tcpclose_table_grow_fn(struct work_struct *work)
 		tcpclose_table_evict(tbl);
 }
 
-struct tcpclose_table *tcpclose_table_alloc(unsigned int max_ports)
+/*
+ * @quota: shared with other tables (NULL: only max_ports bounds this one).
+ * "other" and its block are outside it, as they are outside max_ports.
+ */
+struct tcpclose_table *tcpclose_table_alloc(unsigned int max_ports, struct tcpclose_quota *quota)
 {
 	struct tcpclose_table *tbl;
 	struct tcpclose_port *p;
@@ -72,6 +76,8 @@ struct tcpclose_table *tcpclose_table_alloc(unsigned int max_ports)
 		return NULL;
 	}
 	atomic_dec(&tbl->nports);
+	/* From here on, every entry and block but "other"'s takes a unit. */
+	tbl->quota = quota;
 	return tbl;
 }
 
@@ -82,16 +88,20 @@ struct tcpclose_table *tcpclose_table_alloc(unsigned int max_ports)
 void tcpclose_table_free(struct tcpclose_table *tbl)
 {
 	unsigned int d, i;
+	int units;
 
 	if (!tbl)
 		return;
 	irq_work_sync(&tbl->kick);
 	cancel_work_sync(&tbl->grow);
+	/* What the quota gave: every entry, every block but "other"'s (dir[0]). */
+	units = atomic_read(&tbl->nports);
 	for (d = 0; d < TCPCLOSE_DIR_SIZE; d++) {
 		struct tcpclose_block *blk = rcu_dereference_protected(tbl->dir[d], 1);
 
 		if (!blk)
 			continue;
+		units += d != 0;
 		for (i = 0; i < TCPCLOSE_BLOCK_SIZE; i++) {
 			struct tcpclose_port *p = rcu_dereference_protected(blk->port[i], 1);
 
@@ -104,6 +114,7 @@ void tcpclose_table_free(struct tcpclose_table *tbl)
 		}
 		kfree(blk);
 	}
+	tcpclose_quota_give(tbl->quota, units);
 	mutex_destroy(&tbl->mutex);
 	kvfree(tbl);
 }
@@ -131,9 +142,10 @@ static void tcpclose_obj_drop(enum tcpclose_pool_id id, void *obj, gfp_t gfp)
  * anything else allocates (process context, or GFP_ATOMIC in an RCU
  * read-side section: legal on RT too, where such a section is
  * preemptible). An entry made in probe context is young: process context
- * gives it per-CPU counters later. When max_ports entries exist, the
- * entry of "other" (and eviction is asked for); NULL when memory (or the
- * pool) is short. Out of line: once per port.
+ * gives it per-CPU counters later. When max_ports entries exist, or the
+ * quota shared with other namespaces has no unit left for the entry (and
+ * its block), the entry of "other" (and eviction is asked for); NULL when
+ * memory (or the pool) is short. Out of line: once per port.
  */
 noinline struct tcpclose_port *tcpclose_port_create(struct tcpclose_table *tbl,
 							   u16 port, gfp_t gfp)
@@ -147,23 +159,34 @@ noinline struct tcpclose_port *tcpclose_port_create(struct tcpclose_table *tbl,
 	p = blk ? rcu_dereference_check(blk->port[i], lockdep_is_held(&tbl->mutex)) : NULL;
 	if (p)
 		return p;
-	/* Full: before taking a block, which a flood across blocks would use up. */
+	/*
+	 * Full: before taking a block, which a flood across blocks would use
+	 * up. Each unit taken here is given back on every way out but a
+	 * published entry (or block), which gives it back when it goes.
+	 */
 	if (atomic_inc_return(&tbl->nports) > tbl->max_ports) {
 		atomic_dec(&tbl->nports);
-		/* Test first: every event of a new port asks while it is full. */
-		if (!test_bit(0, &tbl->evict) && !test_and_set_bit(0, &tbl->evict))
-			irq_work_queue(&tbl->kick);
-		return tcpclose_port_find(tbl, TCPCLOSE_OTHER);
+		goto no_room;
+	}
+	if (!tcpclose_quota_take(tbl->quota)) {
+		atomic_dec(&tbl->nports);
+		goto no_room;
 	}
 	if (!blk) {
+		if (!tcpclose_quota_take(tbl->quota))
+			goto no_block;
 		newblk = tcpclose_obj_new(TCPCLOSE_POOL_BLOCK, sizeof(*newblk), gfp);
-		if (!newblk)
+		if (!newblk) {
+			tcpclose_quota_give(tbl->quota, 1);
 			goto full;
+		}
 		blk = cmpxchg((struct tcpclose_block __force **)&tbl->dir[d], NULL, newblk);
-		if (blk)
+		if (blk) {
 			tcpclose_obj_drop(TCPCLOSE_POOL_BLOCK, newblk, gfp);
-		else
+			tcpclose_quota_give(tbl->quota, 1);
+		} else {
 			blk = newblk;
+		}
 	}
 	newp = tcpclose_obj_new(TCPCLOSE_POOL_PORT, sizeof(*newp), gfp);
 	if (!newp)
@@ -182,6 +205,7 @@ noinline struct tcpclose_port *tcpclose_port_create(struct tcpclose_table *tbl,
 			free_percpu(newp->pcpu);
 		tcpclose_obj_drop(TCPCLOSE_POOL_PORT, newp, gfp);
 		atomic_dec(&tbl->nports);
+		tcpclose_quota_give(tbl->quota, 1);
 		return p;
 	}
 	if (!gfp) {
@@ -191,7 +215,16 @@ noinline struct tcpclose_port *tcpclose_port_create(struct tcpclose_table *tbl,
 	return newp;
 full:
 	atomic_dec(&tbl->nports);
+	tcpclose_quota_give(tbl->quota, 1);
 	return NULL;
+no_block:
+	atomic_dec(&tbl->nports);
+	tcpclose_quota_give(tbl->quota, 1);
+no_room:
+	/* Test first: every event of a new port asks while it is full. */
+	if (!test_bit(0, &tbl->evict) && !test_and_set_bit(0, &tbl->evict))
+		irq_work_queue(&tbl->kick);
+	return tcpclose_port_find(tbl, TCPCLOSE_OTHER);
 }
 
 /* Process context: per-CPU counters for the ports the probe created. */
@@ -502,8 +535,9 @@ struct tcpclose_hist_row *tcpclose_table_hist_rows(struct tcpclose_table *tbl,
 }
 
 /*
- * Eviction, when the table is full (a probe or a snapshot found no room
- * and asked through @evict). Every entry but "other", a young one (no
+ * Eviction, when the table is full, or the quota it shares with other
+ * namespaces is (a probe or a snapshot found no room and asked through
+ * @evict). Every entry but "other", a young one (no
  * per-CPU counters yet) and one of a port with a live listener is a
  * candidate (the grace of a closed listener decides roles, not this: a
  * flood of throwaway listeners must not pin the table), ranked by its
@@ -512,9 +546,10 @@ struct tcpclose_hist_row *tcpclose_table_hist_rows(struct tcpclose_table *tbl,
  * scans frequent must not age a service out), so a port that stays busy
  * keeps its entry against a burst of one-shot ports, and an idle one (a
  * live socket but no event, or a past flood) decays to nothing and goes
- * first. An eighth of max_ports is freed: the
- * lowest scores. Victims are unpublished, a grace period lets every probe
- * that found one finish with it, and their counts and histograms are
+ * first. tcpclose_evict_need() entries are freed (an eighth of
+ * max_ports, or of the table at the shared cap): the lowest scores.
+ * Victims are unpublished, a grace period lets every probe that found
+ * one finish with it, and their counts and histograms are
  * folded into "other", so every column still adds up.
  */
 #define TCPCLOSE_SCORE_BUCKETS 65	/* fls64() of a score: 0..64 */
@@ -590,7 +625,8 @@ static void tcpclose_table_evict(struct tcpclose_table *tbl)
 		p->seen = seen;
 		count[fls64(p->score)]++;
 	}
-	need = atomic_read(&tbl->nports) - (int)(tbl->max_ports - max(tbl->max_ports / 8, 1U));
+	need = tcpclose_evict_need(atomic_read(&tbl->nports), tbl->max_ports,
+				   tcpclose_quota_full(tbl->quota));
 	if (need <= 0)
 		goto out;
 	/* The @need lowest scores: every bucket below @cut, and @at_cut of it. */
@@ -612,6 +648,8 @@ static void tcpclose_table_evict(struct tcpclose_table *tbl)
 		/* Only this function removes entries, under the mutex: plain stores. */
 		rcu_assign_pointer(blk->port[port & (TCPCLOSE_BLOCK_SIZE - 1)], NULL);
 		atomic_dec(&tbl->nports);
+		/* Its block stays, and keeps its unit, until the table goes. */
+		tcpclose_quota_give(tbl->quota, 1);
 		p->young.next = victims;
 		victims = &p->young;
 		need--;

@@ -13,6 +13,7 @@
 #include <linux/bitops.h>
 #include <linux/bitmap.h>
 #include <linux/jiffies.h>
+#include <linux/minmax.h>
 #include "tcpclose.h"
 #include "hist.h"
 #include "dest.h"
@@ -57,6 +58,51 @@ struct tcpclose_block {
 };
 
 /*
+ * Entries and blocks shared by several tables, at most @max: the pools and
+ * per-CPU counters they come from are charged to no cgroup, and a user can
+ * make as many namespaces (and tables) as their own memory allows. A block
+ * counts as one: it outlives the entries that made it, until its table goes.
+ */
+struct tcpclose_quota {
+	atomic_t used;
+	unsigned int max;
+};
+
+/* One unit of @q, or false (nothing taken): atomics only, for probe context. */
+static inline bool tcpclose_quota_take(struct tcpclose_quota *q)
+{
+	/* Never above @max, even for a moment: the header shows @used. */
+	return !q || atomic_add_unless(&q->used, 1, q->max);
+}
+
+static inline void tcpclose_quota_give(struct tcpclose_quota *q, int n)
+{
+	if (q)
+		atomic_sub(n, &q->used);
+}
+
+/* No room in @q for a new port: an entry, and maybe its block. */
+static inline bool tcpclose_quota_full(struct tcpclose_quota *q)
+{
+	return q && (unsigned int)atomic_read(&q->used) + 2 > q->max;
+}
+
+/*
+ * Entries an eviction frees: down to 7/8 of @max_ports when the table is
+ * full; when @shared_full, an eighth of its own (at least one), so that a
+ * namespace at the shared cap makes room from its own idle entries, never
+ * from another's. Pure, for KUnit.
+ */
+static inline int tcpclose_evict_need(int nports, unsigned int max_ports, bool shared_full)
+{
+	int need = nports - (int)(max_ports - max(max_ports / 8, 1U));
+
+	if (shared_full && nports > 0)
+		need = max(need, max(nports / 8, 1));
+	return need;
+}
+
+/*
  * One per network namespace. Ports are a two-level array indexed by port
  * number: a lookup is two dependent loads with no hashing and no lock,
  * output comes out sorted, and memory grows by one block per 256 ports in
@@ -91,6 +137,8 @@ struct tcpclose_table {
 	struct work_struct grow;	/* gives young ports their per-CPU counters */
 	atomic_t nports;	/* entries, at most max_ports */
 	unsigned int max_ports;
+	/* Shared with other namespaces' tables: NULL for init_net's. */
+	struct tcpclose_quota *quota;
 	atomic64_t dropped;	/* events lost: max_ports reached or no memory */
 	u64 dropped_base;	/* under mutex */
 	atomic64_t untracked_closes;	/* closes not timed: tracker full */
@@ -109,7 +157,7 @@ struct tcpclose_table {
 	struct tcpclose_fails fails;	/* connect() failures by destination */
 };
 
-struct tcpclose_table *tcpclose_table_alloc(unsigned int max_ports);
+struct tcpclose_table *tcpclose_table_alloc(unsigned int max_ports, struct tcpclose_quota *quota);
 void tcpclose_table_free(struct tcpclose_table *tbl);
 
 #define TCPCLOSE_TW_PERIOD (60 * HZ)	/* TCP_TIMEWAIT_LEN */

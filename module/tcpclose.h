@@ -85,6 +85,8 @@ struct tcpclose_summary {
 	u64 netns;		/* inode number of the netns, as in /proc/PID/ns/net */
 	u32 ports;		/* ports with a table entry */
 	u32 max_ports;		/* the max_ports parameter */
+	u32 netns_total;	/* entries and blocks of all namespaces but init_net */
+	u32 max_ports_netns_total;	/* the parameter: the bound of netns_total */
 	u64 dropped;		/* close events lost because max_ports was reached */
 	u32 untracked;		/* live sockets not shown for the same reason */
 	int sockstat_tw;	/* /proc/net/sockstat "tw" for this netns */
