@@ -9,6 +9,7 @@
 #include <linux/sort.h>
 #include <linux/string.h>
 #include <linux/minmax.h>
+#include <linux/random.h>
 #include "dest.h"
 #include "tcpclose.h"
 #include "version.h"
@@ -22,9 +23,21 @@ static bool tcpclose_dest_key_eq(const struct tcpclose_dest_key *a,
 	return !memcmp(a, b, TCPCLOSE_DEST_KEY_LEN);
 }
 
+/*
+ * Random per load: a local user chooses the keys (addresses, ports), and
+ * with a known seed could make them collide, so that every read of
+ * /proc/tcpclose_dest probes quadratically long, under the table's mutex.
+ */
+static u32 tcpclose_dest_seed __read_mostly;
+
+void tcpclose_dest_seed_init(void)
+{
+	tcpclose_dest_seed = get_random_u32();
+}
+
 u32 tcpclose_dest_hash(const struct tcpclose_dest_key *k)
 {
-	return jhash(k, TCPCLOSE_DEST_KEY_LEN, 0);
+	return jhash(k, TCPCLOSE_DEST_KEY_LEN, READ_ONCE(tcpclose_dest_seed));
 }
 
 /*

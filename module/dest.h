@@ -76,6 +76,7 @@ struct tcpclose_dest_summary {
 	unsigned long probe_missed;	/* bind() calls the kretprobe had no room for */
 };
 
+void tcpclose_dest_seed_init(void);
 u32 tcpclose_dest_hash(const struct tcpclose_dest_key *k);
 struct tcpclose_dest *tcpclose_dest_find(struct tcpclose_dest_group *g,
 					 const struct tcpclose_dest_key *k);

@@ -204,6 +204,8 @@ static int __init tcpclose_init(void)
 {
 	int err;
 
+	/* Before any probe or read hashes a destination. */
+	tcpclose_dest_seed_init();
 	/* What the probe takes instead of allocating, before any probe runs. */
 	err = tcpclose_pool_init();
 	if (err)
