@@ -235,10 +235,15 @@ void tcpclose_table_grow(struct tcpclose_table *tbl)
 	struct tcpclose_port *p, *next;
 
 	llist_for_each_entry_safe(p, next, young, young) {
-		/* Without memory the port stays young: still exact, on shared atomics. */
+		/*
+		 * Without memory the port stays young, exact on shared atomics,
+		 * and is tried again the next time this work runs.
+		 */
 		pc = alloc_percpu(struct tcpclose_pcpu);
-		if (!pc)
+		if (!pc) {
+			llist_add(&p->young, &tbl->young);
 			continue;
+		}
 		/* Zeroed counters before the pointer: pairs with tcpclose_port_inc(). */
 		smp_store_release(&p->pcpu, pc);
 	}
@@ -287,7 +292,7 @@ static void tcpclose_port_sum(const struct tcpclose_port *p,
 	pcpu = smp_load_acquire(&p->pcpu);
 	for (r = 0; r < TCPCLOSE_NR_ROLES; r++)
 		for (c = 0; c < TCPCLOSE_NR_COUNTERS; c++)
-			sum[r][c] = atomic_read(&p->early[r][c]);
+			sum[r][c] = (u32)atomic_read(&p->early[r][c]);	/* not sign-extended */
 	for_each_possible_cpu(cpu) {
 		const struct tcpclose_pcpu *pc;
 
