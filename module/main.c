@@ -97,7 +97,7 @@ static const struct kernel_param_ops tcpclose_max_tracked_ops = {
 
 module_param_cb(max_ports, &tcpclose_max_ports_ops, &tcpclose_max_ports, 0444);
 MODULE_PARM_DESC(max_ports,
-		 "ports tracked per network namespace, 1..65536 (default 4096); events beyond are counted as dropped");
+		 "ports tracked per network namespace, 1..65536 (default 4096); new ports beyond count on port 0 (other)");
 module_param_cb(max_ports_netns_total, &tcpclose_max_ports_netns_total_ops,
 		&tcpclose_max_ports_netns_total, 0444);
 MODULE_PARM_DESC(max_ports_netns_total,
