@@ -43,12 +43,27 @@ int tc_rate_was_reset(const struct tc_table *prev, const struct tc_table *cur)
 	size_t i;
 
 	/*
-	 * The module restamps since_boot_s at every reset and load. Rows go
-	 * down or vanish without one too: a full table evicts idle ports
-	 * and folds their counts into port 0 (tc_rate_delta()).
+	 * The module restamps since_boot_s (whole seconds) at every reset
+	 * and load. Rows go down or vanish without one too: a full table
+	 * evicts idle ports and folds their counts into port 0
+	 * (tc_rate_delta()).
 	 */
+	if (a && b && strcmp(a, b))
+		return 1;
+	/*
+	 * Port 0 only ever grows between resets (evictions add to it): it
+	 * tells a reset in the same second as the one before, or in a file
+	 * without since_boot_s.
+	 */
+	for (i = 0; i < prev->nrows && !prev->rows[i].port; i++) {
+		const struct tc_row *old = &prev->rows[i], *row;
+
+		row = tc_table_find(cur, 0, old->role);
+		if (row ? tc_row_went_down(old, row) : tc_row_has_counts(old))
+			return 1;
+	}
 	if (a && b)
-		return strcmp(a, b) != 0;
+		return 0;
 	/* A file without it: a counter that went down can only be a reset. */
 	for (i = 0; i < prev->nrows; i++) {
 		const struct tc_row *old = &prev->rows[i], *row;
@@ -74,7 +89,7 @@ static uint64_t tc_rate_folded(const struct tc_table *prev, const struct tc_tabl
 			continue;
 		row = tc_table_find(cur, old->port, old->role);
 		if (!row || tc_row_went_down(old, row))
-			sum += old->v[col];
+			sum = tc_sat_sum(sum, old->v[col]);
 	}
 	return sum;
 }
@@ -200,8 +215,12 @@ void tc_rate_dests(const struct tc_dest *prev, const struct tc_dest *cur,
 			if (!old)
 				continue;
 			was = old->v[TC_DC_CONNECT_FAILURES];
-			if (i == cur->nrows)
+			if (i == cur->nrows) {
 				was = tc_sat_sum(was, tc_dest_folded(prev, cur));
+				/* Less: destinations left it for the list. */
+				if (row->v[TC_DC_CONNECT_FAILURES] < was)
+					was = row->v[TC_DC_CONNECT_FAILURES];
+			}
 		}
 		out[i].known = 1;
 		out[i].connect_failures = tc_rate_one(was,
