@@ -211,6 +211,8 @@ void tc_print_json_doc(FILE *f, const char *extra, const struct tc_table *t,
 		{ "dropped", TC_JSON_UINT }, { "untracked", TC_JSON_UINT },
 		{ "sockstat_tw", TC_JSON_INT }, { "tw_fin_wait2", TC_JSON_UINT },
 		{ "tw_probes", TC_JSON_STR }, { "since_boot_s", TC_JSON_UINT },
+		{ "netns_total", TC_JSON_UINT },
+		{ "max_ports_netns_total", TC_JSON_UINT },
 	};
 	size_t i;
 

@@ -73,6 +73,10 @@ static const struct {
 	  "The tw figure of /proc/net/sockstat (TIME_WAIT plus FIN_WAIT2 orphans)." },
 	{ "tw_fin_wait2", "tcpclose_tw_fin_wait2_sockets", "gauge",
 	  "Orphaned sockets in the FIN_WAIT2 substate, counted by sockstat as tw." },
+	{ "netns_total", "tcpclose_netns_shared_entries", "gauge",
+	  "Entries (and 256-port blocks) of all network namespaces but the initial one, machine-wide." },
+	{ "max_ports_netns_total", "tcpclose_netns_shared_entries_max", "gauge",
+	  "The max_ports_netns_total module parameter: at it, new ports of namespaces but the initial one count on port 0." },
 };
 
 #define TC_PROM_UP_HELP "1 if the tcpclose module is loaded and its tables were read, 0 if it is not loaded."

@@ -79,6 +79,9 @@ holders a 6001 6002 6003 || fail a.workload "not ready: $(cat /tmp/tcw.out)"
 expect a.6003 6003 server active_closes=2 time_wait=2
 check a.total "$(tc_meta netns_total)" 4
 check a.ports "$(tc_meta ports)" 3
+# The reader carries both to JSON and Prometheus.
+check a.json "$(tcpclose --json | grep -c '"netns_total":4,"max_ports_netns_total":'$CAP'}')" 1
+check a.prom "$(tcpclose --prometheus | grep -c '^tcpclose_netns_shared_entries{netns="[0-9]*"} 4$')" 1
 
 # A second namespace takes the 4 units left, then finds none.
 ns_start b

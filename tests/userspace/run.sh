@@ -975,6 +975,16 @@ watch_swap() {
 check watch.netns-replaced "$(watch_swap 2)" "status 0 frames 2 resets 0"
 check watch.netns-same "$(watch_swap 1)" "status 0 frames 2 resets 1"
 
+# The shared bound of namespaces' entries (module 0.1.0 with
+# max_ports_netns_total): in JSON's meta and as two gauges.
+sed '1s/$/ netns_total=4 max_ports_netns_total=8/' "$fx/demo.txt" >"$out/shared.txt"
+check shared.json "$("$bin" -f "$out/shared.txt" --json | jq -c '[.meta.netns_total, .meta.max_ports_netns_total]')" '[4,8]'
+check shared.json-absent "$("$bin" -f "$fx/demo.txt" --json | jq -c '[.meta.netns_total, .meta.max_ports_netns_total]')" '[null,null]'
+check shared.prom "$("$bin" -f "$out/shared.txt" --prometheus | grep '^tcpclose_netns_shared' | tr '\n' ' ')" \
+	'tcpclose_netns_shared_entries{netns="4026531840"} 4 tcpclose_netns_shared_entries_max{netns="4026531840"} 8 '
+"$bin" -f "$out/shared.txt" --prometheus | promtool check metrics >"$out/shared.lint" 2>&1
+check shared.promtool "$? $(cat "$out/shared.lint")" "0 "
+
 # watch_change NAME FIRST SECOND FLAG ARGS...: --watch 3 --count 2 over a
 # file (named with FLAG) that holds FIRST for the first frame and SECOND
 # for the second; the output in $out/change-NAME.out, the status echoed.
