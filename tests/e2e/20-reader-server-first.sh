@@ -48,7 +48,7 @@ in_range() {
 }
 age=$(sed -n 's/^"counting_s":\([0-9]*\),$/\1/p' /tmp/r.json)
 in_range since.json "$age" $((up0 - since - 1)) $((up1 - since + 1))
-check since.json-meta "$(grep -c "\"since_boot_s\":$since," /tmp/r.json)" 1
+check since.json-meta "$(grep -c "\"since_boot_s\":$since,\"netns_total\":" /tmp/r.json)" 1
 check since.table "$(sed -n 1p /tmp/r.out | grep -c ', counting for [0-9hmds]*$')" 1
 check since.table-avg "$(grep -c ' CLOSES/S$' /tmp/r.out)" 1
 ts=$(sed -n "s/^tcpclose_counting_since_timestamp_seconds{netns=\"$(tc_meta netns)\"} \([0-9]*\)$/\1/p" /tmp/r.prom)
