@@ -93,6 +93,7 @@ for p in $params; do
 	max_tracked) bad="0 7 4194305 $junk" good="8 4194304" ;;
 	max_tracked_share) bad="0 101 $junk" good="1 100" ;;
 	max_dests) bad="0 1025 $junk" good="1 1024" ;;
+	max_ports_netns_total) bad="4194305 $junk" good="0 4194304" ;;
 	*) bad="2 -1 abc '' x" good= ;;	# a bool: what no parser takes
 	esac
 	eval "set -- $bad"
