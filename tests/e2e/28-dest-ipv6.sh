@@ -2,9 +2,22 @@
 # 200-port range; the same figures as 27 against /proc/net/tcp6.
 sysctl -qw net.ipv4.ip_local_port_range="40000 40199"
 sysctl -qw net.ipv4.tcp_tw_reuse=0
-# (no DAD on loopback)
 ip -6 addr add fd00::2/128 dev lo || fail addr "ip -6 addr add failed"
 ip -6 addr add fd00::3/128 dev lo || fail addr "ip -6 addr add failed"
+# Loopback sends no DAD probes, but an address stays tentative (bind()
+# fails with EADDRNOTAVAIL) until addrconf's work runs, which a loaded
+# host delayed past the first bind once. Busybox ip has no nodad: wait for
+# IFA_F_TENTATIVE (0x40) to clear in /proc/net/if_inet6.
+addrs_ready() {
+	local n=0 a f
+	while read -r a _ _ _ f _; do
+		case $a in
+		fd00000000000000000000000000000[23]) [ $((0x$f & 0x40)) = 0 ] && n=$((n + 1)) ;;
+		esac
+	done </proc/net/if_inet6
+	[ $n = 2 ]
+}
+wait_until 30 addrs_ready || fail addr.ready "fd00::2 and fd00::3 not ready after 30 s: $(grep fd00 /proc/net/if_inet6)"
 # fd00::2 and fd00::3 as /proc/net/tcp6 prints them (32-bit words, host order).
 H2=000000FD000000000000000002000000:1F40
 H3=000000FD000000000000000003000000:1F40
