@@ -50,24 +50,17 @@ int tc_rate_was_reset(const struct tc_table *prev, const struct tc_table *cur)
 	 */
 	if (a && b && strcmp(a, b))
 		return 1;
-	/*
-	 * Port 0 only ever grows between resets (evictions add to it): it
-	 * tells a reset in the same second as the one before, or in a file
-	 * without since_boot_s.
-	 */
-	for (i = 0; i < prev->nrows && !prev->rows[i].port; i++) {
-		const struct tc_row *old = &prev->rows[i], *row;
-
-		row = tc_table_find(cur, 0, old->role);
-		if (row ? tc_row_went_down(old, row) : tc_row_has_counts(old))
-			return 1;
-	}
-	if (a && b)
-		return 0;
-	/* A file without it: a counter that went down can only be a reset. */
 	for (i = 0; i < prev->nrows; i++) {
 		const struct tc_row *old = &prev->rows[i], *row;
 
+		/*
+		 * With since_boot_s, only port 0 (sorted first) tells: it only
+		 * ever grows between resets (evictions add to it), so it
+		 * catches a reset in the same second as the one before.
+		 * Without, a counter that went down can only be a reset.
+		 */
+		if (a && b && old->port)
+			break;
 		row = tc_table_find(cur, old->port, old->role);
 		if (row ? tc_row_went_down(old, row) : tc_row_has_counts(old))
 			return 1;
@@ -136,9 +129,9 @@ void tc_rate_rows(const struct tc_table *prev, const struct tc_table *cur,
 		out[i].known = 1;
 		for (c = 0; c < TC_NCOLS; c++)
 			if (tc_cols[c].counter)
-				out[i].r[c] = seconds > 0 ?
-					(double)tc_rate_delta(prev, cur, reset,
-							      &cur->rows[i], c) / seconds : 0;
+				out[i].r[c] = tc_rate_one(0, tc_rate_delta(prev, cur, reset,
+									   &cur->rows[i], c),
+							  seconds);
 	}
 }
 
