@@ -200,14 +200,10 @@ static int tc_allns_diagnose_all(struct tc_allns *a, const struct tc_opts *o)
 			if (!drows)
 				return 0;
 			a->drows[j] = drows;
-			/*
-			 * The capacity as tc_once finds it: the file's, else
-			 * --port-range (tc_capacity_fallback, in main.c).
-			 */
+			/* The capacity as tc_once finds it: the file's, else --port-range. */
 			a->dv[j].d = dc.d = &ns->d;
 			a->dv[j].capacity = dc.capacity =
-				tc_dest_capacity(&ns->d, o->pr.known ?
-						 (uint64_t)o->pr.hi - o->pr.lo + 1 : 0);
+				tc_dest_capacity(&ns->d, tc_capacity_fallback(o));
 			a->dv[j].rows = drows;
 			a->dv[j].n = tc_select_dests(&ns->d, &o->sel, drows);
 			dc.t = t;

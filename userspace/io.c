@@ -268,3 +268,9 @@ void tc_port_range_get(const struct tc_opts *o, struct tc_port_range *pr)
 	}
 	free(buf);
 }
+
+/* --port-range, given by hand: the capacity when a file has none. */
+uint64_t tc_capacity_fallback(const struct tc_opts *o)
+{
+	return o->pr.known ? (uint64_t)o->pr.hi - o->pr.lo + 1 : 0;
+}

@@ -460,12 +460,6 @@ enum tc_exit tc_dest_netns_check(const struct tc_opts *o, const struct tc_table 
 	return TC_EXIT_FORMAT;
 }
 
-/* --port-range, given by hand: the capacity when a file has none. */
-uint64_t tc_capacity_fallback(const struct tc_opts *o)
-{
-	return o->pr.known ? (uint64_t)o->pr.hi - o->pr.lo + 1 : 0;
-}
-
 /* One snapshot, in the chosen output. */
 static enum tc_exit tc_once(const struct tc_opts *o)
 {
